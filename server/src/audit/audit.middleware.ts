@@ -1,0 +1,46 @@
+import { GraphQLError } from 'graphql';
+import type { MiddlewareFn } from 'type-graphql';
+import type { Context } from '../graphql/context.js';
+import { recordAudit } from './audit.service.js';
+
+/** Ids a mutation touched: its argument `id`s and the `id`s of what it returned. */
+function targetIds(args: Record<string, unknown>, result: unknown): string[] {
+  const ids = new Set<string>();
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 2 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value.slice(0, 1000)) visit(item, depth + 1);
+      return;
+    }
+    const id = (value as { id?: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') ids.add(String(id));
+    for (const nested of ['user', 'site', 'zone', 'request']) visit((value as Record<string, unknown>)[nested], depth + 1);
+  };
+  if (typeof args.id === 'string') ids.add(args.id);
+  if (typeof args.unitId === 'string') ids.add(args.unitId);
+  visit(result, 0);
+  return [...ids];
+}
+
+/**
+ * Every mutation leaves an audit line: who, role, when, operation, targets, outcome and
+ * client address, whether it succeeded, was refused or failed.
+ */
+export const auditMutations: MiddlewareFn<Context> = async ({ context, info, args }, next) => {
+  if (info.parentType.name !== 'Mutation') return next();
+  const base = { operation: info.fieldName, clientAddress: context.clientAddress };
+  try {
+    const result = await next();
+    // A successful login has no caller yet: the actor is the user who signed in.
+    const signedIn = (result as { user?: { id: string; role: string } } | null)?.user;
+    const caller =
+      context.caller ?? (info.fieldName === 'login' && signedIn ? { userId: signedIn.id, role: signedIn.role as never } : null);
+    await recordAudit(context.em, { ...base, caller, targetIds: targetIds(args, result), outcome: 'SUCCESS' });
+    return result;
+  } catch (error) {
+    const code = error instanceof GraphQLError ? String(error.extensions.code ?? 'ERROR') : 'INTERNAL_SERVER_ERROR';
+    const outcome = code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? 'DENIED' : `ERROR:${code}`;
+    await recordAudit(context.em, { ...base, caller: context.caller, targetIds: targetIds(args, null), outcome });
+    throw error;
+  }
+};

@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedDatabase {
+  /** postgres:// URL of the wire-protocol socket, for `pg` and MikroORM. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * PostGIS in-process: PGlite (PostgreSQL compiled to WebAssembly) with the PostGIS
+ * extension, served over the Postgres wire protocol on a loopback port, so the server
+ * talks to it through the same `pg` + MikroORM code path as to a real PostgreSQL.
+ *
+ * PGlite runs one query at a time; the socket server multiplexes connections and keeps
+ * a transaction's statements together, so a `pg.Pool` works (more slowly than a real server).
+ * `dataDir` undefined keeps everything in memory (tests).
+ */
+export async function startEmbeddedDatabase(dataDir?: string): Promise<EmbeddedDatabase> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir, extensions: { postgis } });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  await server.start();
+  const address = server.getServerConn();
+  return {
+    url: `postgres://postgres@${address}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

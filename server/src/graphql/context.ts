@@ -1,0 +1,13 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Caller } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+
+/** Per-request state: built fresh for each HTTP request or WebSocket operation. */
+export interface Context {
+  /** Forked per request: never the global entity manager. */
+  em: EntityManager;
+  /** The signed-in caller, or null for anonymous requests. */
+  caller: Caller | null;
+  clientAddress: string | null;
+  config: Config;
+}

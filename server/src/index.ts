@@ -1,0 +1,23 @@
+/** What tests, seeds and benchmarks use from the server, without going through HTTP. */
+
+export { AuditEvent } from './audit/audit-event.entity.js';
+export { Role } from './auth/role.js';
+export { User } from './auth/user.entity.js';
+export { upsertUser } from './auth/users.service.js';
+export { type Config, ConfigError, loadConfig, repoRoot } from './config.js';
+export { type Database, openDatabase } from './db/database.js';
+export { startEmbeddedDatabase } from './db/embedded.js';
+export { entities } from './db/entities.js';
+export * from './db/geometry.js';
+export { migrate, type Orm, openOrm } from './db/orm.js';
+export { printSdl } from './graphql/schema.js';
+export { startServer, type VigilServer } from './http/server.js';
+export { Darkness, HateCrimeFlag, Incident, TimePrecision } from './incidents/incident.entity.js';
+export { Operation } from './operations/operation.entity.js';
+export { Activity, ActivityKind } from './patrols/activity.entity.js';
+export { PatrolUnit, UnitKind } from './patrols/patrol-unit.entity.js';
+export { Position } from './patrols/position.entity.js';
+export { Visit } from './patrols/visit.entity.js';
+export { VisitRequest, VisitRequestStatus } from './requests/visit-request.entity.js';
+export { RiskLevel, Site, SiteKind } from './sites/site.entity.js';
+export { PatrolZone } from './zones/patrol-zone.entity.js';
