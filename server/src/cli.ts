@@ -20,8 +20,9 @@ const HELP = `vigil <command>
 Configuration comes from the environment (see README). With no DATABASE_URL,
 Vigil runs an embedded PostGIS (PGlite) under VIGIL_DATA_DIR (default .vigil/).`;
 
-async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>, { report = false } = {}): Promise<T> {
   const db = await openDatabase(config);
+  if (report) for (const name of db.migrationsApplied) console.log(`Applied ${name}`);
   try {
     return await work(db);
   } finally {
@@ -76,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
     case 'demo':
       return serve(config, { demo: true });
     case 'migrate':
-      return withDatabase(config, async () => console.log('Database is up to date.'));
+      return withDatabase(config, async () => console.log('Database is up to date.'), { report: true });
     case 'seed':
       return withDatabase(config, async (db) => {
         const summary = await seedDemo(db.orm.em.fork() as never);

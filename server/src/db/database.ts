@@ -7,6 +7,8 @@ export interface Database {
   orm: Orm;
   kind: 'embedded' | 'postgres';
   url: string;
+  /** Names of the migrations this open applied. */
+  migrationsApplied: string[];
   close(): Promise<void>;
 }
 
@@ -21,15 +23,16 @@ export async function openDatabase(
 ): Promise<Database> {
   const embedded: EmbeddedDatabase | undefined = config.databaseUrl
     ? undefined
-    : await startEmbeddedDatabase(join(config.dataDir, 'pgdata'));
+    : await startEmbeddedDatabase({ dataDir: join(config.dataDir, 'pgdata') });
   const url = config.databaseUrl ?? (embedded as EmbeddedDatabase).url;
   // PGlite executes one statement at a time, so a big pool only queues; keep it small.
   const orm = await openOrm(url, embedded ? 4 : 10);
-  if (options.migrate !== false) await migrate(orm);
+  const migrationsApplied = options.migrate === false ? [] : await migrate(orm);
   return {
     orm,
     kind: embedded ? 'embedded' : 'postgres',
     url,
+    migrationsApplied,
     async close() {
       await orm.close(true);
       await embedded?.stop();

@@ -6,7 +6,16 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export interface EmbeddedDatabase {
   /** postgres:// URL of the wire-protocol socket, for `pg` and MikroORM. */
   url: string;
+  /** The whole database as a tarball, to boot copies from (tests). */
+  dump(): Promise<Blob>;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder to persist to; in memory when undefined. */
+  dataDir?: string;
+  /** A tarball from `dump()` to start from. */
+  loadDataDir?: Blob;
 }
 
 /**
@@ -16,16 +25,16 @@ export interface EmbeddedDatabase {
  *
  * PGlite runs one query at a time; the socket server multiplexes connections and keeps
  * a transaction's statements together, so a `pg.Pool` works (more slowly than a real server).
- * `dataDir` undefined keeps everything in memory (tests).
  */
-export async function startEmbeddedDatabase(dataDir?: string): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase({ dataDir, loadDataDir }: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir, extensions: { postgis } });
+  const db = await PGlite.create({ dataDir, loadDataDir, extensions: { postgis } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
   await server.start();
   const address = server.getServerConn();
   return {
     url: `postgres://postgres@${address}/postgres`,
+    dump: () => db.dumpDataDir('none'),
     async stop() {
       await server.stop();
       await db.close();

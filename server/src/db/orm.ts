@@ -15,7 +15,7 @@ export function ormOptions(clientUrl: string, poolSize = 10): Options<PostgreSql
     // Schema changes only through migrations, never by synchronising at run time.
     ensureDatabase: false,
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: poolSize },
     debug: process.env.VIGIL_SQL_DEBUG === '1',
   };

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Config, loadConfig, type Orm, openOrm, Role, startServer, upsertUser, type VigilServer } from '@vigil/server';
+import { type GraphQLFormattedError, print } from 'graphql';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: GraphQLFormattedError[];
+}
+
+/** One account per role, created in every test server. */
+export const testUsers = {
+  SUPERINTENDENT: { email: 'supt@test.vigil', password: 'supt-password-1' },
+  ANALYST: { email: 'analyst@test.vigil', password: 'analyst-password-1' },
+  PLANNER: { email: 'planner@test.vigil', password: 'planner-password-1' },
+  DEVICE: { email: 'device@test.vigil', password: 'device-password-1' },
+} as const satisfies Record<Role, { email: string; password: string }>;
+
+export interface TestServer {
+  url: string;
+  db: TestDatabase;
+  orm: Orm;
+  config: Config;
+  server: VigilServer;
+  em(): EntityManager;
+  /** Runs a typed operation over HTTP, as a client would. */
+  gql<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResponse<T>>;
+  /** Signs in over the API and returns the bearer token. */
+  tokenFor(role: Role): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real Vigil server on a free port, over a database of its own. */
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    VIGIL_ENV: 'test',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    VIGIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigil-test-')),
+    ...overrides,
+  });
+  const orm = await openOrm(db.url, 4);
+  const em = orm.em.fork() as unknown as EntityManager;
+  for (const role of Object.values(Role)) {
+    await upsertUser(em as never, { ...testUsers[role], displayName: `Test ${role.toLowerCase()}`, role });
+  }
+  const server = await startServer({ config, orm, database: db.kind, clientDir: '/nonexistent' });
+  const tokens = new Map<Role, string>();
+
+  const gql = async <T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResponse<T>> => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  };
+
+  return {
+    url: server.url,
+    db,
+    orm,
+    config,
+    server,
+    em: () => orm.em.fork() as unknown as EntityManager,
+    gql,
+    async tokenFor(role) {
+      const cached = tokens.get(role);
+      if (cached) return cached;
+      const { email, password } = testUsers[role];
+      const { LoginDocument } = await import('@vigil/schema');
+      const result = await gql(LoginDocument, { email, password });
+      const token = result.data?.login.token;
+      if (!token) throw new Error(`login as ${role} failed: ${JSON.stringify(result.errors)}`);
+      tokens.set(role, token);
+      return token;
+    },
+    async close() {
+      await server.stop();
+      await orm.close(true);
+      await db.drop();
+    },
+  };
+}
