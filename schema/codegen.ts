@@ -33,7 +33,7 @@ const output = await codegen({
     scalars: { DateTime: 'string', GeoJSON: '{ type: string; coordinates: any }' },
     enumsAsTypes: true,
     useTypeImports: true,
-    avoidOptionals: { field: true, inputValue: false, object: true },
+    avoidOptionals: false,
     skipTypename: true,
   },
 });

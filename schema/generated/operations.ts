@@ -23,15 +23,15 @@ export type Scalars = {
 /** Settings the dashboard needs from the server. */
 export type AppConfig = {
   /** EPSG code of the metric projection used for distances and grids. */
-  metricSrid: Scalars['Float']['output'];
+  metricSrid: Scalars['Int']['output'];
   /** Attribution to show with the tiles. */
   tileAttribution: Scalars['String']['output'];
   /** Map tile URL template ({z}/{x}/{y}); empty when no tile server is configured, and the map shows ward outlines only. */
-  tileUrl: Maybe<Scalars['String']['output']>;
+  tileUrl?: Maybe<Scalars['String']['output']>;
   /** Visit gap g in seconds: longer gaps between fixes split a visit. */
-  visitGapSeconds: Scalars['Float']['output'];
+  visitGapSeconds: Scalars['Int']['output'];
   /** Visit radius r in metres. */
-  visitRadiusMetres: Scalars['Float']['output'];
+  visitRadiusMetres: Scalars['Int']['output'];
 };
 
 /** A signed-in session. */
@@ -42,9 +42,248 @@ export type AuthPayload = {
   user: User;
 };
 
+/** A longitude/latitude box (WGS84), west < east, south < north. */
+export type BBoxInput = {
+  /** Eastern edge: longitude, -180 to 180. */
+  east: Scalars['Float']['input'];
+  /** Northern edge: latitude, -90 to 90. */
+  north: Scalars['Float']['input'];
+  /** Southern edge: latitude, -90 to 90. */
+  south: Scalars['Float']['input'];
+  /** Western edge: longitude, -180 to 180. */
+  west: Scalars['Float']['input'];
+};
+
+/** Where a site stands against its required visits right now. */
+export type CoverageState =
+  | 'DUE'
+  | 'NOT_REQUIRED'
+  | 'OVERDUE'
+  | 'VISITED';
+
+/** A new site for the patrol list. */
+export type CreateSiteInput = {
+  /** Start of the period on the list (default now). */
+  activeFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** End of the period on the list (default open-ended). */
+  activeTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Community served, up to 100 characters. */
+  community?: InputMaybe<Scalars['String']['input']>;
+  /** Kind of place. */
+  kind: SiteKind;
+  /** Location: a GeoJSON Point (WGS84). */
+  location: Scalars['GeoJSON']['input'];
+  /** Name, 1–200 characters. */
+  name: Scalars['String']['input'];
+  /** Who asked for it, up to 200 characters. */
+  requestedBy?: InputMaybe<Scalars['String']['input']>;
+  /** Visits required per day, 0–48 (high-risk sites: 2). */
+  requiredVisitsPerDay: Scalars['Int']['input'];
+  /** Assessed risk. */
+  riskLevel: RiskLevel;
+};
+
+/** A patrol zone to create. */
+export type CreateZoneInput = {
+  /** Borough, up to 100 characters. */
+  borough?: InputMaybe<Scalars['String']['input']>;
+  /** Boundary: a valid GeoJSON Polygon or MultiPolygon (WGS84), at most 20,000 vertices. */
+  boundary: Scalars['GeoJSON']['input'];
+  /** Name, 1–200 characters. */
+  name: Scalars['String']['input'];
+  /** Target patrol minutes per day, 0–1440. */
+  targetMinutesPerDay?: InputMaybe<Scalars['Int']['input']>;
+  /** Units assigned to the zone. */
+  unitIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** Whether an incident happened between civil dusk and civil dawn. */
+export type Darkness =
+  | 'DARK'
+  | 'LIGHT'
+  | 'UNKNOWN';
+
+/** After dark (between civil dusk and civil dawn), in daylight, unknown (month-precision records), or any. */
+export type DarknessFilter =
+  | 'ANY'
+  | 'DARK'
+  | 'LIGHT'
+  | 'UNKNOWN';
+
+/** Hate-crime motivation recorded on an incident. */
+export type HateCrimeFlag =
+  | 'ANTISEMITIC'
+  | 'ANTI_MUSLIM'
+  | 'DISABILITY'
+  | 'FAITH_OTHER'
+  | 'HOMOPHOBIC'
+  | 'RACIST'
+  | 'TRANSPHOBIC';
+
+/** A recorded crime or event at a place and time. */
+export type Incident = {
+  /** police.uk category slug, e.g. vehicle-crime, anti-social-behaviour. */
+  category: Scalars['String']['output'];
+  /** Dark, light, or unknown (month precision); worked out from civil twilight on arrival. */
+  darkness: Darkness;
+  /** Free-text description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Hate-crime flags; empty when none. */
+  hateCrimeFlags: Array<HateCrimeFlag>;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** Latitude of the location (WGS84). */
+  latitude: Scalars['Float']['output'];
+  /** Point location (GeoJSON, WGS84); police.uk points are snapped to anonymous map points. */
+  location: Scalars['GeoJSON']['output'];
+  /** Location label, e.g. "On or near Fleet Road". */
+  locationName?: Maybe<Scalars['String']['output']>;
+  /** Longitude of the location (WGS84). */
+  longitude: Scalars['Float']['output'];
+  /** When it happened (first day of the month for month-precision records). */
+  occurredAt: Scalars['DateTime']['output'];
+  /** Whether occurredAt is an exact time or a month. */
+  occurredPrecision: TimePrecision;
+  /** When the record reached Vigil. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** Where the record came from, e.g. police.uk, report, demo. */
+  source: Scalars['String']['output'];
+  /** Identifier in the source system, e.g. the police.uk Crime ID. */
+  sourceRef?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of incident results. */
+export type IncidentConnection = {
+  /** The items of this page with their cursors. */
+  edges: Array<IncidentEdge>;
+  /** The items of this page. */
+  nodes: Array<Incident>;
+  /** Cursors and whether more pages exist. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One incident in a page, with its cursor. */
+export type IncidentEdge = {
+  /** Opaque cursor of this item. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Incident;
+};
+
+/** Which incidents to list. All conditions must hold. */
+export type IncidentFilter = {
+  /** Only incidents inside this box. */
+  bbox?: InputMaybe<BBoxInput>;
+  /** Only these police.uk category slugs, e.g. vehicle-crime. */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** After dark, daylight, unknown, or any (default). */
+  darkness?: InputMaybe<DarknessFilter>;
+  /** Only incidents at or after this time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** true: only hate crime (any flag); false: only incidents without a flag. */
+  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only incidents with any of these hate-crime flags. */
+  hateCrimeFlags?: InputMaybe<Array<HateCrimeFlag>>;
+  /** Only incidents before this time. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only incidents inside this Polygon or MultiPolygon (GeoJSON, WGS84). */
+  within?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** Only incidents inside this patrol zone (id). */
+  zoneId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What a bulk import did. */
+export type IncidentImportResult = {
+  /** Records skipped because their sourceRef was already stored. */
+  duplicates: Scalars['Int']['output'];
+  /** Ids of the records added. */
+  ids: Array<Scalars['String']['output']>;
+  /** Records added. */
+  imported: Scalars['Int']['output'];
+};
+
+/** A recorded crime or event to add. */
+export type IncidentInput = {
+  /** police.uk category slug, e.g. vehicle-crime. */
+  category: Scalars['String']['input'];
+  /** What happened, up to 2,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Hate-crime flags, if any. */
+  hateCrimeFlags?: InputMaybe<Array<HateCrimeFlag>>;
+  /** Where: a GeoJSON Point (WGS84). */
+  location: Scalars['GeoJSON']['input'];
+  /** Location label, up to 200 characters. */
+  locationName?: InputMaybe<Scalars['String']['input']>;
+  /** When it happened (for MONTH precision, any time in the month). */
+  occurredAt: Scalars['DateTime']['input'];
+  /** EXACT (default) or MONTH. */
+  occurredPrecision?: InputMaybe<TimePrecision>;
+  /** Where the record comes from (default: report / import), up to 60 characters. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** Identifier in the source system; a record with a known one is not added twice. Up to 200 characters. */
+  sourceRef?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Mutation = {
+  /** Approves a request: the place becomes a site on the patrol list (planners). */
+  approveVisitRequest: VisitRequest;
+  /** Takes a site off the patrol list for good; its history stays (planners). */
+  archiveSite: Site;
+  /** Adds a site to the patrol list (planners). */
+  createSite: Site;
+  /** Draws a new patrol zone (planners). */
+  createZone: PatrolZone;
+  /** Deletes a patrol zone and returns it as it was (planners). */
+  deleteZone: PatrolZone;
+  /** Adds up to 5,000 incidents at once, all or nothing: one bad record and none is added. Records with a known sourceRef are skipped. */
+  importIncidents: IncidentImportResult;
   /** Sign in with e-mail and password; returns a bearer token. */
   login: AuthPayload;
+  /** Rejects a request with a reason (planners). */
+  rejectVisitRequest: VisitRequest;
+  /** Records one incident; its darkness is worked out from civil twilight at its place and time. */
+  reportIncident: Incident;
+  /** Asks for reassurance visits at a place (anyone signed in). */
+  requestReassuranceVisit: VisitRequest;
+  /** Changes a site (planners). */
+  updateSite: Site;
+  /** Redraws or renames a patrol zone (planners). */
+  updateZone: PatrolZone;
+};
+
+
+export type MutationApproveVisitRequestArgs = {
+  id: Scalars['ID']['input'];
+  location?: InputMaybe<Scalars['GeoJSON']['input']>;
+  requiredVisitsPerDay: Scalars['Int']['input'];
+  riskLevel?: InputMaybe<RiskLevel>;
+};
+
+
+export type MutationArchiveSiteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateSiteArgs = {
+  input: CreateSiteInput;
+};
+
+
+export type MutationCreateZoneArgs = {
+  input: CreateZoneInput;
+};
+
+
+export type MutationDeleteZoneArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportIncidentsArgs = {
+  incidents: Array<IncidentInput>;
 };
 
 
@@ -53,41 +292,212 @@ export type MutationLoginArgs = {
   password: Scalars['String']['input'];
 };
 
+
+export type MutationRejectVisitRequestArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationReportIncidentArgs = {
+  input: IncidentInput;
+};
+
+
+export type MutationRequestReassuranceVisitArgs = {
+  input: VisitRequestInput;
+};
+
+
+export type MutationUpdateSiteArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateSiteInput;
+};
+
+
+export type MutationUpdateZoneArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateZoneInput;
+};
+
+/** A named policing plan with a start, an end and priority communities. */
+export type Operation = {
+  /** What the operation is for. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** End; open-ended when empty. */
+  endsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** Name of the operation. */
+  name: Scalars['String']['output'];
+  /** Communities given priority, e.g. Jewish, Muslim. */
+  priorityCommunities: Array<Scalars['String']['output']>;
+  /** Site kinds given priority. */
+  prioritySiteKinds: Array<SiteKind>;
+  /** Start: usually the event day. */
+  startsAt: Scalars['DateTime']['output'];
+};
+
+/** Where a page sits in the whole list (Relay cursor connections). */
+export type PageInfo = {
+  /** Cursor of the last item: pass it as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page (true when `after` was given). */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first item on this page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** A unit's positions over a window, as a line, with the visits it made. */
+export type PatrolTrace = {
+  /** Length of the path in metres (on the spheroid). */
+  distanceMetres: Scalars['Float']['output'];
+  /** Number of fixes in the window. */
+  fixCount: Scalars['Int']['output'];
+  /** Start of the window. */
+  from: Scalars['DateTime']['output'];
+  /** The path as a GeoJSON LineString (every fix, in time order); empty with fewer than 2 fixes. */
+  line?: Maybe<Scalars['GeoJSON']['output']>;
+  /** Fixes with their times for replay: all of them up to 5,000, else evenly thinned to 5,000. */
+  points: Array<TracePoint>;
+  /** End of the window. */
+  to: Scalars['DateTime']['output'];
+  /** The unit. */
+  unit: PatrolUnit;
+  /** Visits overlapping the window, in time order. */
+  visits: Array<Visit>;
+};
+
+/** A car or foot team that patrols, with a call sign. */
+export type PatrolUnit = {
+  /** Borough, e.g. Camden. */
+  borough: Scalars['String']['output'];
+  /** Radio call sign, unique, e.g. CN-R1. */
+  callSign: Scalars['String']['output'];
+  /** When the unit was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** Car, foot or cycle. */
+  kind: UnitKind;
+  /** The latest fix received from the unit. */
+  lastPosition?: Maybe<Position>;
+  /** Team, e.g. Camden reassurance unit, Hampstead Town SNT. */
+  team: Scalars['String']['output'];
+};
+
 /** A patrol zone: a polygon assigned to units, with targets. */
 export type PatrolZone = {
+  /** Area in square metres (computed in British National Grid). */
+  areaSquareMetres: Scalars['Float']['output'];
   /** Borough the zone belongs to. */
-  borough: Maybe<Scalars['String']['output']>;
+  borough?: Maybe<Scalars['String']['output']>;
   /** Boundary (GeoJSON MultiPolygon, WGS84). */
   boundary: Scalars['GeoJSON']['output'];
   /** When the zone was created. */
   createdAt: Scalars['DateTime']['output'];
   /** ONS GSS code of the ward the zone came from, if any. */
-  gssCode: Maybe<Scalars['String']['output']>;
+  gssCode?: Maybe<Scalars['String']['output']>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /** Name, e.g. Hampstead Town. */
   name: Scalars['String']['output'];
   /** Target patrol minutes per day in the zone. */
-  targetMinutesPerDay: Maybe<Scalars['Int']['output']>;
+  targetMinutesPerDay?: Maybe<Scalars['Int']['output']>;
+  /** Units assigned to the zone. */
+  units: Array<PatrolUnit>;
   /** When the zone was last changed. */
   updatedAt: Scalars['DateTime']['output'];
+};
+
+/** One GPS fix of a patrol unit. */
+export type Position = {
+  /** Horizontal accuracy in metres, as reported by the device. */
+  accuracy?: Maybe<Scalars['Float']['output']>;
+  /** Heading in degrees clockwise from north. */
+  heading?: Maybe<Scalars['Float']['output']>;
+  /** Where the unit was (GeoJSON Point, WGS84). */
+  location: Scalars['GeoJSON']['output'];
+  /** Time of the fix, from the device. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** Speed in metres per second. */
+  speed?: Maybe<Scalars['Float']['output']>;
 };
 
 export type Query = {
   /** Map and measurement settings. */
   appConfig: AppConfig;
+  /** Incidents, newest first. */
+  incidents: IncidentConnection;
   /** The signed-in user. */
   me: User;
+  /** Policing operations, latest start first. */
+  operations: Array<Operation>;
+  /** A unit's trace over a window of at most 7 days. */
+  patrolTrace: PatrolTrace;
+  /** All patrol units by call sign, each with its last known position. */
+  patrolUnits: Array<PatrolUnit>;
+  /** One site, with its visits and current coverage status. Audited. */
+  site: Site;
+  /** Sites on the patrol list, by name. Site locations are sensitive: every read is audited. */
+  sites: SiteConnection;
+  /** Reassurance-visit requests, oldest first (up to 500). */
+  visitRequests: Array<VisitRequest>;
   /** One patrol zone. */
   zone: PatrolZone;
-  /** All patrol zones, by name. Bounded by the number of zones a borough command draws (hundreds). */
+  /** All patrol zones, by name (a borough command draws hundreds at most; capped at 2,000). */
   zones: Array<PatrolZone>;
+};
+
+
+export type QueryIncidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<IncidentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOperationsArgs = {
+  activeAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryPatrolTraceArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  unitId: Scalars['ID']['input'];
+};
+
+
+export type QuerySiteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QuerySitesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SiteFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryVisitRequestsArgs = {
+  status?: InputMaybe<VisitRequestStatus>;
 };
 
 
 export type QueryZoneArgs = {
   id: Scalars['ID']['input'];
 };
+
+/** Assessed threat to a site, lowest first. */
+export type RiskLevel =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'LOW'
+  | 'MEDIUM';
 
 /** What a caller may do: superintendents watch coverage, analysts query hot spots, planners change zones and sites, devices send positions. */
 export type Role =
@@ -96,12 +506,180 @@ export type Role =
   | 'PLANNER'
   | 'SUPERINTENDENT';
 
+/** A place that needs reassurance: a synagogue, mosque, school, business… */
+export type Site = {
+  /** Start of the period the site is on the patrol list. */
+  activeFrom: Scalars['DateTime']['output'];
+  /** End of that period; open-ended when empty. */
+  activeTo?: Maybe<Scalars['DateTime']['output']>;
+  /** When the site was archived (taken off the list for good). */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Community served, e.g. Jewish, Muslim. */
+  community?: Maybe<Scalars['String']['output']>;
+  /** Where the site stands right now against its required visits (last 24 hours). */
+  coverage: SiteCoverageStatus;
+  /** When the site was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** What kind of place this is. */
+  kind: SiteKind;
+  /** The most recent visit by any unit. */
+  lastVisit?: Maybe<Visit>;
+  /** Latitude of the location (WGS84). */
+  latitude: Scalars['Float']['output'];
+  /** Point location (GeoJSON, WGS84). */
+  location: Scalars['GeoJSON']['output'];
+  /** Longitude of the location (WGS84). */
+  longitude: Scalars['Float']['output'];
+  /** Name as shown on the patrol list. */
+  name: Scalars['String']['output'];
+  /** Who asked for the site to be on the list. */
+  requestedBy?: Maybe<Scalars['String']['output']>;
+  /** Visits required per day (high-risk sites: 2). */
+  requiredVisitsPerDay: Scalars['Int']['output'];
+  /** Assessed risk. */
+  riskLevel: RiskLevel;
+  /** When the site was last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Visits in a window (default: the last 7 days), newest first. */
+  visits: Array<Visit>;
+};
+
+
+/** A place that needs reassurance: a synagogue, mosque, school, business… */
+export type SiteVisitsArgs = {
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A page of site results. */
+export type SiteConnection = {
+  /** The items of this page with their cursors. */
+  edges: Array<SiteEdge>;
+  /** The items of this page. */
+  nodes: Array<Site>;
+  /** Cursors and whether more pages exist. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A site against its required visits over the last 24 hours. */
+export type SiteCoverageStatus = {
+  /** Visits achieved ÷ visits required over the last 24 hours; empty when none are required. */
+  compliance?: Maybe<Scalars['Float']['output']>;
+  /** When the site becomes (or became) overdue. */
+  dueBy?: Maybe<Scalars['DateTime']['output']>;
+  /** When the last visit ended. */
+  lastVisitAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Brief: no visit for longer than 24 h ÷ required visits per day. */
+  overdue: Scalars['Boolean']['output'];
+  /** Visits required per day. */
+  requiredPerDay: Scalars['Int']['output'];
+  /** Visited, due, overdue or not required. */
+  state: CoverageState;
+  /** Visits in the last 24 hours. */
+  visitsLast24h: Scalars['Int']['output'];
+};
+
+/** One site in a page, with its cursor. */
+export type SiteEdge = {
+  /** Opaque cursor of this item. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: Site;
+};
+
+/** Which sites to list. All conditions must hold. */
+export type SiteFilter = {
+  /** Only sites inside this box. */
+  bbox?: InputMaybe<BBoxInput>;
+  /** Include archived sites (default: no). */
+  includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only these kinds. */
+  kinds?: InputMaybe<Array<SiteKind>>;
+  /** Only sites at this risk level or higher. */
+  minRisk?: InputMaybe<RiskLevel>;
+  /** Only sites inside this Polygon or MultiPolygon (GeoJSON, WGS84). */
+  within?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** Only sites inside this patrol zone. */
+  zoneId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** What kind of place a site is. */
+export type SiteKind =
+  | 'BUSINESS'
+  | 'CHURCH'
+  | 'COMMUNITY_CENTRE'
+  | 'EMBASSY'
+  | 'MOSQUE'
+  | 'OTHER'
+  | 'SCHOOL'
+  | 'SYNAGOGUE'
+  | 'TEMPLE';
+
+/** How precisely the time of an incident is known. */
+export type TimePrecision =
+  | 'EXACT'
+  | 'MONTH';
+
+/** One fix of a trace, for replay. */
+export type TracePoint = {
+  /** Latitude (WGS84). */
+  latitude: Scalars['Float']['output'];
+  /** Longitude (WGS84). */
+  longitude: Scalars['Float']['output'];
+  /** Time of the fix. */
+  recordedAt: Scalars['DateTime']['output'];
+};
+
+/** How a patrol unit moves. */
+export type UnitKind =
+  | 'CAR'
+  | 'CYCLE'
+  | 'FOOT';
+
+/** Changes to a site; fields left out stay as they are. */
+export type UpdateSiteInput = {
+  /** Start of the period on the list. */
+  activeFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** End of the period on the list. */
+  activeTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Community served, up to 100 characters. */
+  community?: InputMaybe<Scalars['String']['input']>;
+  /** Kind of place. */
+  kind?: InputMaybe<SiteKind>;
+  /** Location: a GeoJSON Point (WGS84). */
+  location?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** Name, 1–200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Visits required per day, 0–48. */
+  requiredVisitsPerDay?: InputMaybe<Scalars['Int']['input']>;
+  /** Assessed risk. */
+  riskLevel?: InputMaybe<RiskLevel>;
+};
+
+/** Changes to a patrol zone; fields left out stay as they are. */
+export type UpdateZoneInput = {
+  /** Borough, up to 100 characters. */
+  borough?: InputMaybe<Scalars['String']['input']>;
+  /** New boundary: a valid GeoJSON Polygon or MultiPolygon (WGS84). */
+  boundary?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** Name, 1–200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Target patrol minutes per day, 0–1440. */
+  targetMinutesPerDay?: InputMaybe<Scalars['Int']['input']>;
+  /** Units assigned to the zone (replaces the list). */
+  unitIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
 /** A person (or device account) who signs in to Vigil. */
 export type User = {
   /** When the account was created. */
   createdAt: Scalars['DateTime']['output'];
   /** When the account was disabled; disabled users cannot sign in. */
-  disabledAt: Maybe<Scalars['DateTime']['output']>;
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
   /** Name shown in the dashboard and the audit log. */
   displayName: Scalars['String']['output'];
   /** Sign-in e-mail address, unique. */
@@ -111,6 +689,80 @@ export type User = {
   /** What this user may do. */
   role: Role;
 };
+
+/** A stay of a patrol unit within the visit radius of a site. */
+export type Visit = {
+  /** Minutes from entry to exit. */
+  dwellMinutes: Scalars['Float']['output'];
+  /** First fix within the radius. */
+  enteredAt: Scalars['DateTime']['output'];
+  /** Last fix within the radius. */
+  exitedAt: Scalars['DateTime']['output'];
+  /** Number of fixes in the visit. */
+  fixes: Scalars['Int']['output'];
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** Whether the stay lasted 10–16 minutes (Koper curve). */
+  koperCompliant: Scalars['Boolean']['output'];
+  /** The site visited. */
+  site: Site;
+  /** The unit that made the visit. */
+  unit: PatrolUnit;
+};
+
+/** A request for reassurance visits at a place, on its way to the patrol list. */
+export type VisitRequest = {
+  /** Address as given by the requester. */
+  address?: Maybe<Scalars['String']['output']>;
+  /** Community served. */
+  community?: Maybe<Scalars['String']['output']>;
+  /** When the request was made. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When a planner approved or rejected it. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** Kind of place. */
+  kind: SiteKind;
+  /** Where the place is, if known (GeoJSON Point, WGS84); a planner places it on approval otherwise. */
+  location?: Maybe<Scalars['GeoJSON']['output']>;
+  /** Name of the place, e.g. a synagogue or a shop. */
+  placeName: Scalars['String']['output'];
+  /** Why visits are wanted. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Why it was rejected. */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** Who asked, e.g. a councillor or a synagogue warden. */
+  requesterName: Scalars['String']['output'];
+  /** The site created when the request was approved. */
+  site?: Maybe<Site>;
+  /** Pending, approved or rejected. */
+  status: VisitRequestStatus;
+};
+
+/** "Let us know and we will add it to the list": a request for reassurance visits. */
+export type VisitRequestInput = {
+  /** Address, up to 300 characters. */
+  address?: InputMaybe<Scalars['String']['input']>;
+  /** Community served, up to 100 characters. */
+  community?: InputMaybe<Scalars['String']['input']>;
+  /** Kind of place. */
+  kind: SiteKind;
+  /** Where the place is, if known: a GeoJSON Point (WGS84). */
+  location?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** Name of the place, 1–200 characters. */
+  placeName: Scalars['String']['input'];
+  /** Why visits are wanted, up to 2,000 characters. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** Who is asking, 1–200 characters. */
+  requesterName: Scalars['String']['input'];
+};
+
+/** Where a reassurance-visit request stands. */
+export type VisitRequestStatus =
+  | 'APPROVED'
+  | 'PENDING'
+  | 'REJECTED';
 
 export type LoginMutationVariables = Exact<{
   email: Scalars['String']['input'];
@@ -128,15 +780,200 @@ export type MeQuery = { me: { id: string, email: string, displayName: string, ro
 export type AppConfigQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AppConfigQuery = { appConfig: { tileUrl: string | null, tileAttribution: string, visitRadiusMetres: number, visitGapSeconds: number, metricSrid: number } };
+export type AppConfigQuery = { appConfig: { tileUrl?: string | null, tileAttribution: string, visitRadiusMetres: number, visitGapSeconds: number, metricSrid: number } };
+
+export type IncidentFieldsFragment = { id: string, category: string, occurredAt: string, occurredPrecision: TimePrecision, darkness: Darkness, hateCrimeFlags: Array<HateCrimeFlag>, location: { type: string; coordinates: any }, description?: string | null, source: string, sourceRef?: string | null };
+
+export type IncidentsQueryVariables = Exact<{
+  filter?: InputMaybe<IncidentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type IncidentsQuery = { incidents: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string }>, nodes: Array<{ id: string, category: string, occurredAt: string, occurredPrecision: TimePrecision, darkness: Darkness, hateCrimeFlags: Array<HateCrimeFlag>, location: { type: string; coordinates: any }, description?: string | null, source: string, sourceRef?: string | null }> } };
+
+export type ReportIncidentMutationVariables = Exact<{
+  input: IncidentInput;
+}>;
+
+
+export type ReportIncidentMutation = { reportIncident: { id: string, category: string, occurredAt: string, occurredPrecision: TimePrecision, darkness: Darkness, hateCrimeFlags: Array<HateCrimeFlag>, location: { type: string; coordinates: any }, description?: string | null, source: string, sourceRef?: string | null } };
+
+export type ImportIncidentsMutationVariables = Exact<{
+  incidents: Array<IncidentInput> | IncidentInput;
+}>;
+
+
+export type ImportIncidentsMutation = { importIncidents: { imported: number, duplicates: number, ids: Array<string> } };
+
+export type PatrolUnitsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PatrolUnitsQuery = { patrolUnits: Array<{ id: string, callSign: string, kind: UnitKind, team: string, borough: string, lastPosition?: { recordedAt: string, location: { type: string; coordinates: any }, accuracy?: number | null } | null }> };
+
+export type PatrolTraceQueryVariables = Exact<{
+  unitId: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+}>;
+
+
+export type PatrolTraceQuery = { patrolTrace: { from: string, to: string, line?: { type: string; coordinates: any } | null, fixCount: number, distanceMetres: number, unit: { id: string, callSign: string }, points: Array<{ recordedAt: string, longitude: number, latitude: number }>, visits: Array<{ id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, koperCompliant: boolean, site: { id: string, name: string } }> } };
+
+export type OperationsQueryVariables = Exact<{
+  activeAt?: InputMaybe<Scalars['DateTime']['input']>;
+}>;
+
+
+export type OperationsQuery = { operations: Array<{ id: string, name: string, description?: string | null, startsAt: string, endsAt?: string | null, priorityCommunities: Array<string>, prioritySiteKinds: Array<SiteKind> }> };
+
+export type VisitRequestFieldsFragment = { id: string, placeName: string, kind: SiteKind, location?: { type: string; coordinates: any } | null, address?: string | null, community?: string | null, requesterName: string, reason?: string | null, status: VisitRequestStatus, decidedAt?: string | null, rejectionReason?: string | null, site?: { id: string, name: string, location: { type: string; coordinates: any }, requiredVisitsPerDay: number, riskLevel: RiskLevel } | null };
+
+export type VisitRequestsQueryVariables = Exact<{
+  status?: InputMaybe<VisitRequestStatus>;
+}>;
+
+
+export type VisitRequestsQuery = { visitRequests: Array<{ id: string, placeName: string, kind: SiteKind, location?: { type: string; coordinates: any } | null, address?: string | null, community?: string | null, requesterName: string, reason?: string | null, status: VisitRequestStatus, decidedAt?: string | null, rejectionReason?: string | null, site?: { id: string, name: string, location: { type: string; coordinates: any }, requiredVisitsPerDay: number, riskLevel: RiskLevel } | null }> };
+
+export type RequestReassuranceVisitMutationVariables = Exact<{
+  input: VisitRequestInput;
+}>;
+
+
+export type RequestReassuranceVisitMutation = { requestReassuranceVisit: { id: string, placeName: string, kind: SiteKind, location?: { type: string; coordinates: any } | null, address?: string | null, community?: string | null, requesterName: string, reason?: string | null, status: VisitRequestStatus, decidedAt?: string | null, rejectionReason?: string | null, site?: { id: string, name: string, location: { type: string; coordinates: any }, requiredVisitsPerDay: number, riskLevel: RiskLevel } | null } };
+
+export type ApproveVisitRequestMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  requiredVisitsPerDay: Scalars['Int']['input'];
+  location?: InputMaybe<Scalars['GeoJSON']['input']>;
+  riskLevel?: InputMaybe<RiskLevel>;
+}>;
+
+
+export type ApproveVisitRequestMutation = { approveVisitRequest: { id: string, placeName: string, kind: SiteKind, location?: { type: string; coordinates: any } | null, address?: string | null, community?: string | null, requesterName: string, reason?: string | null, status: VisitRequestStatus, decidedAt?: string | null, rejectionReason?: string | null, site?: { id: string, name: string, location: { type: string; coordinates: any }, requiredVisitsPerDay: number, riskLevel: RiskLevel } | null } };
+
+export type RejectVisitRequestMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+}>;
+
+
+export type RejectVisitRequestMutation = { rejectVisitRequest: { id: string, placeName: string, kind: SiteKind, location?: { type: string; coordinates: any } | null, address?: string | null, community?: string | null, requesterName: string, reason?: string | null, status: VisitRequestStatus, decidedAt?: string | null, rejectionReason?: string | null, site?: { id: string, name: string, location: { type: string; coordinates: any }, requiredVisitsPerDay: number, riskLevel: RiskLevel } | null } };
+
+export type SiteFieldsFragment = { id: string, name: string, kind: SiteKind, location: { type: string; coordinates: any }, latitude: number, longitude: number, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null, requestedBy?: string | null, activeFrom: string, activeTo?: string | null, archivedAt?: string | null };
+
+export type SitesQueryVariables = Exact<{
+  filter?: InputMaybe<SiteFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SitesQuery = { sites: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ id: string, name: string, kind: SiteKind, location: { type: string; coordinates: any }, latitude: number, longitude: number, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null, requestedBy?: string | null, activeFrom: string, activeTo?: string | null, archivedAt?: string | null }> } };
+
+export type SitesWithLastVisitQueryVariables = Exact<{
+  filter?: InputMaybe<SiteFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type SitesWithLastVisitQuery = { sites: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, name: string, lastVisit?: { id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, unit: { callSign: string } } | null, coverage: { state: CoverageState, visitsLast24h: number, overdue: boolean } } }> } };
+
+export type SiteDetailQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+}>;
+
+
+export type SiteDetailQuery = { site: { id: string, name: string, kind: SiteKind, location: { type: string; coordinates: any }, latitude: number, longitude: number, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null, requestedBy?: string | null, activeFrom: string, activeTo?: string | null, archivedAt?: string | null, coverage: { state: CoverageState, visitsLast24h: number, requiredPerDay: number, compliance?: number | null, lastVisitAt?: string | null, overdue: boolean, dueBy?: string | null }, visits: Array<{ id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, koperCompliant: boolean, fixes: number, unit: { id: string, callSign: string } }> } };
+
+export type CreateSiteMutationVariables = Exact<{
+  input: CreateSiteInput;
+}>;
+
+
+export type CreateSiteMutation = { createSite: { id: string, name: string, kind: SiteKind, location: { type: string; coordinates: any }, latitude: number, longitude: number, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null, requestedBy?: string | null, activeFrom: string, activeTo?: string | null, archivedAt?: string | null } };
+
+export type UpdateSiteMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  input: UpdateSiteInput;
+}>;
+
+
+export type UpdateSiteMutation = { updateSite: { id: string, name: string, kind: SiteKind, location: { type: string; coordinates: any }, latitude: number, longitude: number, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null, requestedBy?: string | null, activeFrom: string, activeTo?: string | null, archivedAt?: string | null } };
+
+export type ArchiveSiteMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ArchiveSiteMutation = { archiveSite: { id: string, archivedAt?: string | null } };
+
+export type ZoneFieldsFragment = { id: string, name: string, borough?: string | null, gssCode?: string | null, boundary: { type: string; coordinates: any }, targetMinutesPerDay?: number | null, areaSquareMetres: number, units: Array<{ id: string, callSign: string }> };
 
 export type ZonesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ZonesQuery = { zones: Array<{ id: string, name: string, borough: string | null, gssCode: string | null, boundary: { type: string; coordinates: any } }> };
+export type ZonesQuery = { zones: Array<{ id: string, name: string, borough?: string | null, gssCode?: string | null, boundary: { type: string; coordinates: any }, targetMinutesPerDay?: number | null, areaSquareMetres: number, units: Array<{ id: string, callSign: string }> }> };
+
+export type ZoneQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
 
 
+export type ZoneQuery = { zone: { id: string, name: string, borough?: string | null, gssCode?: string | null, boundary: { type: string; coordinates: any }, targetMinutesPerDay?: number | null, areaSquareMetres: number, units: Array<{ id: string, callSign: string }> } };
+
+export type CreateZoneMutationVariables = Exact<{
+  input: CreateZoneInput;
+}>;
+
+
+export type CreateZoneMutation = { createZone: { id: string, name: string, borough?: string | null, gssCode?: string | null, boundary: { type: string; coordinates: any }, targetMinutesPerDay?: number | null, areaSquareMetres: number, units: Array<{ id: string, callSign: string }> } };
+
+export type UpdateZoneMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+  input: UpdateZoneInput;
+}>;
+
+
+export type UpdateZoneMutation = { updateZone: { id: string, name: string, borough?: string | null, gssCode?: string | null, boundary: { type: string; coordinates: any }, targetMinutesPerDay?: number | null, areaSquareMetres: number, units: Array<{ id: string, callSign: string }> } };
+
+export type DeleteZoneMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteZoneMutation = { deleteZone: { id: string, name: string } };
+
+export const IncidentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<IncidentFieldsFragment, unknown>;
+export const VisitRequestFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<VisitRequestFieldsFragment, unknown>;
+export const SiteFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<SiteFieldsFragment, unknown>;
+export const ZoneFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<ZoneFieldsFragment, unknown>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const AppConfigDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AppConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"appConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tileUrl"}},{"kind":"Field","name":{"kind":"Name","value":"tileAttribution"}},{"kind":"Field","name":{"kind":"Name","value":"visitRadiusMetres"}},{"kind":"Field","name":{"kind":"Name","value":"visitGapSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"metricSrid"}}]}}]}}]} as unknown as DocumentNode<AppConfigQuery, AppConfigQueryVariables>;
-export const ZonesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Zones"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zones"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}}]}}]}}]} as unknown as DocumentNode<ZonesQuery, ZonesQueryVariables>;
+export const IncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Incidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"IncidentFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<IncidentsQuery, IncidentsQueryVariables>;
+export const ReportIncidentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportIncident"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportIncident"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"IncidentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<ReportIncidentMutation, ReportIncidentMutationVariables>;
+export const ImportIncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportIncidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"incidents"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importIncidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"incidents"},"value":{"kind":"Variable","name":{"kind":"Name","value":"incidents"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imported"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"ids"}}]}}]}}]} as unknown as DocumentNode<ImportIncidentsMutation, ImportIncidentsMutationVariables>;
+export const PatrolUnitsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"lastPosition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"accuracy"}}]}}]}}]}}]} as unknown as DocumentNode<PatrolUnitsQuery, PatrolUnitsQueryVariables>;
+export const PatrolTraceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolTrace"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolTrace"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"fixCount"}},{"kind":"Field","name":{"kind":"Name","value":"distanceMetres"}},{"kind":"Field","name":{"kind":"Name","value":"points"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}}]}},{"kind":"Field","name":{"kind":"Name","value":"visits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PatrolTraceQuery, PatrolTraceQueryVariables>;
+export const OperationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Operations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"activeAt"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"activeAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"activeAt"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}},{"kind":"Field","name":{"kind":"Name","value":"priorityCommunities"}},{"kind":"Field","name":{"kind":"Name","value":"prioritySiteKinds"}}]}}]}}]} as unknown as DocumentNode<OperationsQuery, OperationsQueryVariables>;
+export const VisitRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VisitRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequestStatus"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"visitRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VisitRequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<VisitRequestsQuery, VisitRequestsQueryVariables>;
+export const RequestReassuranceVisitDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestReassuranceVisit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequestInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestReassuranceVisit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VisitRequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<RequestReassuranceVisitMutation, RequestReassuranceVisitMutationVariables>;
+export const ApproveVisitRequestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApproveVisitRequest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"requiredVisitsPerDay"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"location"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"GeoJSON"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"riskLevel"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"RiskLevel"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveVisitRequest"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"requiredVisitsPerDay"},"value":{"kind":"Variable","name":{"kind":"Name","value":"requiredVisitsPerDay"}}},{"kind":"Argument","name":{"kind":"Name","value":"location"},"value":{"kind":"Variable","name":{"kind":"Name","value":"location"}}},{"kind":"Argument","name":{"kind":"Name","value":"riskLevel"},"value":{"kind":"Variable","name":{"kind":"Name","value":"riskLevel"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VisitRequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<ApproveVisitRequestMutation, ApproveVisitRequestMutationVariables>;
+export const RejectVisitRequestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RejectVisitRequest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"reason"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rejectVisitRequest"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"reason"},"value":{"kind":"Variable","name":{"kind":"Name","value":"reason"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VisitRequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<RejectVisitRequestMutation, RejectVisitRequestMutationVariables>;
+export const SitesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Sites"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SiteFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SiteFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<SitesQuery, SitesQueryVariables>;
+export const SitesWithLastVisitDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SitesWithLastVisit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SiteFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"visitsLast24h"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SitesWithLastVisitQuery, SitesWithLastVisitQueryVariables>;
+export const SiteDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SiteDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SiteFields"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"visitsLast24h"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}}]}},{"kind":"Field","name":{"kind":"Name","value":"visits"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"fixes"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<SiteDetailQuery, SiteDetailQueryVariables>;
+export const CreateSiteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateSite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateSiteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SiteFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<CreateSiteMutation, CreateSiteMutationVariables>;
+export const UpdateSiteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateSite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateSiteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateSite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SiteFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<UpdateSiteMutation, UpdateSiteMutationVariables>;
+export const ArchiveSiteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ArchiveSite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"archiveSite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]}}]} as unknown as DocumentNode<ArchiveSiteMutation, ArchiveSiteMutationVariables>;
+export const ZonesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Zones"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zones"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ZoneFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<ZonesQuery, ZonesQueryVariables>;
+export const ZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Zone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ZoneFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<ZoneQuery, ZoneQueryVariables>;
+export const CreateZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateZoneInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ZoneFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<CreateZoneMutation, CreateZoneMutationVariables>;
+export const UpdateZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateZoneInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ZoneFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<UpdateZoneMutation, UpdateZoneMutationVariables>;
+export const DeleteZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<DeleteZoneMutation, DeleteZoneMutationVariables>;

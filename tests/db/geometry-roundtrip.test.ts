@@ -53,7 +53,7 @@ describe.each(availableDatabaseKinds())('GeoJSON round trip through MikroORM on 
       .execute(`select ST_SRID(location) srid, GeometryType(location) type, ST_X(location_bng) e from sites where id = ?`, [site.id]);
     expect(column).toMatchObject({ srid: 4326, type: 'POINT' });
     // South End Green lies about 527 km east in British National Grid: metres, not degrees.
-    expect(Math.round(column.e / 1000)).toBe(527);
+    expect(Math.round(column!.e / 1000)).toBe(527);
   });
 
   it('a zone inserted as a ward MultiPolygon reads back identical, and a Polygon is stored as MultiPolygon', async () => {

@@ -31,12 +31,12 @@ export interface TestServer {
   /** Runs a typed operation over HTTP, as a client would. */
   gql<T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResponse<T>>;
   /** Signs in over the API and returns the bearer token. */
-  tokenFor(role: Role): Promise<string>;
+  tokenFor(role: keyof typeof testUsers): Promise<string>;
   close(): Promise<void>;
 }
 
 /** A real Vigil server on a free port, over a database of its own. */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, string> = {}, options: { clientDir?: string } = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -51,8 +51,8 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   for (const role of Object.values(Role)) {
     await upsertUser(em as never, { ...testUsers[role], displayName: `Test ${role.toLowerCase()}`, role });
   }
-  const server = await startServer({ config, orm, database: db.kind, clientDir: '/nonexistent' });
-  const tokens = new Map<Role, string>();
+  const server = await startServer({ config, orm, database: db.kind, clientDir: options.clientDir ?? '/nonexistent' });
+  const tokens = new Map<keyof typeof testUsers, string>();
 
   const gql = async <T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResponse<T>> => {
     const response = await fetch(`${server.url}/graphql`, {

@@ -48,8 +48,9 @@ abstract class GeometryType<G extends Geometry> extends Type<G | null, string | 
   }
 
   override convertToJSValueSQL(key: string, _platform: Platform): string {
-    // 9 decimal places keep any input precision (GPS and OS data carry at most 7).
-    return `ST_AsGeoJSON(${key}, 9)`;
+    // 15 decimal places (PostGIS's maximum): coordinates written with up to 15 decimals —
+    // any GPS fix or survey data — read back exactly; the default of 9 would round.
+    return `ST_AsGeoJSON(${key}, 15)`;
   }
 
   override compareAsType(): string {

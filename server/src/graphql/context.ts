@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import type { Loaders } from './loaders.js';
 
 /** Per-request state: built fresh for each HTTP request or WebSocket operation. */
 export interface Context {
@@ -10,4 +11,6 @@ export interface Context {
   caller: Caller | null;
   clientAddress: string | null;
   config: Config;
+  /** DataLoaders for this request only. */
+  loaders: Loaders;
 }

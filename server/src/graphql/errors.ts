@@ -19,3 +19,11 @@ export function unauthenticated(message = 'Sign in first: send Authorization: Be
 export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else is a client mistake, said as such rather than as a database error. */
+export function checkId(field: string, id: string): string {
+  if (!UUID.test(id)) throw badInput(field, `is not a valid id (got ${JSON.stringify(id.slice(0, 60))})`);
+  return id.toLowerCase();
+}

@@ -4,12 +4,28 @@ import { buildSchema } from 'type-graphql';
 import { auditMutations } from '../audit/audit.middleware.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { authChecker } from '../auth/auth-checker.js';
+import { IncidentResolver } from '../incidents/incident.resolver.js';
+import { OperationResolver } from '../operations/operation.resolver.js';
+import { PatrolUnitResolver, VisitResolver } from '../patrols/patrol.resolver.js';
+import { VisitRequestResolver } from '../requests/visit-request.resolver.js';
 import { AppConfigResolver } from '../shared/app-config.resolver.js';
+import { SiteResolver } from '../sites/site.resolver.js';
 import { ZoneResolver } from '../zones/zone.resolver.js';
 import type { PubSub } from './pubsub.js';
 import { DateTimeScalar } from './scalars.js';
+import { validateInput } from './validation.js';
 
-export const resolvers = [AuthResolver, AppConfigResolver, ZoneResolver] as const;
+export const resolvers = [
+  AuthResolver,
+  AppConfigResolver,
+  SiteResolver,
+  IncidentResolver,
+  PatrolUnitResolver,
+  VisitResolver,
+  ZoneResolver,
+  OperationResolver,
+  VisitRequestResolver,
+] as const;
 
 export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
   return buildSchema({
@@ -19,7 +35,8 @@ export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
     authMode: 'error',
     globalMiddlewares: [auditMutations],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
-    validate: false,
+    // class-validator rules on inputs, reported as BAD_USER_INPUT with the field path.
+    validateFn: validateInput,
     ...(pubSub ? { pubSub } : {}),
   });
 }

@@ -13,6 +13,7 @@ import { type Config, repoRoot } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { resolveCaller } from '../graphql/caller.js';
 import type { Context } from '../graphql/context.js';
+import { createLoaders } from '../graphql/loaders.js';
 import { createLocalPubSub, type PubSub } from '../graphql/pubsub.js';
 import { createSchema } from '../graphql/schema.js';
 
@@ -68,12 +69,16 @@ export async function startServer({
           return false;
         }
       },
-      context: (ctx): Context => ({
-        em: orm.em.fork() as Context['em'],
-        caller: ctx.extra.caller ?? null,
-        clientAddress: (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress ?? null,
-        config,
-      }),
+      context: (ctx): Context => {
+        const em = orm.em.fork() as Context['em'];
+        return {
+          em,
+          caller: ctx.extra.caller ?? null,
+          clientAddress: (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress ?? null,
+          config,
+          loaders: createLoaders(em),
+        };
+      },
     },
     wsServer,
   );
@@ -120,6 +125,7 @@ export async function startServer({
           caller: await resolveCaller(em, config.jwtSecret, req.headers.authorization),
           clientAddress: req.socket.remoteAddress ?? null,
           config,
+          loaders: createLoaders(em),
         };
       },
     }),

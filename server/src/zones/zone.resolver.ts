@@ -1,23 +1,54 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../auth/role.js';
 import type { Context } from '../graphql/context.js';
-import { notFound } from '../graphql/errors.js';
+import { PatrolUnit } from '../patrols/patrol-unit.entity.js';
 import { PatrolZone } from './patrol-zone.entity.js';
+import { CreateZoneInput, UpdateZoneInput } from './zone.inputs.js';
+import { createZone, deleteZone, getZone, updateZone } from './zone.service.js';
 
 @Resolver(() => PatrolZone)
 export class ZoneResolver {
   @Authorized()
-  @Query(() => [PatrolZone], {
-    description: 'All patrol zones, by name. Bounded by the number of zones a borough command draws (hundreds).',
-  })
+  @Query(() => [PatrolZone], { description: 'All patrol zones, by name (a borough command draws hundreds at most; capped at 2,000).' })
   async zones(@Ctx() ctx: Context): Promise<PatrolZone[]> {
     return ctx.em.find(PatrolZone, {}, { orderBy: { name: 'asc' }, limit: 2000 });
   }
 
   @Authorized()
   @Query(() => PatrolZone, { description: 'One patrol zone.' })
-  async zone(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PatrolZone> {
-    const zone = await ctx.em.findOne(PatrolZone, { id });
-    if (!zone) throw notFound('Zone', id);
-    return zone;
+  zone(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PatrolZone> {
+    return getZone(ctx.em, id);
+  }
+
+  @Authorized(Role.PLANNER)
+  @Mutation(() => PatrolZone, { description: 'Draws a new patrol zone (planners).' })
+  createZone(@Arg('input', () => CreateZoneInput) input: CreateZoneInput, @Ctx() ctx: Context): Promise<PatrolZone> {
+    return createZone(ctx.em, input);
+  }
+
+  @Authorized(Role.PLANNER)
+  @Mutation(() => PatrolZone, { description: 'Redraws or renames a patrol zone (planners).' })
+  updateZone(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateZoneInput) input: UpdateZoneInput,
+    @Ctx() ctx: Context,
+  ): Promise<PatrolZone> {
+    return updateZone(ctx.em, id, input);
+  }
+
+  @Authorized(Role.PLANNER)
+  @Mutation(() => PatrolZone, { description: 'Deletes a patrol zone and returns it as it was (planners).' })
+  deleteZone(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PatrolZone> {
+    return deleteZone(ctx.em, id);
+  }
+
+  @FieldResolver(() => Float, { description: 'Area in square metres (computed in British National Grid).' })
+  areaSquareMetres(@Root() zone: PatrolZone, @Ctx() ctx: Context): Promise<number> {
+    return ctx.loaders.zoneArea.load(zone.id);
+  }
+
+  @FieldResolver(() => [PatrolUnit], { description: 'Units assigned to the zone.' })
+  units(@Root() zone: PatrolZone, @Ctx() ctx: Context): Promise<PatrolUnit[]> {
+    return ctx.loaders.zoneUnits.load(zone.id);
   }
 }

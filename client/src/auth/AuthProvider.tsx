@@ -1,0 +1,57 @@
+import { LoginDocument } from '@vigil/schema';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { execute } from '../api/client';
+import { loadSession, onSessionChange, type Session, type SessionUser, saveSession } from './session';
+
+interface AuthContextValue {
+  session: Session | null;
+  /** Why the user was last signed out when it was not their choice, e.g. an expired token. */
+  notice: string | null;
+  /** Throws the server's error (e.g. "Wrong e-mail or password") for the form to show. */
+  signIn: (email: string, password: string) => Promise<void>;
+  signOut: (notice?: string) => void;
+  /** Keeps the stored user in step with the server (`me`), e.g. after a role change. */
+  updateUser: (user: SessionUser) => void;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => onSessionChange(setSession), []);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const { login } = await execute(LoginDocument, { email, password });
+    saveSession(login);
+    setNotice(null);
+    setSession(login);
+  }, []);
+
+  const signOut = useCallback((reason?: string) => {
+    saveSession(null);
+    setNotice(reason ?? null);
+    setSession(null);
+  }, []);
+
+  const updateUser = useCallback((user: SessionUser) => {
+    setSession((current) => {
+      if (!current) return current;
+      const u = current.user;
+      if (u.id === user.id && u.email === user.email && u.displayName === user.displayName && u.role === user.role) return current;
+      const next = { ...current, user };
+      saveSession(next);
+      return next;
+    });
+  }, []);
+
+  const value = useMemo(() => ({ session, notice, signIn, signOut, updateUser }), [session, notice, signIn, signOut, updateUser]);
+  return <AuthContext value={value}>{children}</AuthContext>;
+}
+
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth must be used inside <AuthProvider>');
+  return value;
+}

@@ -1,0 +1,92 @@
+import { ArrayMaxSize, IsOptional, Length, MaxLength } from 'class-validator';
+import { Field, InputType, registerEnumType } from 'type-graphql';
+import { BBoxInput } from '../graphql/geo-inputs.js';
+import { GeoJSONScalar } from '../graphql/scalars.js';
+import { HateCrimeFlag, TimePrecision } from './incident.entity.js';
+
+export enum DarknessFilter {
+  DARK = 'DARK',
+  LIGHT = 'LIGHT',
+  UNKNOWN = 'UNKNOWN',
+  ANY = 'ANY',
+}
+registerEnumType(DarknessFilter, {
+  name: 'DarknessFilter',
+  description: 'After dark (between civil dusk and civil dawn), in daylight, unknown (month-precision records), or any.',
+});
+
+@InputType({ description: 'Which incidents to list. All conditions must hold.' })
+export class IncidentFilter {
+  @Field(() => BBoxInput, { nullable: true, description: 'Only incidents inside this box.' })
+  bbox?: BBoxInput;
+
+  @Field(() => GeoJSONScalar, { nullable: true, description: 'Only incidents inside this Polygon or MultiPolygon (GeoJSON, WGS84).' })
+  within?: unknown;
+
+  @Field(() => String, { nullable: true, description: 'Only incidents inside this patrol zone (id).' })
+  zoneId?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Only these police.uk category slugs, e.g. vehicle-crime.' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  categories?: string[];
+
+  @Field(() => Date, { nullable: true, description: 'Only incidents at or after this time.' })
+  from?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Only incidents before this time.' })
+  to?: Date;
+
+  @Field(() => DarknessFilter, { nullable: true, description: 'After dark, daylight, unknown, or any (default).' })
+  darkness?: DarknessFilter;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only hate crime (any flag); false: only incidents without a flag.' })
+  hateCrime?: boolean;
+
+  @Field(() => [HateCrimeFlag], { nullable: true, description: 'Only incidents with any of these hate-crime flags.' })
+  hateCrimeFlags?: HateCrimeFlag[];
+}
+
+@InputType({ description: 'A recorded crime or event to add.' })
+export class IncidentInput {
+  @Field(() => String, { description: 'police.uk category slug, e.g. vehicle-crime.' })
+  @Length(1, 60)
+  category!: string;
+
+  @Field(() => Date, { description: 'When it happened (for MONTH precision, any time in the month).' })
+  occurredAt!: Date;
+
+  @Field(() => TimePrecision, { nullable: true, description: 'EXACT (default) or MONTH.' })
+  occurredPrecision?: TimePrecision;
+
+  @Field(() => GeoJSONScalar, { description: 'Where: a GeoJSON Point (WGS84).' })
+  location!: unknown;
+
+  @Field(() => [HateCrimeFlag], { nullable: true, description: 'Hate-crime flags, if any.' })
+  @IsOptional()
+  @ArrayMaxSize(7)
+  hateCrimeFlags?: HateCrimeFlag[];
+
+  @Field(() => String, { nullable: true, description: 'What happened, up to 2,000 characters.' })
+  @IsOptional()
+  @MaxLength(2000)
+  description?: string;
+
+  @Field(() => String, { nullable: true, description: 'Location label, up to 200 characters.' })
+  @IsOptional()
+  @MaxLength(200)
+  locationName?: string;
+
+  @Field(() => String, { nullable: true, description: 'Where the record comes from (default: report / import), up to 60 characters.' })
+  @IsOptional()
+  @Length(1, 60)
+  source?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Identifier in the source system; a record with a known one is not added twice. Up to 200 characters.',
+  })
+  @IsOptional()
+  @Length(1, 200)
+  sourceRef?: string;
+}

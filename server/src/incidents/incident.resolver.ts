@@ -1,0 +1,50 @@
+import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Role } from '../auth/role.js';
+import { Connection } from '../graphql/connection.js';
+import type { Context } from '../graphql/context.js';
+import { Incident } from './incident.entity.js';
+import { IncidentFilter, IncidentInput } from './incident.inputs.js';
+import { importIncidents, listIncidents, reportIncident } from './incident.service.js';
+
+export const IncidentConnection = Connection('Incident', Incident);
+
+@ObjectType({ description: 'What a bulk import did.' })
+class IncidentImportResult {
+  @Field(() => Int, { description: 'Records added.' })
+  imported!: number;
+
+  @Field(() => Int, { description: 'Records skipped because their sourceRef was already stored.' })
+  duplicates!: number;
+
+  @Field(() => [String], { description: 'Ids of the records added.' })
+  ids!: string[];
+}
+
+@Resolver(() => Incident)
+export class IncidentResolver {
+  @Authorized()
+  @Query(() => IncidentConnection, { description: 'Incidents, newest first.' })
+  incidents(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => IncidentFilter, { nullable: true }) filter?: IncidentFilter,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–500 (default 100).' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item of the previous page.' }) after?: string,
+  ) {
+    return listIncidents(ctx.em, filter, first, after);
+  }
+
+  @Authorized(Role.ANALYST, Role.PLANNER)
+  @Mutation(() => Incident, { description: 'Records one incident; its darkness is worked out from civil twilight at its place and time.' })
+  reportIncident(@Arg('input', () => IncidentInput) input: IncidentInput, @Ctx() ctx: Context): Promise<Incident> {
+    return reportIncident(ctx.em, input);
+  }
+
+  @Authorized(Role.ANALYST, Role.PLANNER)
+  @Mutation(() => IncidentImportResult, {
+    description:
+      'Adds up to 5,000 incidents at once, all or nothing: one bad record and none is added. Records with a known sourceRef are skipped.',
+  })
+  importIncidents(@Arg('incidents', () => [IncidentInput]) incidents: IncidentInput[], @Ctx() ctx: Context): Promise<IncidentImportResult> {
+    return importIncidents(ctx.em, incidents);
+  }
+}

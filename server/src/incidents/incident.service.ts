@@ -1,0 +1,132 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../db/sql.js';
+import { decodeCursor, encodeCursor, type Page, pageSize, toPage } from '../graphql/connection.js';
+import { badInput } from '../graphql/errors.js';
+import { checkPoint, checkPolygonal, checkWindow } from '../shared/geometry-validation.js';
+import { spatialFilter } from '../shared/spatial-filter.js';
+import { CATEGORY_SLUGS, isCategory } from './categories.js';
+import { darknessOf } from './darkness.js';
+import { Incident, TimePrecision } from './incident.entity.js';
+import { DarknessFilter, type IncidentFilter, type IncidentInput } from './incident.inputs.js';
+
+/** Bulk imports through the API are capped per call; bigger files go through `vigil import`. */
+export const MAX_IMPORT_BATCH = 5000;
+
+/** Incidents newest first, filtered in PostGIS; cursor = (occurredAt, id). */
+export async function listIncidents(
+  em: EntityManager,
+  filter: IncidentFilter = {},
+  first?: number | null,
+  after?: string | null,
+): Promise<Page<Incident>> {
+  const size = pageSize(first);
+  checkWindow(filter.from, filter.to, ['filter.from', 'filter.to']);
+  const qb = em.createQueryBuilder(Incident, 'i');
+  if (filter.categories?.length) {
+    const unknown = filter.categories.find((c) => !isCategory(c));
+    if (unknown) throw badInput('filter.categories', `unknown category "${unknown.slice(0, 60)}"; use one of ${CATEGORY_SLUGS.join(', ')}`);
+    qb.andWhere({ category: { $in: filter.categories } });
+  }
+  if (filter.from) qb.andWhere({ occurredAt: { $gte: filter.from } });
+  if (filter.to) qb.andWhere({ occurredAt: { $lt: filter.to } });
+  if (filter.darkness && filter.darkness !== DarknessFilter.ANY) qb.andWhere({ darkness: filter.darkness });
+  if (filter.hateCrime === true) qb.andWhere(`i.hate_crime_flags <> '{}'`);
+  if (filter.hateCrime === false) qb.andWhere(`i.hate_crime_flags = '{}'`);
+  if (filter.hateCrimeFlags?.length) qb.andWhere('i.hate_crime_flags && ?::text[]', [pgArray(filter.hateCrimeFlags)]);
+  const within = filter.within ? await checkPolygonal(em, 'filter.within', filter.within) : undefined;
+  await spatialFilter(em, qb, 'i.location', { bbox: filter.bbox, within, zoneId: filter.zoneId });
+
+  const totalCount = await qb.clone().getCount();
+  if (after) {
+    const [occurredAt, id] = decodeCursor(after, 2);
+    qb.andWhere('(i.occurred_at, i.id) < (?::timestamptz, ?::uuid)', [occurredAt, id]);
+  }
+  const rows = await qb
+    .orderBy({ occurredAt: 'desc', id: 'desc' })
+    .limit(size + 1)
+    .getResultList();
+  return toPage(rows, size, totalCount, (i) => encodeCursor([i.occurredAt.toISOString(), i.id]), after);
+}
+
+/** Checks one input and turns it into an entity's data; `field` prefixes error paths. */
+function toIncidentData(field: string, input: IncidentInput, defaultSource: string) {
+  if (!isCategory(input.category)) {
+    throw badInput(`${field}.category`, `unknown category "${input.category.slice(0, 60)}"; use one of ${CATEGORY_SLUGS.join(', ')}`);
+  }
+  const location = checkPoint(`${field}.location`, input.location);
+  if (input.occurredAt.getTime() > Date.now() + 5 * 60_000) throw badInput(`${field}.occurredAt`, 'is in the future');
+  const precision = input.occurredPrecision ?? TimePrecision.EXACT;
+  // A month-precision record is stored at the first instant of its month (UTC).
+  const occurredAt =
+    precision === TimePrecision.MONTH
+      ? new Date(Date.UTC(input.occurredAt.getUTCFullYear(), input.occurredAt.getUTCMonth(), 1))
+      : input.occurredAt;
+  return {
+    category: input.category,
+    occurredAt,
+    occurredPrecision: precision,
+    darkness: darknessOf(occurredAt, precision, location.coordinates[0], location.coordinates[1]),
+    location,
+    hateCrimeFlags: [...new Set(input.hateCrimeFlags ?? [])],
+    description: input.description ?? null,
+    locationName: input.locationName ?? null,
+    source: input.source ?? defaultSource,
+    sourceRef: input.sourceRef ?? null,
+  };
+}
+
+export async function reportIncident(em: EntityManager, input: IncidentInput): Promise<Incident> {
+  const incident = em.create(Incident, toIncidentData('input', input, 'report'));
+  await em.persistAndFlush(incident);
+  return incident;
+}
+
+export interface ImportOutcome {
+  imported: number;
+  /** Records whose sourceRef was already stored: skipped, so a resent batch adds nothing. */
+  duplicates: number;
+  ids: string[];
+}
+
+/**
+ * All or nothing: every record is checked before any is written (the first problem is
+ * reported with its index), then all are written in one transaction, in one statement.
+ */
+export async function importIncidents(em: EntityManager, inputs: IncidentInput[]): Promise<ImportOutcome> {
+  if (inputs.length === 0) throw badInput('incidents', 'is empty');
+  if (inputs.length > MAX_IMPORT_BATCH)
+    throw badInput('incidents', `has ${inputs.length} records; send at most ${MAX_IMPORT_BATCH} per call`);
+  const rows = inputs.map((input, i) => toIncidentData(`incidents[${i}]`, input, 'import'));
+  const refs = rows.map((r) => r.sourceRef).filter(Boolean);
+  const repeated = refs.find((ref, i) => refs.indexOf(ref) !== i);
+  if (repeated) throw badInput('incidents', `sourceRef "${repeated}" appears twice in the batch`);
+  return em.transactional(async (tx) => {
+    const inserted = await tx.execute<{ id: string }[]>(
+      `insert into incidents (id, category, occurred_at, occurred_precision, darkness, location, hate_crime_flags, description, location_name, source, source_ref)
+       select gen_random_uuid(), r.category, r.occurred_at, r.occurred_precision::time_precision, r.darkness::darkness,
+              ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.flags, r.description, r.location_name, r.source, r.source_ref
+       from jsonb_to_recordset(?::jsonb) as r(category text, occurred_at timestamptz, occurred_precision text, darkness text,
+            lon float8, lat float8, flags text[], description text, location_name text, source text, source_ref text)
+       on conflict (source_ref) do nothing
+       returning id`,
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            category: r.category,
+            occurred_at: r.occurredAt.toISOString(),
+            occurred_precision: r.occurredPrecision,
+            darkness: r.darkness,
+            lon: r.location.coordinates[0],
+            lat: r.location.coordinates[1],
+            flags: r.hateCrimeFlags,
+            description: r.description,
+            location_name: r.locationName,
+            source: r.source,
+            source_ref: r.sourceRef,
+          })),
+        ),
+      ],
+    );
+    return { imported: inserted.length, duplicates: rows.length - inserted.length, ids: inserted.map((r) => r.id) };
+  });
+}

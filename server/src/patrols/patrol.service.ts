@@ -1,0 +1,66 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { LineString } from '../db/geometry.js';
+import { badInput, checkId, notFound } from '../graphql/errors.js';
+import { checkWindow } from '../shared/geometry-validation.js';
+import { PatrolUnit } from './patrol-unit.entity.js';
+import { Visit } from './visit.entity.js';
+
+/** A trace spans at most a week: longer windows belong to the analytics, not to a line on a map. */
+export const MAX_TRACE_DAYS = 7;
+/** Fixes returned for replay; longer traces are thinned evenly (the line keeps every fix). */
+export const MAX_TRACE_POINTS = 5000;
+
+export interface TracePoint {
+  recordedAt: Date;
+  longitude: number;
+  latitude: number;
+}
+
+export interface Trace {
+  unit: PatrolUnit;
+  from: Date;
+  to: Date;
+  line: LineString | null;
+  fixCount: number;
+  distanceMetres: number;
+  points: TracePoint[];
+  visits: Visit[];
+}
+
+/** A unit's positions over a window as one line (built in PostGIS), its fixes for replay, and its visits. */
+export async function patrolTrace(em: EntityManager, unitId: string, from: Date, to: Date): Promise<Trace> {
+  checkWindow(from, to);
+  if (to.getTime() - from.getTime() > MAX_TRACE_DAYS * 24 * 3600 * 1000)
+    throw badInput('to', `a trace spans at most ${MAX_TRACE_DAYS} days`);
+  const unit = await em.findOne(PatrolUnit, { id: checkId('unitId', unitId) });
+  if (!unit) throw notFound('Patrol unit', unitId);
+  const conn = em.getConnection();
+  const [summary] = await conn.execute<{ line: string | null; fixes: string; metres: number | null }[]>(
+    `select ST_AsGeoJSON(ST_MakeLine(location order by recorded_at), 7) as line, count(*) as fixes,
+            ST_Length(ST_MakeLine(location order by recorded_at)::geography) as metres
+     from positions where unit_id = ? and recorded_at >= ? and recorded_at < ?`,
+    [unit.id, from, to],
+  );
+  const fixCount = Number(summary?.fixes ?? 0);
+  const step = Math.max(1, Math.ceil(fixCount / MAX_TRACE_POINTS));
+  const points = await conn.execute<{ recorded_at: Date; lon: number; lat: number }[]>(
+    `select recorded_at, lon, lat from (
+       select recorded_at, ST_X(location) as lon, ST_Y(location) as lat, row_number() over (order by recorded_at) - 1 as n
+       from positions where unit_id = ? and recorded_at >= ? and recorded_at < ?
+     ) p where n % ? = 0 order by recorded_at`,
+    [unit.id, from, to, step],
+  );
+  const visits = await em.find(Visit, { unit, enteredAt: { $lt: to }, exitedAt: { $gte: from } }, { orderBy: { enteredAt: 'asc' } });
+  const line = summary?.line ? (JSON.parse(summary.line) as LineString) : null;
+  return {
+    unit,
+    from,
+    to,
+    // A single fix makes a one-point "line", which GeoJSON does not allow.
+    line: line && line.coordinates.length >= 2 ? line : null,
+    fixCount,
+    distanceMetres: summary?.metres ?? 0,
+    points: points.map((p) => ({ recordedAt: new Date(p.recorded_at), longitude: p.lon, latitude: p.lat })),
+    visits,
+  };
+}

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { loadWards } from '@vigil/seeds';
+import { PatrolZone } from '@vigil/server';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactsDir, clientDist, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { startTestServer, type TestServer, testUsers } from '../support/server.js';
+
+describe.skipIf(!hasChromium)('the dashboard shell in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(join(clientDist, 'index.html')))
+      throw new Error('client/dist is missing: run `pnpm --filter @vigil/client build` (pnpm test:all does)');
+    t = await startTestServer({}, { clientDir: clientDist });
+    const em = t.em() as EntityManager;
+    for (const ward of loadWards())
+      em.create(PatrolZone, { name: ward.name, borough: ward.borough, gssCode: ward.gssCode, boundary: ward.boundary });
+    await em.flush();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const firstPanel = { SUPERINTENDENT: 'Live coverage', ANALYST: 'Hot spots', PLANNER: 'Zone planning' } as const;
+
+  for (const role of ['SUPERINTENDENT', 'ANALYST', 'PLANNER'] as const) {
+    it(`signing in as ${role.toLowerCase()} shows the 34 ward outlines with a legend and their own panel first`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await signIn(page, t.url, testUsers[role].email, testUsers[role].password);
+      await expect.poll(() => page.locator('[data-testid=layer-wards] path.ward-outline').count()).toBe(34);
+      expect(await page.getByTestId('user-role').textContent()).toMatch(new RegExp(role, 'i'));
+      expect(await page.getByTestId('legend').textContent()).toMatch(/Ward boundary/);
+      const headings = await page.locator('[data-testid=side-panel] h2').allTextContents();
+      expect(headings[0]).toBe(firstPanel[role]);
+      await page.screenshot({ path: join(artifactsDir, `shell-${role.toLowerCase()}.png`) });
+      await page.close();
+    });
+  }
+
+  it('a wrong password shows an error and no dashboard', async () => {
+    const page = await browser.newPage();
+    await page.goto(t.url);
+    await page.getByLabel('E-mail address').fill(testUsers.ANALYST.email);
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByTestId('signin-error').textContent()).toMatch(/Wrong e-mail or password/);
+    expect(await page.getByTestId('app-header').count()).toBe(0);
+    await page.close();
+  });
+
+  it('the session survives a reload, and signing out returns to the sign-in page', async () => {
+    const page = await browser.newPage();
+    await signIn(page, t.url, testUsers.PLANNER.email, testUsers.PLANNER.password);
+    await page.reload();
+    await page.getByTestId('app-header').waitFor();
+    await page.getByTestId('signout').click();
+    await page.getByTestId('signin-form').waitFor();
+    await page.reload();
+    await page.getByTestId('signin-form').waitFor();
+    expect(await page.getByTestId('app-header').count()).toBe(0);
+    await page.close();
+  });
+});
