@@ -56,9 +56,13 @@ export type BBoxInput = {
 
 /** Where a site stands against its required visits right now. */
 export type CoverageState =
+  /** Not overdue yet, but short of the visits required per day. */
   | 'DUE'
+  /** No visits required, or not on the list now. */
   | 'NOT_REQUIRED'
+  /** No visit for longer than 24 h ÷ required visits per day. */
   | 'OVERDUE'
+  /** Enough visits in the last 24 hours. */
   | 'VISITED';
 
 /** A new site for the patrol list. */
@@ -99,25 +103,39 @@ export type CreateZoneInput = {
 
 /** Whether an incident happened between civil dusk and civil dawn. */
 export type Darkness =
+  /** Between civil dusk and civil dawn at its place and date. */
   | 'DARK'
+  /** Between civil dawn and civil dusk. */
   | 'LIGHT'
+  /** The time is known only to the month. */
   | 'UNKNOWN';
 
 /** After dark (between civil dusk and civil dawn), in daylight, unknown (month-precision records), or any. */
 export type DarknessFilter =
+  /** All incidents. */
   | 'ANY'
+  /** Only after dark. */
   | 'DARK'
+  /** Only in daylight. */
   | 'LIGHT'
+  /** Only incidents known to the month. */
   | 'UNKNOWN';
 
 /** Hate-crime motivation recorded on an incident. */
 export type HateCrimeFlag =
+  /** Antisemitic. */
   | 'ANTISEMITIC'
+  /** Anti-Muslim. */
   | 'ANTI_MUSLIM'
+  /** Against disabled people. */
   | 'DISABILITY'
+  /** Against another faith. */
   | 'FAITH_OTHER'
+  /** Homophobic. */
   | 'HOMOPHOBIC'
+  /** Racist. */
   | 'RACIST'
+  /** Transphobic. */
   | 'TRANSPHOBIC';
 
 /** A recorded crime or event at a place and time. */
@@ -226,6 +244,7 @@ export type IncidentInput = {
   sourceRef?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type Mutation = {
   /** Approves a request: the place becomes a site on the patrol list (planners). */
   approveVisitRequest: VisitRequest;
@@ -254,6 +273,7 @@ export type Mutation = {
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationApproveVisitRequestArgs = {
   id: Scalars['ID']['input'];
   location?: InputMaybe<Scalars['GeoJSON']['input']>;
@@ -262,59 +282,70 @@ export type MutationApproveVisitRequestArgs = {
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationArchiveSiteArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationCreateSiteArgs = {
   input: CreateSiteInput;
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationCreateZoneArgs = {
   input: CreateZoneInput;
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationDeleteZoneArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationImportIncidentsArgs = {
   incidents: Array<IncidentInput>;
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationRejectVisitRequestArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationReportIncidentArgs = {
   input: IncidentInput;
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationRequestReassuranceVisitArgs = {
   input: VisitRequestInput;
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationUpdateSiteArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSiteInput;
 };
 
 
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationUpdateZoneArgs = {
   id: Scalars['ID']['input'];
   input: UpdateZoneInput;
@@ -426,6 +457,7 @@ export type Position = {
   speed?: Maybe<Scalars['Float']['output']>;
 };
 
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type Query = {
   /** Map and measurement settings. */
   appConfig: AppConfig;
@@ -452,6 +484,7 @@ export type Query = {
 };
 
 
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryIncidentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<IncidentFilter>;
@@ -459,11 +492,13 @@ export type QueryIncidentsArgs = {
 };
 
 
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryOperationsArgs = {
   activeAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryPatrolTraceArgs = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
@@ -471,11 +506,13 @@ export type QueryPatrolTraceArgs = {
 };
 
 
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QuerySiteArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QuerySitesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SiteFilter>;
@@ -483,27 +520,37 @@ export type QuerySitesArgs = {
 };
 
 
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryVisitRequestsArgs = {
   status?: InputMaybe<VisitRequestStatus>;
 };
 
 
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryZoneArgs = {
   id: Scalars['ID']['input'];
 };
 
 /** Assessed threat to a site, lowest first. */
 export type RiskLevel =
+  /** Specific threat. */
   | 'CRITICAL'
+  /** High risk: visited twice a day in the reassurance operation. */
   | 'HIGH'
+  /** Routine. */
   | 'LOW'
+  /** Raised. */
   | 'MEDIUM';
 
 /** What a caller may do: superintendents watch coverage, analysts query hot spots, planners change zones and sites, devices send positions. */
 export type Role =
+  /** Reads incidents, hot spots and coverage; imports and reports incidents. */
   | 'ANALYST'
+  /** A patrol device: sends positions for its own unit only. */
   | 'DEVICE'
+  /** Everything an analyst does, and changes sites, zones, units and requests. */
   | 'PLANNER'
+  /** Watches live coverage; reads everything, including the audit log; manages users. */
   | 'SUPERINTENDENT';
 
 /** A place that needs reassurance: a synagogue, mosque, school, business… */
@@ -609,19 +656,30 @@ export type SiteFilter = {
 
 /** What kind of place a site is. */
 export type SiteKind =
+  /** A shop or business, e.g. Israeli-run shops in Belsize Park. */
   | 'BUSINESS'
+  /** A church. */
   | 'CHURCH'
+  /** A community centre. */
   | 'COMMUNITY_CENTRE'
+  /** An embassy or consulate. */
   | 'EMBASSY'
+  /** A mosque. */
   | 'MOSQUE'
+  /** Any other place. */
   | 'OTHER'
+  /** A school, including faith schools. */
   | 'SCHOOL'
+  /** A synagogue. */
   | 'SYNAGOGUE'
+  /** A temple or gurdwara. */
   | 'TEMPLE';
 
 /** How precisely the time of an incident is known. */
 export type TimePrecision =
+  /** The time is known to the minute. */
   | 'EXACT'
+  /** Only the month is known (police.uk street-level data). */
   | 'MONTH';
 
 /** One fix of a trace, for replay. */
@@ -636,8 +694,11 @@ export type TracePoint = {
 
 /** How a patrol unit moves. */
 export type UnitKind =
+  /** A car. */
   | 'CAR'
+  /** A cycle team. */
   | 'CYCLE'
+  /** A foot team. */
   | 'FOOT';
 
 /** Changes to a site; fields left out stay as they are. */
@@ -760,8 +821,11 @@ export type VisitRequestInput = {
 
 /** Where a reassurance-visit request stands. */
 export type VisitRequestStatus =
+  /** On the patrol list as a site. */
   | 'APPROVED'
+  /** Waiting for a planner. */
   | 'PENDING'
+  /** Turned down, with a reason. */
   | 'REJECTED';
 
 export type LoginMutationVariables = Exact<{

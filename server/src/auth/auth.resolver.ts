@@ -22,8 +22,8 @@ const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAA
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: 'Sign in with e-mail and password; returns a bearer token.' })
   async login(
-    @Arg('email', () => String) email: string,
-    @Arg('password', () => String) password: string,
+    @Arg('email', () => String, { description: 'Sign-in e-mail address.' }) email: string,
+    @Arg('password', () => String, { description: 'Password.' }) password: string,
     @Ctx() ctx: Context,
   ): Promise<AuthPayload> {
     const user = await ctx.em.findOne(User, { email: email.trim().toLowerCase() }, { populate: ['passwordHash'] });

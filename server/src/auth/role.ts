@@ -11,6 +11,12 @@ export enum Role {
 
 registerEnumType(Role, {
   name: 'Role',
+  valuesConfig: {
+    SUPERINTENDENT: { description: 'Watches live coverage; reads everything, including the audit log; manages users.' },
+    ANALYST: { description: 'Reads incidents, hot spots and coverage; imports and reports incidents.' },
+    PLANNER: { description: 'Everything an analyst does, and changes sites, zones, units and requests.' },
+    DEVICE: { description: 'A patrol device: sends positions for its own unit only.' },
+  },
   description:
     'What a caller may do: superintendents watch coverage, analysts query hot spots, planners change zones and sites, devices send positions.',
 });

@@ -28,7 +28,7 @@ export const resolvers = [
 ] as const;
 
 export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     authChecker,
     // Anonymous callers get UNAUTHENTICATED, signed-in callers without the role FORBIDDEN.
@@ -39,6 +39,14 @@ export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
     validateFn: validateInput,
     ...(pubSub ? { pubSub } : {}),
   });
+  // type-graphql cannot describe the root types; say what each is for.
+  const roots = [
+    [schema.getQueryType(), 'Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller.'],
+    [schema.getMutationType(), 'Changes. Every one is audited, and needs the role its description names.'],
+    [schema.getSubscriptionType(), 'Live events over graphql-ws, authorised when the socket connects.'],
+  ] as const;
+  for (const [type, description] of roots) if (type) type.description = description;
+  return schema;
 }
 
 /** The SDL committed to schema/schema.graphql: sorted, so diffs show real changes only. */

@@ -9,7 +9,14 @@ export enum TimePrecision {
   EXACT = 'EXACT',
   MONTH = 'MONTH',
 }
-registerEnumType(TimePrecision, { name: 'TimePrecision', description: 'How precisely the time of an incident is known.' });
+registerEnumType(TimePrecision, {
+  name: 'TimePrecision',
+  description: 'How precisely the time of an incident is known.',
+  valuesConfig: {
+    EXACT: { description: 'The time is known to the minute.' },
+    MONTH: { description: 'Only the month is known (police.uk street-level data).' },
+  },
+});
 
 /**
  * Brief: an incident with an exact time is DARK between civil dusk and civil dawn at its
@@ -20,7 +27,15 @@ export enum Darkness {
   LIGHT = 'LIGHT',
   UNKNOWN = 'UNKNOWN',
 }
-registerEnumType(Darkness, { name: 'Darkness', description: 'Whether an incident happened between civil dusk and civil dawn.' });
+registerEnumType(Darkness, {
+  name: 'Darkness',
+  description: 'Whether an incident happened between civil dusk and civil dawn.',
+  valuesConfig: {
+    DARK: { description: 'Between civil dusk and civil dawn at its place and date.' },
+    LIGHT: { description: 'Between civil dawn and civil dusk.' },
+    UNKNOWN: { description: 'The time is known only to the month.' },
+  },
+});
 
 export enum HateCrimeFlag {
   ANTISEMITIC = 'ANTISEMITIC',
@@ -31,7 +46,19 @@ export enum HateCrimeFlag {
   DISABILITY = 'DISABILITY',
   FAITH_OTHER = 'FAITH_OTHER',
 }
-registerEnumType(HateCrimeFlag, { name: 'HateCrimeFlag', description: 'Hate-crime motivation recorded on an incident.' });
+registerEnumType(HateCrimeFlag, {
+  name: 'HateCrimeFlag',
+  description: 'Hate-crime motivation recorded on an incident.',
+  valuesConfig: {
+    ANTISEMITIC: { description: 'Antisemitic.' },
+    ANTI_MUSLIM: { description: 'Anti-Muslim.' },
+    RACIST: { description: 'Racist.' },
+    HOMOPHOBIC: { description: 'Homophobic.' },
+    TRANSPHOBIC: { description: 'Transphobic.' },
+    DISABILITY: { description: 'Against disabled people.' },
+    FAITH_OTHER: { description: 'Against another faith.' },
+  },
+});
 
 @ObjectType({ description: 'A recorded crime or event at a place and time.' })
 @Entity({ tableName: 'incidents' })

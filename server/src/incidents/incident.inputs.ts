@@ -13,6 +13,12 @@ export enum DarknessFilter {
 registerEnumType(DarknessFilter, {
   name: 'DarknessFilter',
   description: 'After dark (between civil dusk and civil dawn), in daylight, unknown (month-precision records), or any.',
+  valuesConfig: {
+    DARK: { description: 'Only after dark.' },
+    LIGHT: { description: 'Only in daylight.' },
+    UNKNOWN: { description: 'Only incidents known to the month.' },
+    ANY: { description: 'All incidents.' },
+  },
 });
 
 @InputType({ description: 'Which incidents to list. All conditions must hold.' })

@@ -26,7 +26,7 @@ export class IncidentResolver {
   @Query(() => IncidentConnection, { description: 'Incidents, newest first.' })
   incidents(
     @Ctx() ctx: Context,
-    @Arg('filter', () => IncidentFilter, { nullable: true }) filter?: IncidentFilter,
+    @Arg('filter', () => IncidentFilter, { nullable: true, description: 'Which incidents; all when left out.' }) filter?: IncidentFilter,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–500 (default 100).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item of the previous page.' }) after?: string,
   ) {
@@ -35,7 +35,10 @@ export class IncidentResolver {
 
   @Authorized(Role.ANALYST, Role.PLANNER)
   @Mutation(() => Incident, { description: 'Records one incident; its darkness is worked out from civil twilight at its place and time.' })
-  reportIncident(@Arg('input', () => IncidentInput) input: IncidentInput, @Ctx() ctx: Context): Promise<Incident> {
+  reportIncident(
+    @Arg('input', () => IncidentInput, { description: 'The incident.' }) input: IncidentInput,
+    @Ctx() ctx: Context,
+  ): Promise<Incident> {
     return reportIncident(ctx.em, input);
   }
 
@@ -44,7 +47,10 @@ export class IncidentResolver {
     description:
       'Adds up to 5,000 incidents at once, all or nothing: one bad record and none is added. Records with a known sourceRef are skipped.',
   })
-  importIncidents(@Arg('incidents', () => [IncidentInput]) incidents: IncidentInput[], @Ctx() ctx: Context): Promise<IncidentImportResult> {
+  importIncidents(
+    @Arg('incidents', () => [IncidentInput], { description: 'Up to 5,000 incidents.' }) incidents: IncidentInput[],
+    @Ctx() ctx: Context,
+  ): Promise<IncidentImportResult> {
     return importIncidents(ctx.em, incidents);
   }
 }

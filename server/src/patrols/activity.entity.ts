@@ -10,7 +10,15 @@ export enum ActivityKind {
   LETTER_DROP = 'LETTER_DROP',
   STREET_BRIEFING = 'STREET_BRIEFING',
 }
-registerEnumType(ActivityKind, { name: 'ActivityKind', description: 'What a patrol did at a place.' });
+registerEnumType(ActivityKind, {
+  name: 'ActivityKind',
+  description: 'What a patrol did at a place.',
+  valuesConfig: {
+    REASSURANCE_VISIT: { description: 'A reassurance visit at a site.' },
+    LETTER_DROP: { description: 'Crime-prevention letters through front doors.' },
+    STREET_BRIEFING: { description: 'A briefing with people in the street.' },
+  },
+});
 
 @ObjectType({ description: 'What a patrol did at a place: a reassurance visit, a letter drop, a street briefing.' })
 @Entity({ tableName: 'activities' })

@@ -7,7 +7,11 @@ export enum UnitKind {
   FOOT = 'FOOT',
   CYCLE = 'CYCLE',
 }
-registerEnumType(UnitKind, { name: 'UnitKind', description: 'How a patrol unit moves.' });
+registerEnumType(UnitKind, {
+  name: 'UnitKind',
+  description: 'How a patrol unit moves.',
+  valuesConfig: { CAR: { description: 'A car.' }, FOOT: { description: 'A foot team.' }, CYCLE: { description: 'A cycle team.' } },
+});
 
 @ObjectType({ description: 'A car or foot team that patrols, with a call sign.' })
 @Entity({ tableName: 'patrol_units' })

@@ -61,9 +61,9 @@ export class PatrolUnitResolver {
   @Authorized()
   @Query(() => PatrolTrace, { description: "A unit's trace over a window of at most 7 days." })
   patrolTrace(
-    @Arg('unitId', () => ID) unitId: string,
-    @Arg('from', () => Date) from: Date,
-    @Arg('to', () => Date) to: Date,
+    @Arg('unitId', () => ID, { description: 'Id of the patrol unit.' }) unitId: string,
+    @Arg('from', () => Date, { description: 'Start of the window.' }) from: Date,
+    @Arg('to', () => Date, { description: 'End of the window, at most 7 days after `from`.' }) to: Date,
     @Ctx() ctx: Context,
   ): Promise<PatrolTrace> {
     return patrolTrace(ctx.em, unitId, from, to);

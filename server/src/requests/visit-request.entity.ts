@@ -11,7 +11,15 @@ export enum VisitRequestStatus {
   APPROVED = 'APPROVED',
   REJECTED = 'REJECTED',
 }
-registerEnumType(VisitRequestStatus, { name: 'VisitRequestStatus', description: 'Where a reassurance-visit request stands.' });
+registerEnumType(VisitRequestStatus, {
+  name: 'VisitRequestStatus',
+  description: 'Where a reassurance-visit request stands.',
+  valuesConfig: {
+    PENDING: { description: 'Waiting for a planner.' },
+    APPROVED: { description: 'On the patrol list as a site.' },
+    REJECTED: { description: 'Turned down, with a reason.' },
+  },
+});
 
 /** "Let us know and we will add it to the list": the path from a request to a site on the patrol list. */
 @ObjectType({ description: 'A request for reassurance visits at a place, on its way to the patrol list.' })

@@ -20,14 +20,17 @@ export class VisitRequestResolver {
 
   @Authorized()
   @Mutation(() => VisitRequest, { description: 'Asks for reassurance visits at a place (anyone signed in).' })
-  requestReassuranceVisit(@Arg('input', () => VisitRequestInput) input: VisitRequestInput, @Ctx() ctx: Context): Promise<VisitRequest> {
+  requestReassuranceVisit(
+    @Arg('input', () => VisitRequestInput, { description: 'The place and who asks.' }) input: VisitRequestInput,
+    @Ctx() ctx: Context,
+  ): Promise<VisitRequest> {
     return requestVisit(ctx.em, input, ctx.caller!.userId);
   }
 
   @Authorized(Role.PLANNER)
   @Mutation(() => VisitRequest, { description: 'Approves a request: the place becomes a site on the patrol list (planners).' })
   approveVisitRequest(
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, { description: 'Id of the request.' }) id: string,
     @Arg('requiredVisitsPerDay', () => Int, { description: 'Visits required per day, 1–48.' }) requiredVisitsPerDay: number,
     @Ctx() ctx: Context,
     @Arg('location', () => GeoJSONScalar, {
@@ -44,8 +47,8 @@ export class VisitRequestResolver {
   @Authorized(Role.PLANNER)
   @Mutation(() => VisitRequest, { description: 'Rejects a request with a reason (planners).' })
   rejectVisitRequest(
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String) reason: string,
+    @Arg('id', () => ID, { description: 'Id of the record to change.' }) id: string,
+    @Arg('reason', () => String, { description: 'Why, 1–2,000 characters.' }) reason: string,
     @Ctx() ctx: Context,
   ): Promise<VisitRequest> {
     return rejectRequest(ctx.em, id, reason, ctx.caller!.userId);

@@ -10,7 +10,16 @@ export enum CoverageState {
   /** No visits required (0 per day) or not on the list now. */
   NOT_REQUIRED = 'NOT_REQUIRED',
 }
-registerEnumType(CoverageState, { name: 'CoverageState', description: 'Where a site stands against its required visits right now.' });
+registerEnumType(CoverageState, {
+  name: 'CoverageState',
+  description: 'Where a site stands against its required visits right now.',
+  valuesConfig: {
+    VISITED: { description: 'Enough visits in the last 24 hours.' },
+    DUE: { description: 'Not overdue yet, but short of the visits required per day.' },
+    OVERDUE: { description: 'No visit for longer than 24 h ÷ required visits per day.' },
+    NOT_REQUIRED: { description: 'No visits required, or not on the list now.' },
+  },
+});
 
 @ObjectType({ description: 'A site against its required visits over the last 24 hours.' })
 export class SiteCoverageStatus {

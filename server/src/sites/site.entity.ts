@@ -15,7 +15,21 @@ export enum SiteKind {
   EMBASSY = 'EMBASSY',
   OTHER = 'OTHER',
 }
-registerEnumType(SiteKind, { name: 'SiteKind', description: 'What kind of place a site is.' });
+registerEnumType(SiteKind, {
+  name: 'SiteKind',
+  description: 'What kind of place a site is.',
+  valuesConfig: {
+    SYNAGOGUE: { description: 'A synagogue.' },
+    MOSQUE: { description: 'A mosque.' },
+    CHURCH: { description: 'A church.' },
+    TEMPLE: { description: 'A temple or gurdwara.' },
+    SCHOOL: { description: 'A school, including faith schools.' },
+    BUSINESS: { description: 'A shop or business, e.g. Israeli-run shops in Belsize Park.' },
+    COMMUNITY_CENTRE: { description: 'A community centre.' },
+    EMBASSY: { description: 'An embassy or consulate.' },
+    OTHER: { description: 'Any other place.' },
+  },
+});
 
 /** Ordered: a filter on `minRisk` keeps this level and the ones after it. */
 export enum RiskLevel {
@@ -24,7 +38,16 @@ export enum RiskLevel {
   HIGH = 'HIGH',
   CRITICAL = 'CRITICAL',
 }
-registerEnumType(RiskLevel, { name: 'RiskLevel', description: 'Assessed threat to a site, lowest first.' });
+registerEnumType(RiskLevel, {
+  name: 'RiskLevel',
+  description: 'Assessed threat to a site, lowest first.',
+  valuesConfig: {
+    LOW: { description: 'Routine.' },
+    MEDIUM: { description: 'Raised.' },
+    HIGH: { description: 'High risk: visited twice a day in the reassurance operation.' },
+    CRITICAL: { description: 'Specific threat.' },
+  },
+});
 export const RISK_ORDER = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL];
 
 /** A place that needs reassurance visits. Its location is sensitive: reads are role-checked and audited. */

@@ -20,7 +20,7 @@ export class SiteResolver {
   @Query(() => SiteConnection, { description: 'Sites on the patrol list, by name. Site locations are sensitive: every read is audited.' })
   async sites(
     @Ctx() ctx: Context,
-    @Arg('filter', () => SiteFilter, { nullable: true }) filter?: SiteFilter,
+    @Arg('filter', () => SiteFilter, { nullable: true, description: 'Which sites; all when left out.' }) filter?: SiteFilter,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–500 (default 100).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item of the previous page.' }) after?: string,
   ) {
@@ -37,7 +37,7 @@ export class SiteResolver {
 
   @Authorized()
   @Query(() => Site, { description: 'One site, with its visits and current coverage status. Audited.' })
-  async site(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Site> {
+  async site(@Arg('id', () => ID, { description: 'Id of the site.' }) id: string, @Ctx() ctx: Context): Promise<Site> {
     const site = await getSite(ctx.em, id);
     await recordAudit(ctx.em, {
       caller: ctx.caller,
@@ -51,15 +51,18 @@ export class SiteResolver {
 
   @Authorized(Role.PLANNER)
   @Mutation(() => Site, { description: 'Adds a site to the patrol list (planners).' })
-  createSite(@Arg('input', () => CreateSiteInput) input: CreateSiteInput, @Ctx() ctx: Context): Promise<Site> {
+  createSite(
+    @Arg('input', () => CreateSiteInput, { description: 'The new site.' }) input: CreateSiteInput,
+    @Ctx() ctx: Context,
+  ): Promise<Site> {
     return createSite(ctx.em, input);
   }
 
   @Authorized(Role.PLANNER)
   @Mutation(() => Site, { description: 'Changes a site (planners).' })
   updateSite(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateSiteInput) input: UpdateSiteInput,
+    @Arg('id', () => ID, { description: 'Id of the record to change.' }) id: string,
+    @Arg('input', () => UpdateSiteInput, { description: 'The changes.' }) input: UpdateSiteInput,
     @Ctx() ctx: Context,
   ): Promise<Site> {
     return updateSite(ctx.em, id, input);
@@ -67,7 +70,7 @@ export class SiteResolver {
 
   @Authorized(Role.PLANNER)
   @Mutation(() => Site, { description: 'Takes a site off the patrol list for good; its history stays (planners).' })
-  archiveSite(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Site> {
+  archiveSite(@Arg('id', () => ID, { description: 'Id of the site.' }) id: string, @Ctx() ctx: Context): Promise<Site> {
     return archiveSite(ctx.em, id);
   }
 
@@ -80,8 +83,8 @@ export class SiteResolver {
   visits(
     @Root() site: Site,
     @Ctx() ctx: Context,
-    @Arg('from', () => Date, { nullable: true }) from?: Date,
-    @Arg('to', () => Date, { nullable: true }) to?: Date,
+    @Arg('from', () => Date, { nullable: true, description: 'Start of the window (default: 7 days before `to`).' }) from?: Date,
+    @Arg('to', () => Date, { nullable: true, description: 'End of the window (default: now).' }) to?: Date,
   ): Promise<Visit[]> {
     const end = to ?? new Date();
     const start = from ?? new Date(end.getTime() - 7 * DAY_MS);

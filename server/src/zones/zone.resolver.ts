@@ -16,21 +16,24 @@ export class ZoneResolver {
 
   @Authorized()
   @Query(() => PatrolZone, { description: 'One patrol zone.' })
-  zone(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PatrolZone> {
+  zone(@Arg('id', () => ID, { description: 'Id of the zone.' }) id: string, @Ctx() ctx: Context): Promise<PatrolZone> {
     return getZone(ctx.em, id);
   }
 
   @Authorized(Role.PLANNER)
   @Mutation(() => PatrolZone, { description: 'Draws a new patrol zone (planners).' })
-  createZone(@Arg('input', () => CreateZoneInput) input: CreateZoneInput, @Ctx() ctx: Context): Promise<PatrolZone> {
+  createZone(
+    @Arg('input', () => CreateZoneInput, { description: 'The new zone.' }) input: CreateZoneInput,
+    @Ctx() ctx: Context,
+  ): Promise<PatrolZone> {
     return createZone(ctx.em, input);
   }
 
   @Authorized(Role.PLANNER)
   @Mutation(() => PatrolZone, { description: 'Redraws or renames a patrol zone (planners).' })
   updateZone(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateZoneInput) input: UpdateZoneInput,
+    @Arg('id', () => ID, { description: 'Id of the record to change.' }) id: string,
+    @Arg('input', () => UpdateZoneInput, { description: 'The changes.' }) input: UpdateZoneInput,
     @Ctx() ctx: Context,
   ): Promise<PatrolZone> {
     return updateZone(ctx.em, id, input);
@@ -38,7 +41,7 @@ export class ZoneResolver {
 
   @Authorized(Role.PLANNER)
   @Mutation(() => PatrolZone, { description: 'Deletes a patrol zone and returns it as it was (planners).' })
-  deleteZone(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PatrolZone> {
+  deleteZone(@Arg('id', () => ID, { description: 'Id of the zone.' }) id: string, @Ctx() ctx: Context): Promise<PatrolZone> {
     return deleteZone(ctx.em, id);
   }
 
