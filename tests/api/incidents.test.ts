@@ -1,7 +1,7 @@
-import { ImportIncidentsDocument, type IncidentInput, IncidentsDocument, ReportIncidentDocument } from '@vigil/schema';
+import { ImportIncidentsDocument, type IncidentInput, IncidentsDocument, type IncidentsQuery, ReportIncidentDocument } from '@vigil/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offset, SOUTH_END_GREEN } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { type GraphQLResponse, startTestServer, type TestServer } from '../support/server.js';
 
 let t: TestServer;
 let analyst: string;
@@ -88,7 +88,7 @@ describe('incidents', () => {
     let after: string | null | undefined = null;
     let total = -1;
     do {
-      const page = await t.gql(IncidentsDocument, { filter, first: 100, after }, analyst);
+      const page: GraphQLResponse<IncidentsQuery> = await t.gql(IncidentsDocument, { filter, first: 100, after }, analyst);
       expect(page.errors).toBeUndefined();
       total = page.data!.incidents.totalCount;
       seen.push(...page.data!.incidents.nodes.map((n) => n.id));
@@ -112,7 +112,7 @@ describe('incidents', () => {
       const all: string[] = [];
       let after: string | null | undefined = null;
       do {
-        const page = await t.gql(IncidentsDocument, { filter, first: 500, after }, analyst);
+        const page: GraphQLResponse<IncidentsQuery> = await t.gql(IncidentsDocument, { filter, first: 500, after }, analyst);
         all.push(...page.data!.incidents.nodes.map((x) => x.id));
         after = page.data!.incidents.pageInfo.hasNextPage ? page.data!.incidents.pageInfo.endCursor : null;
       } while (after);
