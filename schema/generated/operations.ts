@@ -54,6 +54,30 @@ export type BBoxInput = {
   west: Scalars['Float']['input'];
 };
 
+/** Grid cell shape. */
+export type CellShape =
+  /** Hexagonal cells (ST_HexagonGrid); cellSize is the edge length. */
+  | 'HEXAGON'
+  /** Square cells, aligned to the metric grid (ST_SquareGrid). */
+  | 'SQUARE';
+
+/** Gi* bin: |z| > 2.58 → 99 %, > 1.96 → 95 %, > 1.65 → 90 % (or the FDR-corrected thresholds). */
+export type Confidence =
+  /** Cold spot, 90 % confidence. */
+  | 'COLD_90'
+  /** Cold spot, 95 % confidence. */
+  | 'COLD_95'
+  /** Cold spot, 99 % confidence. */
+  | 'COLD_99'
+  /** Hot spot, 90 % confidence. */
+  | 'HOT_90'
+  /** Hot spot, 95 % confidence. */
+  | 'HOT_95'
+  /** Hot spot, 99 % confidence. */
+  | 'HOT_99'
+  /** Not statistically significant (and every cell of a COUNT or KDE map). */
+  | 'NOT_SIGNIFICANT';
+
 /** Where a site stands against its required visits right now. */
 export type CoverageState =
   /** Not overdue yet, but short of the visits required per day. */
@@ -137,6 +161,121 @@ export type HateCrimeFlag =
   | 'RACIST'
   /** Transphobic. */
   | 'TRANSPHOBIC';
+
+/** One grid cell of a hot-spot map. */
+export type HotspotCell = {
+  /** Gi* confidence bin. */
+  confidence: Confidence;
+  /** Incidents in the cell. */
+  count: Scalars['Int']['output'];
+  /** Cell polygon (GeoJSON, WGS84). */
+  geometry: Scalars['GeoJSON']['output'];
+  /** Stable id: shape, size and grid indices, e.g. s250:2109:742. */
+  id: Scalars['String']['output'];
+  /** Two-sided p-value of the z-score. */
+  pValue?: Maybe<Scalars['Float']['output']>;
+  /** Score: the count (COUNT), density per km² (KDE), or the neighbourhood sum Σⱼwᵢⱼxⱼ (GI_STAR). */
+  value: Scalars['Float']['output'];
+  /** Gi* z-score; empty for COUNT and KDE, or when all cells are equal. */
+  zScore?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Which incidents, over which area, scored how. */
+export type HotspotInput = {
+  /** KDE bandwidth in metres, 50–5,000 (default 2 × cellSize). */
+  bandwidth?: InputMaybe<Scalars['Float']['input']>;
+  /** Area: a box. One of bbox, within, zoneId; the whole command area (all zones) when none. */
+  bbox?: InputMaybe<BBoxInput>;
+  /** police.uk category slugs; all when left out. */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Cell size in metres, 25–5,000 (default 250). */
+  cellSize?: InputMaybe<Scalars['Float']['input']>;
+  /** After dark, daylight, unknown or any (default). */
+  darkness?: InputMaybe<DarknessFilter>;
+  /** Apply the false discovery rate correction to Gi* bins, as ArcGIS does (default false). */
+  fdr?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Start of the period. */
+  from: Scalars['DateTime']['input'];
+  /** Only hate crime (true) or only other incidents (false). */
+  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only incidents with any of these hate-crime flags. */
+  hateCrimeFlags?: InputMaybe<Array<HateCrimeFlag>>;
+  /** COUNT, KDE or GI_STAR (default). */
+  method?: InputMaybe<HotspotMethod>;
+  /** Gi* neighbourhood distance in metres between cell centres, self included (default 1.5 × cellSize: the 8 touching squares). */
+  neighbourhood?: InputMaybe<Scalars['Float']['input']>;
+  /** SQUARE (default) or HEXAGON. */
+  shape?: InputMaybe<CellShape>;
+  /** End of the period. */
+  to: Scalars['DateTime']['input'];
+  /** Area: a Polygon or MultiPolygon (GeoJSON, WGS84). */
+  within?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** Area: a patrol zone. */
+  zoneId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How cells are scored. */
+export type HotspotMethod =
+  /** Incidents per cell. */
+  | 'COUNT'
+  /** Getis–Ord Gi* z-score of the cell counts, binary weights within the neighbourhood distance. */
+  | 'GI_STAR'
+  /** Kernel density at the cell centre, quartic kernel, in incidents per km². */
+  | 'KDE';
+
+/** The parameters a hot-spot map was computed with, defaults filled in. */
+export type HotspotParameters = {
+  /** KDE bandwidth in metres (quartic kernel). */
+  bandwidth?: Maybe<Scalars['Float']['output']>;
+  /** Cell size in metres. */
+  cellSize: Scalars['Float']['output'];
+  /** Whether the FDR correction was applied. */
+  fdr: Scalars['Boolean']['output'];
+  /** Start of the period. */
+  from: Scalars['DateTime']['output'];
+  /** Scoring method. */
+  method: HotspotMethod;
+  /** Gi* neighbourhood distance in metres. */
+  neighbourhood?: Maybe<Scalars['Float']['output']>;
+  /** Cell shape. */
+  shape: CellShape;
+  /** EPSG code of the metric CRS the grid was built in. */
+  srid: Scalars['Int']['output'];
+  /** End of the period. */
+  to: Scalars['DateTime']['output'];
+};
+
+/** A hot-spot map: cells, the parameters used, and totals. */
+export type HotspotResult = {
+  /** Every cell of the area, in grid order. */
+  cells: Array<HotspotCell>;
+  /** Parameters used. */
+  parameters: HotspotParameters;
+  /** Totals. */
+  summary: HotspotSummary;
+};
+
+/** Totals of a hot-spot map. */
+export type HotspotSummary = {
+  /** Area analysed, in square metres. */
+  areaSquareMetres: Scalars['Float']['output'];
+  /** Cells in the area. */
+  cellCount: Scalars['Int']['output'];
+  /** Cells binned COLD_90, COLD_95 or COLD_99. */
+  cold: Scalars['Int']['output'];
+  /** Cells binned HOT_90. */
+  hot90: Scalars['Int']['output'];
+  /** Cells binned HOT_95. */
+  hot95: Scalars['Int']['output'];
+  /** Cells binned HOT_99. */
+  hot99: Scalars['Int']['output'];
+  /** Incidents counted. */
+  incidentCount: Scalars['Int']['output'];
+  /** Largest count in a cell. */
+  maxCount: Scalars['Int']['output'];
+  /** Mean count per cell. */
+  meanCount: Scalars['Float']['output'];
+};
 
 /** A recorded crime or event at a place and time. */
 export type Incident = {
@@ -461,6 +600,8 @@ export type Position = {
 export type Query = {
   /** Map and measurement settings. */
   appConfig: AppConfig;
+  /** Hot spots of incidents on a grid: counts, quartic KDE, or Getis–Ord Gi* with confidence bins. */
+  hotspots: HotspotResult;
   /** Incidents, newest first. */
   incidents: IncidentConnection;
   /** The signed-in user. */
@@ -481,6 +622,12 @@ export type Query = {
   zone: PatrolZone;
   /** All patrol zones, by name (a borough command draws hundreds at most; capped at 2,000). */
   zones: Array<PatrolZone>;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryHotspotsArgs = {
+  input: HotspotInput;
 };
 
 
@@ -828,6 +975,13 @@ export type VisitRequestStatus =
   /** Turned down, with a reason. */
   | 'REJECTED';
 
+export type HotspotsQueryVariables = Exact<{
+  input: HotspotInput;
+}>;
+
+
+export type HotspotsQuery = { hotspots: { parameters: { method: HotspotMethod, shape: CellShape, cellSize: number, bandwidth?: number | null, neighbourhood?: number | null, fdr: boolean, srid: number, from: string, to: string }, summary: { incidentCount: number, cellCount: number, areaSquareMetres: number, maxCount: number, meanCount: number, hot99: number, hot95: number, hot90: number, cold: number }, cells: Array<{ id: string, geometry: { type: string; coordinates: any }, count: number, value: number, zScore?: number | null, pValue?: number | null, confidence: Confidence }> } };
+
 export type LoginMutationVariables = Exact<{
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
@@ -1017,6 +1171,7 @@ export const IncidentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kin
 export const VisitRequestFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<VisitRequestFieldsFragment, unknown>;
 export const SiteFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<SiteFieldsFragment, unknown>;
 export const ZoneFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<ZoneFieldsFragment, unknown>;
+export const HotspotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Hotspots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"shape"}},{"kind":"Field","name":{"kind":"Name","value":"cellSize"}},{"kind":"Field","name":{"kind":"Name","value":"bandwidth"}},{"kind":"Field","name":{"kind":"Name","value":"neighbourhood"}},{"kind":"Field","name":{"kind":"Name","value":"fdr"}},{"kind":"Field","name":{"kind":"Name","value":"srid"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}},{"kind":"Field","name":{"kind":"Name","value":"summary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentCount"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"maxCount"}},{"kind":"Field","name":{"kind":"Name","value":"meanCount"}},{"kind":"Field","name":{"kind":"Name","value":"hot99"}},{"kind":"Field","name":{"kind":"Name","value":"hot95"}},{"kind":"Field","name":{"kind":"Name","value":"hot90"}},{"kind":"Field","name":{"kind":"Name","value":"cold"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"geometry"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"zScore"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}}]}}]}}]} as unknown as DocumentNode<HotspotsQuery, HotspotsQueryVariables>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const AppConfigDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AppConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"appConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tileUrl"}},{"kind":"Field","name":{"kind":"Name","value":"tileAttribution"}},{"kind":"Field","name":{"kind":"Name","value":"visitRadiusMetres"}},{"kind":"Field","name":{"kind":"Name","value":"visitGapSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"metricSrid"}}]}}]}}]} as unknown as DocumentNode<AppConfigQuery, AppConfigQueryVariables>;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AnalyticsResolver } from '../analytics/analytics.resolver.js';
 import { auditMutations } from '../audit/audit.middleware.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { authChecker } from '../auth/auth-checker.js';
@@ -25,6 +26,7 @@ export const resolvers = [
   ZoneResolver,
   OperationResolver,
   VisitRequestResolver,
+  AnalyticsResolver,
 ] as const;
 
 export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
