@@ -1,8 +1,31 @@
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Role } from '../auth/role.js';
 import type { Context } from '../graphql/context.js';
+import { BBoxInput } from '../graphql/geo-inputs.js';
+import { GeoJSONScalar } from '../graphql/scalars.js';
+import type { Site } from '../sites/site.entity.js';
+import { PatrolZone } from '../zones/patrol-zone.entity.js';
+import { hotspotAccuracy } from './accuracy.service.js';
+import {
+  CoverageInput,
+  CoverageReport,
+  HotspotAccuracy,
+  HotspotAccuracyInput,
+  IncidentTrend,
+  OverdueSite,
+  type SiteCoverage,
+  ZonePreview,
+} from './analytics.types.js';
+import { coverageReport, type SiteCoverageRow } from './coverage.service.js';
 import { HotspotInput } from './hotspot.inputs.js';
 import { hotspotMap } from './hotspot.service.js';
 import { HotspotResult } from './hotspot.types.js';
+import { overdueSites } from './overdue.service.js';
+import { previewZone } from './preview.service.js';
+import { incidentTrend, type RateComparison } from './trend.service.js';
+
+const finite = (v: number) => (Number.isFinite(v) ? v : null);
+const comparison = <T extends RateComparison>(c: T) => ({ ...c, rateRatio: finite(c.rateRatio), upper95: finite(c.upper95) });
 
 @Resolver()
 export class AnalyticsResolver {
@@ -32,5 +55,95 @@ export class AnalyticsResolver {
       },
       cells: map.cells as HotspotResult['cells'],
     };
+  }
+
+  @Authorized()
+  @Query(() => HotspotAccuracy, { description: 'Builds a hot-spot map on one period and scores it on the next: PAI, hit rate and PEI.' })
+  hotspotAccuracy(
+    @Arg('input', () => HotspotAccuracyInput, { description: 'The two periods and the map to build.' }) input: HotspotAccuracyInput,
+    @Ctx() ctx: Context,
+  ): Promise<HotspotAccuracy> {
+    return hotspotAccuracy(ctx.em, ctx.config.metricSrid, input);
+  }
+
+  @Authorized()
+  @Query(() => IncidentTrend, {
+    description:
+      'Counts per day in equal windows before and after an event, the rate ratio, its 95 % interval and an exact Poisson rate test.',
+  })
+  async incidentTrend(
+    @Arg('eventAt', () => Date, { description: 'The event.' }) eventAt: Date,
+    @Arg('days', () => Int, { description: 'Days in each window, 1–365.' }) days: number,
+    @Ctx() ctx: Context,
+    @Arg('categories', () => [String], { nullable: true, description: 'police.uk category slugs; all when left out.' })
+    categories?: string[],
+    @Arg('hateCrime', () => Boolean, { nullable: true, description: 'Only hate crime (true) or only other incidents (false).' })
+    hateCrime?: boolean,
+    @Arg('zoneId', () => ID, { nullable: true, description: 'Only incidents in this zone.' }) zoneId?: string,
+    @Arg('bbox', () => BBoxInput, { nullable: true, description: 'Only incidents in this box.' }) bbox?: BBoxInput,
+  ): Promise<IncidentTrend> {
+    const trend = await incidentTrend(ctx.em, { eventAt, days, categories, hateCrime, zoneId, bbox });
+    return { ...comparison(trend), byCommunity: trend.byCommunity.map(comparison) } as IncidentTrend;
+  }
+
+  @Authorized()
+  @Query(() => CoverageReport, { description: 'Patrol coverage over a window: per site, per zone, per hot-spot cell, and totals.' })
+  async coverage(
+    @Arg('input', () => CoverageInput, { description: 'Window and area.' }) input: CoverageInput,
+    @Ctx() ctx: Context,
+  ): Promise<CoverageReport> {
+    const rules = { radiusMetres: ctx.config.visitRadiusMetres, gapSeconds: ctx.config.visitGapSeconds };
+    const report = await coverageReport(ctx.em, ctx.config.metricSrid, rules, input);
+    const sites = await this.withSites(ctx, report.sites);
+    const zoneEntities = await ctx.em.find(PatrolZone, { id: { $in: report.zones.map((z) => z.zoneId) } });
+    const zones = report.zones.map((z) => ({ ...z, zone: zoneEntities.find((e) => e.id === z.zoneId) as PatrolZone }));
+    const required = report.sites.reduce((a, s) => a + s.requiredVisits, 0);
+    const achieved = report.sites.reduce((a, s) => a + s.achievedVisits, 0);
+    const zoneArea = report.zones.reduce((a, z) => a + z.areaSquareMetres, 0);
+    return {
+      from: report.from,
+      to: report.to,
+      sites,
+      zones,
+      hotspotCells: report.hotspotCells as CoverageReport['hotspotCells'],
+      totals: {
+        sites: report.sites.length,
+        requiredVisits: required,
+        achievedVisits: achieved,
+        compliance: required > 0 ? achieved / required : null,
+        dosageMinutes: report.sites.reduce((a, s) => a + s.dosageMinutes, 0),
+        koperCompliantVisits: report.sites.reduce((a, s) => a + s.koperCompliantVisits, 0),
+        overdueSites: report.sites.filter((s) => s.overdue).length,
+        coveredShare: zoneArea > 0 ? report.zones.reduce((a, z) => a + z.coveredSquareMetres, 0) / zoneArea : null,
+      },
+    };
+  }
+
+  @Authorized()
+  @Query(() => [OverdueSite], { description: 'Sites with no visit for longer than 24 h ÷ required visits per day, most overdue first.' })
+  async overdueSites(@Ctx() ctx: Context): Promise<OverdueSite[]> {
+    const rows = await overdueSites(ctx.em);
+    const sites = await ctx.loaders.site.loadMany(rows.map((r) => r.siteId));
+    return rows.map((r, k) => ({ ...r, site: sites[k] as Site }));
+  }
+
+  @Authorized(Role.PLANNER, Role.SUPERINTENDENT)
+  @Query(() => ZonePreview, {
+    description: 'What-if for planners, saving nothing: incidents, Gi* hot cells and sites a drawn zone would capture, and its PAI.',
+  })
+  async previewZone(
+    @Arg('boundary', () => GeoJSONScalar, { description: 'The drawn Polygon or MultiPolygon (GeoJSON, WGS84).' }) boundary: unknown,
+    @Arg('from', () => Date, { description: 'Start of the window.' }) from: Date,
+    @Arg('to', () => Date, { description: 'End of the window (at most 31 days).' }) to: Date,
+    @Ctx() ctx: Context,
+  ): Promise<ZonePreview> {
+    const rules = { radiusMetres: ctx.config.visitRadiusMetres, gapSeconds: ctx.config.visitGapSeconds };
+    const preview = await previewZone(ctx.em, ctx.config.metricSrid, rules, boundary, from, to);
+    return { ...preview, sites: await this.withSites(ctx, preview.sites) };
+  }
+
+  private async withSites(ctx: Context, rows: SiteCoverageRow[]): Promise<SiteCoverage[]> {
+    const sites = await ctx.loaders.site.loadMany(rows.map((r) => r.siteId));
+    return rows.map((r, k) => ({ ...r, site: sites[k] as Site }));
   }
 }

@@ -1,0 +1,177 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../graphql/errors.js';
+import type { VisitRules } from '../patrols/positions.service.js';
+import { type AreaInput, resolveArea } from './area.js';
+import { type Cell, hotspotMap } from './hotspot.service.js';
+
+const DAY_MS = 86_400_000;
+/** Coverage spans at most 31 days: a month of traces is already millions of fixes. */
+export const MAX_COVERAGE_DAYS = 31;
+
+export interface SiteCoverageRow {
+  siteId: string;
+  /** Brief: required = visits per day × days (of the site's active time in the window). */
+  requiredVisits: number;
+  achievedVisits: number;
+  /** Brief: site compliance = visits achieved ÷ visits required; empty when none required. */
+  compliance: number | null;
+  /** Brief: dosage of a place = total visit minutes in the window. */
+  dosageMinutes: number;
+  /** Visits of 10–16 minutes (Koper 1995; Telep, Mitchell & Weisburd 2014). */
+  koperCompliantVisits: number;
+  lastVisitAt: Date | null;
+  /** Brief: no visit for longer than 24 h ÷ required visits per day, at the end of the window. */
+  overdue: boolean;
+}
+
+export interface ZoneCoverageRow {
+  zoneId: string;
+  areaSquareMetres: number;
+  coveredSquareMetres: number;
+  coveredShare: number;
+}
+
+export interface CellDosageRow {
+  cell: Cell;
+  dosageMinutes: number;
+}
+
+export interface CoverageReport {
+  from: Date;
+  to: Date;
+  sites: SiteCoverageRow[];
+  zones: ZoneCoverageRow[];
+  hotspotCells: CellDosageRow[];
+}
+
+/**
+ * Patrol coverage over a window, per site, per zone and per hot-spot cell.
+ * Visits come from the visits table, kept up to date as positions arrive (not
+ * recomputed here).
+ */
+export async function coverageReport(
+  em: EntityManager,
+  srid: number,
+  rules: VisitRules,
+  input: AreaInput & { from: Date; to: Date },
+): Promise<CoverageReport> {
+  const { from, to } = input;
+  if (from >= to) throw badInput('input.from', 'must be before input.to');
+  if (to.getTime() - from.getTime() > MAX_COVERAGE_DAYS * DAY_MS)
+    throw badInput('input.to', `coverage spans at most ${MAX_COVERAGE_DAYS} days`);
+  const area = await resolveArea(em, input);
+  const areaSql = 'ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)';
+
+  const sites = await em.execute<
+    { site_id: string; required: number; achieved: number; dosage: number; koper: number; last_visit_at: Date | null; overdue: boolean }[]
+  >(
+    `with chosen as (
+       select s.*,
+              -- Days of the window the site was on the list.
+              greatest(extract(epoch from least(?::timestamptz, coalesce(s.active_to, 'infinity')) - greatest(?::timestamptz, s.active_from)), 0) / 86400 as days
+       from sites s
+       where s.archived_at is null and ST_Intersects(s.location, ${areaSql})
+     ),
+     done as (
+       select v.site_id, count(*)::int as achieved,
+              sum(extract(epoch from v.exited_at - v.entered_at)) / 60 as dosage,
+              count(*) filter (where v.exited_at - v.entered_at between interval '10 minutes' and interval '16 minutes')::int as koper
+       from visits v join chosen c on c.id = v.site_id
+       where v.entered_at >= ? and v.entered_at < ?
+       group by v.site_id
+     ),
+     last as (
+       select v.site_id, max(v.exited_at) as last_visit_at
+       from visits v join chosen c on c.id = v.site_id
+       where v.entered_at < ?
+       group by v.site_id
+     )
+     select c.id as site_id, c.required_visits_per_day * c.days as required,
+            coalesce(d.achieved, 0) as achieved, coalesce(d.dosage, 0) as dosage, coalesce(d.koper, 0) as koper,
+            l.last_visit_at,
+            c.required_visits_per_day > 0 and c.active_from < ?
+              and ?::timestamptz - coalesce(l.last_visit_at, c.active_from) > interval '24 hours' / c.required_visits_per_day as overdue
+     from chosen c left join done d on d.site_id = c.id left join last l on l.site_id = c.id
+     order by c.name, c.id`,
+    [to, from, area, from, to, to, to, to],
+  );
+
+  // Zone coverage (brief, area definition): the share of the zone's area within r metres of a
+  // unit's path in the window, where the path joins consecutive fixes less than g apart.
+  const zones = await em.execute<{ zone_id: string; area: number; covered: number }[]>(
+    `with chosen as (
+       select z.id, z.boundary_bng from patrol_zones z where ST_Intersects(z.boundary, ${areaSql})
+     ),
+     fixes as (
+       select p.unit_id, p.recorded_at, ST_Transform(p.location, 27700) as pt,
+              lag(p.recorded_at) over w as prev_at, lag(ST_Transform(p.location, 27700)) over w as prev_pt
+       from positions p
+       where p.recorded_at >= ? and p.recorded_at < ?
+         -- Fixes near the chosen zones (ST_Extent gives a box without an SRID; 0.01° ≈ 700 m of margin).
+         and ST_Intersects(p.location, ST_SetSRID(ST_Expand((select ST_Extent(boundary) from patrol_zones where id in (select id from chosen))::geometry, 0.01), 4326))
+       window w as (partition by p.unit_id order by p.recorded_at)
+     ),
+     reach as (
+       -- Zero-length steps (a unit standing still) are kept by preserveCollapsed and buffer to a disc.
+       select coalesce(
+                ST_Buffer(ST_Simplify(ST_LineMerge(ST_Collect(
+                  case when prev_at is not null and recorded_at - prev_at < ?::interval then ST_MakeLine(prev_pt, pt) end)), 2, true), ?),
+                ST_SetSRID('POLYGON EMPTY'::geometry, 27700)) as g
+       from fixes
+     )
+     select c.id as zone_id, ST_Area(c.boundary_bng) as area,
+            coalesce(ST_Area(ST_Intersection(c.boundary_bng, r.g)), 0) as covered
+     from chosen c cross join reach r
+     order by c.id`,
+    [area, from, to, `${rules.gapSeconds} seconds`, rules.radiusMetres],
+  );
+
+  // Dosage per hot-spot cell: the hot spots (Gi*, 250 m, HOT_95 or hotter) of the 28 days before
+  // the window — the map a planner would have sent the patrols to — and the minutes units spent
+  // in each cell, each fix counting until the next one (at most g).
+  const map = await hotspotMap(em, srid, {
+    ...input,
+    from: new Date(from.getTime() - 28 * DAY_MS),
+    to: from,
+    cellSize: 250,
+    method: 'GI_STAR',
+  });
+  const hot = map.cells.filter((c) => c.confidence === 'HOT_99' || c.confidence === 'HOT_95');
+  let hotspotCells: CellDosageRow[] = [];
+  if (hot.length > 0) {
+    const dosage = await em.execute<{ i: number; j: number; minutes: number }[]>(
+      `with fixes as (
+         select floor(ST_X(ST_Transform(p.location, ${srid})) / 250)::int as i, floor(ST_Y(ST_Transform(p.location, ${srid})) / 250)::int as j,
+                extract(epoch from least(lead(p.recorded_at) over (partition by p.unit_id order by p.recorded_at) - p.recorded_at, ?::interval)) as seconds
+         from positions p
+         where p.recorded_at >= ? and p.recorded_at < ? and ST_Intersects(p.location, ${areaSql})
+       )
+       select i, j, sum(seconds) / 60 as minutes from fixes where seconds is not null group by i, j`,
+      [`${rules.gapSeconds} seconds`, from, to, area],
+    );
+    const minutes = new Map(dosage.map((d) => [`s250:${d.i}:${d.j}`, Number(d.minutes)]));
+    hotspotCells = hot.map((cell) => ({ cell, dosageMinutes: minutes.get(cell.id) ?? 0 }));
+  }
+
+  return {
+    from,
+    to,
+    sites: sites.map((s) => ({
+      siteId: s.site_id,
+      requiredVisits: Number(s.required),
+      achievedVisits: s.achieved,
+      compliance: Number(s.required) > 0 ? s.achieved / Number(s.required) : null,
+      dosageMinutes: Number(s.dosage),
+      koperCompliantVisits: s.koper,
+      lastVisitAt: s.last_visit_at ? new Date(s.last_visit_at) : null,
+      overdue: Boolean(s.overdue),
+    })),
+    zones: zones.map((z) => ({
+      zoneId: z.zone_id,
+      areaSquareMetres: z.area,
+      coveredSquareMetres: z.covered,
+      coveredShare: z.area > 0 ? z.covered / z.area : 0,
+    })),
+    hotspotCells,
+  };
+}
