@@ -34,6 +34,60 @@ export type AppConfig = {
   visitRadiusMetres: Scalars['Int']['output'];
 };
 
+/** Who did what, when, from where, and whether it worked. */
+export type AuditEvent = {
+  /** User id of the caller; empty for anonymous callers. */
+  actorId?: Maybe<Scalars['String']['output']>;
+  /** Role of the caller at the time. */
+  actorRole?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** Client network address. */
+  clientAddress?: Maybe<Scalars['String']['output']>;
+  /** Sequence number: later events have larger ids. */
+  id: Scalars['ID']['output'];
+  /** The operation, e.g. login, createSite, sites (a read of the site list). */
+  operation: Scalars['String']['output'];
+  /** SUCCESS, DENIED or ERROR (with the error code). */
+  outcome: Scalars['String']['output'];
+  /** Ids of the records the operation touched. */
+  targetIds: Array<Scalars['String']['output']>;
+};
+
+/** A page of auditevent results. */
+export type AuditEventConnection = {
+  /** The items of this page with their cursors. */
+  edges: Array<AuditEventEdge>;
+  /** The items of this page. */
+  nodes: Array<AuditEvent>;
+  /** Cursors and whether more pages exist. */
+  pageInfo: PageInfo;
+  /** How many items match the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One auditevent in a page, with its cursor. */
+export type AuditEventEdge = {
+  /** Opaque cursor of this item. */
+  cursor: Scalars['String']['output'];
+  /** The item. */
+  node: AuditEvent;
+};
+
+/** Which audit events to list. */
+export type AuditFilter = {
+  /** Only this caller. */
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** At or after this time. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this operation, e.g. login or createSite. */
+  operation?: InputMaybe<Scalars['String']['input']>;
+  /** Only this outcome: SUCCESS, DENIED, or ERROR:<code>. */
+  outcome?: InputMaybe<Scalars['String']['input']>;
+  /** Before this time. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** A signed-in session. */
 export type AuthPayload = {
   /** Bearer token: send as `Authorization: Bearer <token>`. */
@@ -54,12 +108,42 @@ export type BBoxInput = {
   west: Scalars['Float']['input'];
 };
 
+/** Patrol minutes spent in a hot-spot cell. */
+export type CellDosage = {
+  /** A HOT_95 or HOT_99 cell of the Gi* map (250 m) of the 28 days before the window. */
+  cell: HotspotCell;
+  /** Minutes units spent in the cell in the window (each fix counts until the next, at most g). */
+  dosageMinutes: Scalars['Float']['output'];
+};
+
 /** Grid cell shape. */
 export type CellShape =
   /** Hexagonal cells (ST_HexagonGrid); cellSize is the edge length. */
   | 'HEXAGON'
   /** Square cells, aligned to the metric grid (ST_SquareGrid). */
   | 'SQUARE';
+
+/** Hate crime against one community before and after the event. */
+export type CommunityTrend = {
+  /** Incidents in the window after the event. */
+  after: Scalars['Int']['output'];
+  /** Incidents in the window before the event. */
+  before: Scalars['Int']['output'];
+  /** Community, e.g. Jewish. */
+  community: Scalars['String']['output'];
+  /** The flag counted. */
+  flag: HateCrimeFlag;
+  /** Lower end of the 95 % interval of the rate ratio (log-normal). */
+  lower95: Scalars['Float']['output'];
+  /** Two-sided p-value of the exact conditional (binomial) test of equal Poisson rates. */
+  pValue: Scalars['Float']['output'];
+  /** after ÷ before; empty when before is 0 and after is not. */
+  rateRatio?: Maybe<Scalars['Float']['output']>;
+  /** Whether p < 0.05. */
+  significant: Scalars['Boolean']['output'];
+  /** Upper end of the 95 % interval; empty when unbounded. */
+  upper95?: Maybe<Scalars['Float']['output']>;
+};
 
 /** Gi* bin: |z| > 2.58 → 99 %, > 1.96 → 95 %, > 1.65 → 90 % (or the FDR-corrected thresholds). */
 export type Confidence =
@@ -78,6 +162,36 @@ export type Confidence =
   /** Not statistically significant (and every cell of a COUNT or KDE map). */
   | 'NOT_SIGNIFICANT';
 
+/** The window and area of a coverage report. */
+export type CoverageInput = {
+  /** Only this box. */
+  bbox?: InputMaybe<BBoxInput>;
+  /** Start of the window. */
+  from: Scalars['DateTime']['input'];
+  /** End of the window, at most 31 days after the start. */
+  to: Scalars['DateTime']['input'];
+  /** Only this Polygon or MultiPolygon. */
+  within?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** Only this zone. */
+  zoneId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Patrol coverage over a window: sites, zones, hot-spot cells and totals. */
+export type CoverageReport = {
+  /** Start of the window. */
+  from: Scalars['DateTime']['output'];
+  /** Per hot-spot cell. */
+  hotspotCells: Array<CellDosage>;
+  /** Per site, by name. */
+  sites: Array<SiteCoverage>;
+  /** End of the window. */
+  to: Scalars['DateTime']['output'];
+  /** Totals. */
+  totals: CoverageTotals;
+  /** Per zone. */
+  zones: Array<ZoneCoverage>;
+};
+
 /** Where a site stands against its required visits right now. */
 export type CoverageState =
   /** Not overdue yet, but short of the visits required per day. */
@@ -88,6 +202,26 @@ export type CoverageState =
   | 'OVERDUE'
   /** Enough visits in the last 24 hours. */
   | 'VISITED';
+
+/** Totals of a coverage report. */
+export type CoverageTotals = {
+  /** Visits achieved, all sites. */
+  achievedVisits: Scalars['Int']['output'];
+  /** Achieved ÷ required, all sites. */
+  compliance?: Maybe<Scalars['Float']['output']>;
+  /** Covered share of all the zones’ area together. */
+  coveredShare?: Maybe<Scalars['Float']['output']>;
+  /** Visit minutes at all sites. */
+  dosageMinutes: Scalars['Float']['output'];
+  /** Koper-compliant visits (10–16 min), all sites. */
+  koperCompliantVisits: Scalars['Int']['output'];
+  /** Sites overdue at the end of the window. */
+  overdueSites: Scalars['Int']['output'];
+  /** Visits required, all sites. */
+  requiredVisits: Scalars['Float']['output'];
+  /** Sites in the area. */
+  sites: Scalars['Int']['output'];
+};
 
 /** A new site for the patrol list. */
 export type CreateSiteInput = {
@@ -111,6 +245,18 @@ export type CreateSiteInput = {
   riskLevel: RiskLevel;
 };
 
+/** A new account. */
+export type CreateUserInput = {
+  /** Name shown in the dashboard and the audit log, 1–100 characters. */
+  displayName: Scalars['String']['input'];
+  /** Sign-in e-mail address, unique, up to 200 characters. */
+  email: Scalars['String']['input'];
+  /** Initial password, 12–200 characters. */
+  password: Scalars['String']['input'];
+  /** Role: SUPERINTENDENT, ANALYST or PLANNER (devices get tokens through issueDeviceToken). */
+  role: Role;
+};
+
 /** A patrol zone to create. */
 export type CreateZoneInput = {
   /** Borough, up to 100 characters. */
@@ -123,6 +269,16 @@ export type CreateZoneInput = {
   targetMinutesPerDay?: InputMaybe<Scalars['Int']['input']>;
   /** Units assigned to the zone. */
   unitIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** Incidents on one day of the series. */
+export type DailyCount = {
+  /** Whether the day is after the event. */
+  afterEvent: Scalars['Boolean']['output'];
+  /** Incidents that day. */
+  count: Scalars['Int']['output'];
+  /** Start of the day (days are counted from the event instant). */
+  day: Scalars['DateTime']['output'];
 };
 
 /** Whether an incident happened between civil dusk and civil dawn. */
@@ -145,6 +301,29 @@ export type DarknessFilter =
   /** Only incidents known to the month. */
   | 'UNKNOWN';
 
+/** A patrol unit's device token: lets the device send positions for that unit and nothing else. */
+export type DeviceToken = {
+  /** When the token stops working (365 days after issue), unless revoked before. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Bearer token for the device: send as `Authorization: Bearer <token>`. Shown once; keep it on the device. */
+  token: Scalars['String']['output'];
+  /** The only unit this token may send positions for. */
+  unit: PatrolUnit;
+  /** The unit's device account, the token's subject. */
+  user: User;
+};
+
+/** Why a fix was not stored. */
+export type FixRejection =
+  /** A reported speed, or the speed implied from the previous fix, above 70 m/s (252 km/h). */
+  | 'IMPOSSIBLE_SPEED'
+  /** Recorded more than 5 minutes after the server clock: the device clock is wrong. */
+  | 'IN_THE_FUTURE'
+  /** At longitude 0, latitude 0: what receivers send when they have no fix. */
+  | 'NULL_ISLAND'
+  /** Longitude outside -180..180, latitude outside -90..90, or a negative accuracy or speed, or a heading outside 0..360. */
+  | 'OUT_OF_RANGE';
+
 /** Hate-crime motivation recorded on an incident. */
 export type HateCrimeFlag =
   /** Antisemitic. */
@@ -161,6 +340,64 @@ export type HateCrimeFlag =
   | 'RACIST'
   /** Transphobic. */
   | 'TRANSPHOBIC';
+
+/** How well a hot-spot map predicted the next period’s crimes. */
+export type HotspotAccuracy = {
+  /** a/A: share of the area flagged. */
+  areaShare: Scalars['Float']['output'];
+  /** Cells in the area. */
+  cellCount: Scalars['Int']['output'];
+  /** Cells flagged as hot. */
+  cellsFlagged: Scalars['Int']['output'];
+  /** Hit rate n/N. */
+  hitRate: Scalars['Float']['output'];
+  /** Best PAI achievable with as many cells. */
+  maxPai?: Maybe<Scalars['Float']['output']>;
+  /** PAI = (n/N) ÷ (a/A). */
+  pai?: Maybe<Scalars['Float']['output']>;
+  /** PEI = PAI ÷ max PAI. */
+  pei?: Maybe<Scalars['Float']['output']>;
+  /** N: test-period crimes in the area. */
+  testIncidents: Scalars['Int']['output'];
+  /** n: test-period crimes inside the flagged cells. */
+  testIncidentsCaptured: Scalars['Int']['output'];
+};
+
+/** A hot-spot map built on a training period, scored on the test period after it. */
+export type HotspotAccuracyInput = {
+  /** KDE bandwidth, metres. */
+  bandwidth?: InputMaybe<Scalars['Float']['input']>;
+  /** Area: a box. */
+  bbox?: InputMaybe<BBoxInput>;
+  /** police.uk category slugs. */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Cell size in metres, 25–5,000 (default 250). */
+  cellSize?: InputMaybe<Scalars['Float']['input']>;
+  /** After dark, daylight, unknown or any. */
+  darkness?: InputMaybe<DarknessFilter>;
+  /** Only hate crime (true) or only other incidents (false). */
+  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
+  /** How the training map ranks cells (default GI_STAR). */
+  method?: InputMaybe<HotspotMethod>;
+  /** Gi* neighbourhood, metres. */
+  neighbourhood?: InputMaybe<Scalars['Float']['input']>;
+  /** Cell shape (default SQUARE). */
+  shape?: InputMaybe<CellShape>;
+  /** Start of the test period (not before trainTo). */
+  testFrom: Scalars['DateTime']['input'];
+  /** End of the test period. */
+  testTo: Scalars['DateTime']['input'];
+  /** Share of the area flagged: the top-scoring cells, 0.01–0.5 (default 0.05). */
+  topShare?: InputMaybe<Scalars['Float']['input']>;
+  /** Start of the training period. */
+  trainFrom: Scalars['DateTime']['input'];
+  /** End of the training period. */
+  trainTo: Scalars['DateTime']['input'];
+  /** Area: a polygon. */
+  within?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** Area: a zone. */
+  zoneId?: InputMaybe<Scalars['ID']['input']>;
+};
 
 /** One grid cell of a hot-spot map. */
 export type HotspotCell = {
@@ -383,6 +620,42 @@ export type IncidentInput = {
   sourceRef?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Before and after an event: daily counts, rate ratio, interval and significance. */
+export type IncidentTrend = {
+  /** Incidents in the window after the event. */
+  after: Scalars['Int']['output'];
+  /** Incidents in the window before the event. */
+  before: Scalars['Int']['output'];
+  /** The same test for hate crime per community (antisemitic, anti-Muslim). */
+  byCommunity: Array<CommunityTrend>;
+  /** Counts per day, before then after. */
+  daily: Array<DailyCount>;
+  /** Days in each window (shortened when fewer have passed since the event). */
+  days: Scalars['Int']['output'];
+  /** The event. */
+  eventAt: Scalars['DateTime']['output'];
+  /** Lower end of the 95 % interval of the rate ratio (log-normal). */
+  lower95: Scalars['Float']['output'];
+  /** Two-sided p-value of the exact conditional (binomial) test of equal Poisson rates. */
+  pValue: Scalars['Float']['output'];
+  /** after ÷ before; empty when before is 0 and after is not. */
+  rateRatio?: Maybe<Scalars['Float']['output']>;
+  /** Whether p < 0.05. */
+  significant: Scalars['Boolean']['output'];
+  /** Upper end of the 95 % interval; empty when unbounded. */
+  upper95?: Maybe<Scalars['Float']['output']>;
+};
+
+/** What happened to a batch of fixes. Every fix is counted in exactly one of the three. */
+export type IngestResult = {
+  /** Fixes stored now. They are committed: acknowledged fixes are never lost. */
+  accepted: Scalars['Int']['output'];
+  /** Fixes already stored (same unit and recordedAt), e.g. from a resent batch: nothing to do. */
+  duplicates: Scalars['Int']['output'];
+  /** Fixes refused, by their index in the batch. Resending them will not help. */
+  rejected: Array<RejectedFix>;
+};
+
 /** Changes. Every one is audited, and needs the role its description names. */
 export type Mutation = {
   /** Approves a request: the place becomes a site on the patrol list (planners). */
@@ -391,20 +664,32 @@ export type Mutation = {
   archiveSite: Site;
   /** Adds a site to the patrol list (planners). */
   createSite: Site;
+  /** Creates an account (superintendents). */
+  createUser: User;
   /** Draws a new patrol zone (planners). */
   createZone: PatrolZone;
   /** Deletes a patrol zone and returns it as it was (planners). */
   deleteZone: PatrolZone;
+  /** Disables an account and revokes its tokens at once (superintendents). */
+  disableUser: User;
   /** Adds up to 5,000 incidents at once, all or nothing: one bad record and none is added. Records with a known sourceRef are skipped. */
   importIncidents: IncidentImportResult;
+  /** Issues a long-lived (365-day) token for a unit's device, which may then only send positions for that unit. Revokes the unit's earlier device tokens. Planners and superintendents. */
+  issueDeviceToken: DeviceToken;
   /** Sign in with e-mail and password; returns a bearer token. */
   login: AuthPayload;
+  /** Stores a batch of up to 1,000 fixes of one unit and updates its visits, in one transaction; fixes at (0,0), out of range, more than 5 minutes in the future or implying more than 70 m/s are refused by index, the rest stored. Idempotent: a fix resent is counted as a duplicate. Devices (for their own unit only), planners and superintendents. */
+  recordPositions: IngestResult;
   /** Rejects a request with a reason (planners). */
   rejectVisitRequest: VisitRequest;
   /** Records one incident; its darkness is worked out from civil twilight at its place and time. */
   reportIncident: Incident;
   /** Asks for reassurance visits at a place (anyone signed in). */
   requestReassuranceVisit: VisitRequest;
+  /** Revokes every device token of a unit at once (e.g. a stolen handset). False if none was ever issued. Planners and superintendents. */
+  revokeDeviceTokens: Scalars['Boolean']['output'];
+  /** Signs out everywhere: every token issued to the caller so far stops working. */
+  signOut: Scalars['Boolean']['output'];
   /** Changes a site (planners). */
   updateSite: Site;
   /** Redraws or renames a patrol zone (planners). */
@@ -434,6 +719,12 @@ export type MutationCreateSiteArgs = {
 
 
 /** Changes. Every one is audited, and needs the role its description names. */
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
+};
+
+
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationCreateZoneArgs = {
   input: CreateZoneInput;
 };
@@ -446,8 +737,20 @@ export type MutationDeleteZoneArgs = {
 
 
 /** Changes. Every one is audited, and needs the role its description names. */
+export type MutationDisableUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationImportIncidentsArgs = {
   incidents: Array<IncidentInput>;
+};
+
+
+/** Changes. Every one is audited, and needs the role its description names. */
+export type MutationIssueDeviceTokenArgs = {
+  unitId: Scalars['ID']['input'];
 };
 
 
@@ -455,6 +758,13 @@ export type MutationImportIncidentsArgs = {
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+
+/** Changes. Every one is audited, and needs the role its description names. */
+export type MutationRecordPositionsArgs = {
+  positions: Array<PositionInput>;
+  unitId: Scalars['ID']['input'];
 };
 
 
@@ -474,6 +784,12 @@ export type MutationReportIncidentArgs = {
 /** Changes. Every one is audited, and needs the role its description names. */
 export type MutationRequestReassuranceVisitArgs = {
   input: VisitRequestInput;
+};
+
+
+/** Changes. Every one is audited, and needs the role its description names. */
+export type MutationRevokeDeviceTokensArgs = {
+  unitId: Scalars['ID']['input'];
 };
 
 
@@ -506,6 +822,18 @@ export type Operation = {
   prioritySiteKinds: Array<SiteKind>;
   /** Start: usually the event day. */
   startsAt: Scalars['DateTime']['output'];
+};
+
+/** A site past its due time. */
+export type OverdueSite = {
+  /** When it became overdue. */
+  dueBy: Scalars['DateTime']['output'];
+  /** End of its last visit; empty if never visited. */
+  lastVisitAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Minutes overdue. */
+  overdueMinutes: Scalars['Float']['output'];
+  /** The site. */
+  site: Site;
 };
 
 /** Where a page sits in the whole list (Relay cursor connections). */
@@ -588,34 +916,70 @@ export type Position = {
   accuracy?: Maybe<Scalars['Float']['output']>;
   /** Heading in degrees clockwise from north. */
   heading?: Maybe<Scalars['Float']['output']>;
+  /** Latitude of the fix (WGS84). */
+  latitude: Scalars['Float']['output'];
   /** Where the unit was (GeoJSON Point, WGS84). */
   location: Scalars['GeoJSON']['output'];
+  /** Longitude of the fix (WGS84). */
+  longitude: Scalars['Float']['output'];
   /** Time of the fix, from the device. */
   recordedAt: Scalars['DateTime']['output'];
   /** Speed in metres per second. */
   speed?: Maybe<Scalars['Float']['output']>;
 };
 
+/** One GPS fix from a device. */
+export type PositionInput = {
+  /** Horizontal accuracy in metres, as the receiver reports it. */
+  accuracy?: InputMaybe<Scalars['Float']['input']>;
+  /** Heading in degrees clockwise from north, 0 to 360. */
+  heading?: InputMaybe<Scalars['Float']['input']>;
+  /** Latitude (WGS84), -90 to 90. */
+  latitude: Scalars['Float']['input'];
+  /** Longitude (WGS84), -180 to 180. */
+  longitude: Scalars['Float']['input'];
+  /** When the fix was taken, by the device clock. With the unit, it identifies the fix: resending it stores nothing new. */
+  recordedAt: Scalars['DateTime']['input'];
+  /** Speed over ground in metres per second. */
+  speed?: InputMaybe<Scalars['Float']['input']>;
+};
+
 /** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type Query = {
   /** Map and measurement settings. */
   appConfig: AppConfig;
+  /** The audit log, newest first (superintendents). */
+  auditEvents: AuditEventConnection;
+  /** The audit log as CSV (RFC 4180), oldest first, up to 100,000 rows (superintendents). */
+  auditEventsCsv: Scalars['String']['output'];
+  /** Patrol coverage over a window: per site, per zone, per hot-spot cell, and totals. */
+  coverage: CoverageReport;
+  /** Builds a hot-spot map on one period and scores it on the next: PAI, hit rate and PEI. */
+  hotspotAccuracy: HotspotAccuracy;
   /** Hot spots of incidents on a grid: counts, quartic KDE, or Getis–Ord Gi* with confidence bins. */
   hotspots: HotspotResult;
+  /** Counts per day in equal windows before and after an event, the rate ratio, its 95 % interval and an exact Poisson rate test. */
+  incidentTrend: IncidentTrend;
   /** Incidents, newest first. */
   incidents: IncidentConnection;
   /** The signed-in user. */
   me: User;
   /** Policing operations, latest start first. */
   operations: Array<Operation>;
+  /** Sites with no visit for longer than 24 h ÷ required visits per day, most overdue first. */
+  overdueSites: Array<OverdueSite>;
   /** A unit's trace over a window of at most 7 days. */
   patrolTrace: PatrolTrace;
   /** All patrol units by call sign, each with its last known position. */
   patrolUnits: Array<PatrolUnit>;
+  /** What-if for planners, saving nothing: incidents, Gi* hot cells and sites a drawn zone would capture, and its PAI. */
+  previewZone: ZonePreview;
   /** One site, with its visits and current coverage status. Audited. */
   site: Site;
   /** Sites on the patrol list, by name. Site locations are sensitive: every read is audited. */
   sites: SiteConnection;
+  /** Everyone who can sign in, by e-mail (superintendents). */
+  users: Array<User>;
   /** Reassurance-visit requests, oldest first (up to 500). */
   visitRequests: Array<VisitRequest>;
   /** One patrol zone. */
@@ -626,8 +990,45 @@ export type Query = {
 
 
 /** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryAuditEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryAuditEventsCsvArgs = {
+  filter?: InputMaybe<AuditFilter>;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryCoverageArgs = {
+  input: CoverageInput;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryHotspotAccuracyArgs = {
+  input: HotspotAccuracyInput;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryHotspotsArgs = {
   input: HotspotInput;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryIncidentTrendArgs = {
+  bbox?: InputMaybe<BBoxInput>;
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  days: Scalars['Int']['input'];
+  eventAt: Scalars['DateTime']['input'];
+  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
+  zoneId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -654,6 +1055,14 @@ export type QueryPatrolTraceArgs = {
 
 
 /** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryPreviewZoneArgs = {
+  boundary: Scalars['GeoJSON']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QuerySiteArgs = {
   id: Scalars['ID']['input'];
 };
@@ -676,6 +1085,16 @@ export type QueryVisitRequestsArgs = {
 /** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryZoneArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A fix that was not stored, and why. */
+export type RejectedFix = {
+  /** Position of the fix in the batch as sent, from 0. */
+  index: Scalars['Int']['output'];
+  /** The same in words, with the values involved. */
+  message: Scalars['String']['output'];
+  /** Why it was refused. */
+  reason: FixRejection;
 };
 
 /** Assessed threat to a site, lowest first. */
@@ -759,6 +1178,26 @@ export type SiteConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** A site against its required visits over the window. */
+export type SiteCoverage = {
+  /** Visits made (entered in the window). */
+  achievedVisits: Scalars['Int']['output'];
+  /** Visits achieved ÷ visits required; empty when none required. */
+  compliance?: Maybe<Scalars['Float']['output']>;
+  /** Dosage: total visit minutes in the window. */
+  dosageMinutes: Scalars['Float']['output'];
+  /** Visits of 10–16 minutes (Koper curve). */
+  koperCompliantVisits: Scalars['Int']['output'];
+  /** End of the last visit before the window ended. */
+  lastVisitAt?: Maybe<Scalars['DateTime']['output']>;
+  /** No visit for longer than 24 h ÷ required visits per day at the end of the window. */
+  overdue: Scalars['Boolean']['output'];
+  /** Visits required: visits per day × days on the list in the window. */
+  requiredVisits: Scalars['Float']['output'];
+  /** The site. */
+  site: Site;
+};
+
 /** A site against its required visits over the last 24 hours. */
 export type SiteCoverageStatus = {
   /** Visits achieved ÷ visits required over the last 24 hours; empty when none are required. */
@@ -822,6 +1261,35 @@ export type SiteKind =
   /** A temple or gurdwara. */
   | 'TEMPLE';
 
+/** A site that has just gone overdue: no visit for longer than 24 h ÷ its required visits per day. */
+export type SiteOverdueEvent = {
+  /** When it became overdue. */
+  dueBy: Scalars['DateTime']['output'];
+  /** When its last visit ended; empty if it was never visited. */
+  lastVisitAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The site. */
+  site: Site;
+};
+
+/** Live events over graphql-ws, authorised when the socket connects. */
+export type Subscription = {
+  /** Incidents as they are added, one event each, by reportIncident or importIncidents. */
+  incidentReported: Incident;
+  /** Sites as they go overdue (no visit for longer than 24 h ÷ required visits per day), as one server on behalf of all finds them (it looks every 30 seconds). */
+  siteOverdue: SiteOverdueEvent;
+  /** Fixes of every patrol unit as they are stored, one event per unit and batch. With `since`, first replays the fixes stored since then (at most 60 minutes back), so a client that reconnects misses nothing. */
+  unitPositions: UnitPositionsEvent;
+  /** Visits as units make them: sent when a visit starts and again each time new fixes extend it (same id, later exitedAt), so a stay shows up while it lasts. */
+  visitRecorded: Visit;
+};
+
+
+/** Live events over graphql-ws, authorised when the socket connects. */
+export type SubscriptionUnitPositionsArgs = {
+  bbox?: InputMaybe<BBoxInput>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** How precisely the time of an incident is known. */
 export type TimePrecision =
   /** The time is known to the minute. */
@@ -847,6 +1315,18 @@ export type UnitKind =
   | 'CYCLE'
   /** A foot team. */
   | 'FOOT';
+
+/** New fixes of one patrol unit, as they were stored, or replayed from storage for a subscriber catching up. */
+export type UnitPositionsEvent = {
+  /** The fixes, in time order (only those inside the box, when one was given). */
+  positions: Array<Position>;
+  /** True for fixes replayed from storage (after `since`, or after this server lost its event feed), which may repeat ones already sent. */
+  replayed: Scalars['Boolean']['output'];
+  /** When these fixes were stored (server clock). To catch up after reconnecting, pass the storedAt of the last event received, less a minute, as `since`. */
+  storedAt: Scalars['DateTime']['output'];
+  /** The unit. */
+  unit: PatrolUnit;
+};
 
 /** Changes to a site; fields left out stay as they are. */
 export type UpdateSiteInput = {
@@ -975,12 +1455,123 @@ export type VisitRequestStatus =
   /** Turned down, with a reason. */
   | 'REJECTED';
 
+/** How much of a zone the patrols reached. */
+export type ZoneCoverage = {
+  /** Zone area, m². */
+  areaSquareMetres: Scalars['Float']['output'];
+  /** Covered share (area definition): the share of the zone’s area within r metres (VISIT_RADIUS_METRES) of any unit’s path in the window, the path joining consecutive fixes less than g (VISIT_GAP_SECONDS) apart. */
+  coveredShare: Scalars['Float']['output'];
+  /** Area within r metres of a patrol path in the window, m². */
+  coveredSquareMetres: Scalars['Float']['output'];
+  /** The zone. */
+  zone: PatrolZone;
+};
+
+/** What a drawn zone would capture, without saving it. */
+export type ZonePreview = {
+  /** Area of the drawn zone, m². */
+  areaSquareMetres: Scalars['Float']['output'];
+  /** Area of the command area, m². */
+  commandAreaSquareMetres: Scalars['Float']['output'];
+  /** Gi* hot cells (250 m, HOT_95+) of the command area whose centre lies inside. */
+  hotCellsCaptured: Scalars['Int']['output'];
+  /** Gi* hot cells in the command area. */
+  hotCellsTotal: Scalars['Int']['output'];
+  /** Incidents inside it in the window. */
+  incidents: Scalars['Int']['output'];
+  /** Incidents in the whole command area (all zones) in the window. */
+  incidentsInCommandArea: Scalars['Int']['output'];
+  /** PAI = (n/N) ÷ (a/A) against the command area. */
+  pai?: Maybe<Scalars['Float']['output']>;
+  /** Sites inside, with their coverage over the window. */
+  sites: Array<SiteCoverage>;
+};
+
+export type UsersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UsersQuery = { users: Array<{ id: string, email: string, displayName: string, role: Role, disabledAt?: string | null }> };
+
+export type CreateUserMutationVariables = Exact<{
+  input: CreateUserInput;
+}>;
+
+
+export type CreateUserMutation = { createUser: { id: string, email: string, role: Role } };
+
+export type DisableUserMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type DisableUserMutation = { disableUser: { id: string, disabledAt?: string | null } };
+
+export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SignOutMutation = { signOut: boolean };
+
+export type AuditEventsQueryVariables = Exact<{
+  filter?: InputMaybe<AuditFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AuditEventsQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ id: string, at: string, actorId?: string | null, actorRole?: string | null, operation: string, targetIds: Array<string>, outcome: string, clientAddress?: string | null }> } };
+
+export type AuditEventsCsvQueryVariables = Exact<{
+  filter?: InputMaybe<AuditFilter>;
+}>;
+
+
+export type AuditEventsCsvQuery = { auditEventsCsv: string };
+
 export type HotspotsQueryVariables = Exact<{
   input: HotspotInput;
 }>;
 
 
 export type HotspotsQuery = { hotspots: { parameters: { method: HotspotMethod, shape: CellShape, cellSize: number, bandwidth?: number | null, neighbourhood?: number | null, fdr: boolean, srid: number, from: string, to: string }, summary: { incidentCount: number, cellCount: number, areaSquareMetres: number, maxCount: number, meanCount: number, hot99: number, hot95: number, hot90: number, cold: number }, cells: Array<{ id: string, geometry: { type: string; coordinates: any }, count: number, value: number, zScore?: number | null, pValue?: number | null, confidence: Confidence }> } };
+
+export type IncidentTrendQueryVariables = Exact<{
+  eventAt: Scalars['DateTime']['input'];
+  days: Scalars['Int']['input'];
+  categories?: InputMaybe<Array<Scalars['String']['input']> | Scalars['String']['input']>;
+  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
+  zoneId?: InputMaybe<Scalars['ID']['input']>;
+}>;
+
+
+export type IncidentTrendQuery = { incidentTrend: { eventAt: string, days: number, before: number, after: number, rateRatio?: number | null, lower95: number, upper95?: number | null, pValue: number, significant: boolean, daily: Array<{ day: string, count: number, afterEvent: boolean }>, byCommunity: Array<{ community: string, flag: HateCrimeFlag, before: number, after: number, rateRatio?: number | null, pValue: number, significant: boolean }> } };
+
+export type CoverageQueryVariables = Exact<{
+  input: CoverageInput;
+}>;
+
+
+export type CoverageQuery = { coverage: { from: string, to: string, sites: Array<{ requiredVisits: number, achievedVisits: number, compliance?: number | null, dosageMinutes: number, koperCompliantVisits: number, lastVisitAt?: string | null, overdue: boolean, site: { id: string, name: string, requiredVisitsPerDay: number } }>, zones: Array<{ areaSquareMetres: number, coveredSquareMetres: number, coveredShare: number, zone: { id: string, name: string } }>, hotspotCells: Array<{ dosageMinutes: number, cell: { id: string, count: number, confidence: Confidence } }>, totals: { sites: number, requiredVisits: number, achievedVisits: number, compliance?: number | null, dosageMinutes: number, koperCompliantVisits: number, overdueSites: number, coveredShare?: number | null } } };
+
+export type OverdueSitesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OverdueSitesQuery = { overdueSites: Array<{ lastVisitAt?: string | null, dueBy: string, overdueMinutes: number, site: { id: string, name: string, requiredVisitsPerDay: number } }> };
+
+export type PreviewZoneQueryVariables = Exact<{
+  boundary: Scalars['GeoJSON']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+}>;
+
+
+export type PreviewZoneQuery = { previewZone: { areaSquareMetres: number, incidents: number, incidentsInCommandArea: number, commandAreaSquareMetres: number, pai?: number | null, hotCellsCaptured: number, hotCellsTotal: number, sites: Array<{ requiredVisits: number, achievedVisits: number, compliance?: number | null, site: { id: string, name: string } }> } };
+
+export type HotspotAccuracyQueryVariables = Exact<{
+  input: HotspotAccuracyInput;
+}>;
+
+
+export type HotspotAccuracyQuery = { hotspotAccuracy: { cellsFlagged: number, cellCount: number, areaShare: number, testIncidentsCaptured: number, testIncidents: number, hitRate: number, pai?: number | null, maxPai?: number | null, pei?: number | null } };
 
 export type LoginMutationVariables = Exact<{
   email: Scalars['String']['input'];
@@ -999,6 +1590,121 @@ export type AppConfigQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type AppConfigQuery = { appConfig: { tileUrl?: string | null, tileAttribution: string, visitRadiusMetres: number, visitGapSeconds: number, metricSrid: number } };
+
+export type DashboardHotspotsQueryVariables = Exact<{
+  input: HotspotInput;
+}>;
+
+
+export type DashboardHotspotsQuery = { hotspots: { parameters: { method: HotspotMethod, shape: CellShape, cellSize: number, bandwidth?: number | null, neighbourhood?: number | null, fdr: boolean, from: string, to: string }, summary: { incidentCount: number, cellCount: number, maxCount: number, hot99: number, hot95: number, hot90: number, cold: number }, cells: Array<{ id: string, geometry: { type: string; coordinates: any }, count: number, value: number, zScore?: number | null, confidence: Confidence }> } };
+
+export type DashboardIncidentsQueryVariables = Exact<{
+  filter?: InputMaybe<IncidentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DashboardIncidentsQuery = { incidents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ id: string, category: string, occurredAt: string, occurredPrecision: TimePrecision, darkness: Darkness, hateCrimeFlags: Array<HateCrimeFlag>, latitude: number, longitude: number, locationName?: string | null }> } };
+
+export type DashboardSitesQueryVariables = Exact<{
+  filter?: InputMaybe<SiteFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DashboardSitesQuery = { sites: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, nodes: Array<{ id: string, name: string, kind: SiteKind, latitude: number, longitude: number, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null, coverage: { state: CoverageState, visitsLast24h: number, requiredPerDay: number, lastVisitAt?: string | null, dueBy?: string | null } }> } };
+
+export type DashboardSiteDetailQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+}>;
+
+
+export type DashboardSiteDetailQuery = { site: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, community?: string | null, requestedBy?: string | null, requiredVisitsPerDay: number, latitude: number, longitude: number, coverage: { state: CoverageState, visitsLast24h: number, requiredPerDay: number, compliance?: number | null, lastVisitAt?: string | null, dueBy?: string | null }, visits: Array<{ id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, koperCompliant: boolean, unit: { id: string, callSign: string } }> } };
+
+export type DashboardUnitsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardUnitsQuery = { patrolUnits: Array<{ id: string, callSign: string, kind: UnitKind, team: string, borough: string, lastPosition?: { recordedAt: string, latitude: number, longitude: number } | null }> };
+
+export type DashboardUnitPositionsSubscriptionVariables = Exact<{
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+}>;
+
+
+export type DashboardUnitPositionsSubscription = { unitPositions: { storedAt: string, unit: { id: string, callSign: string }, positions: Array<{ recordedAt: string, latitude: number, longitude: number }> } };
+
+export type DashboardTraceQueryVariables = Exact<{
+  unitId: Scalars['ID']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+}>;
+
+
+export type DashboardTraceQuery = { patrolTrace: { from: string, to: string, fixCount: number, distanceMetres: number, points: Array<{ recordedAt: string, latitude: number, longitude: number }>, visits: Array<{ id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, koperCompliant: boolean, site: { id: string, name: string, latitude: number, longitude: number } }> } };
+
+export type DashboardZoneCoverageQueryVariables = Exact<{
+  input: CoverageInput;
+}>;
+
+
+export type DashboardZoneCoverageQuery = { coverage: { zones: Array<{ coveredShare: number, zone: { id: string } }> } };
+
+export type DashboardTodayQueryVariables = Exact<{
+  input: CoverageInput;
+}>;
+
+
+export type DashboardTodayQuery = { coverage: { totals: { sites: number, requiredVisits: number, achievedVisits: number, compliance?: number | null, koperCompliantVisits: number, overdueSites: number, coveredShare?: number | null } } };
+
+export type DashboardOverdueQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardOverdueQuery = { overdueSites: Array<{ lastVisitAt?: string | null, dueBy: string, overdueMinutes: number, site: { id: string, name: string, kind: SiteKind, requiredVisitsPerDay: number, latitude: number, longitude: number } }> };
+
+export type DashboardSiteOverdueSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardSiteOverdueSubscription = { siteOverdue: { dueBy: string, site: { id: string } } };
+
+export type DashboardVisitRecordedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardVisitRecordedSubscription = { visitRecorded: { id: string, site: { id: string } } };
+
+export type DashboardAccuracyQueryVariables = Exact<{
+  input: HotspotAccuracyInput;
+}>;
+
+
+export type DashboardAccuracyQuery = { hotspotAccuracy: { cellsFlagged: number, cellCount: number, areaShare: number, testIncidentsCaptured: number, testIncidents: number, hitRate: number, pai?: number | null } };
+
+export type DashboardLatestOperationQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardLatestOperationQuery = { operations: Array<{ id: string, name: string, startsAt: string, endsAt?: string | null }> };
+
+export type DashboardTrendQueryVariables = Exact<{
+  eventAt: Scalars['DateTime']['input'];
+  days: Scalars['Int']['input'];
+  categories?: InputMaybe<Array<Scalars['String']['input']> | Scalars['String']['input']>;
+  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type DashboardTrendQuery = { incidentTrend: { eventAt: string, days: number, before: number, after: number, rateRatio?: number | null, lower95: number, upper95?: number | null, pValue: number, significant: boolean, daily: Array<{ day: string, count: number, afterEvent: boolean }>, byCommunity: Array<{ community: string, before: number, after: number, rateRatio?: number | null, lower95: number, upper95?: number | null, pValue: number, significant: boolean }> } };
+
+export type DashboardPreviewZoneQueryVariables = Exact<{
+  boundary: Scalars['GeoJSON']['input'];
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+}>;
+
+
+export type DashboardPreviewZoneQuery = { previewZone: { areaSquareMetres: number, commandAreaSquareMetres: number, incidents: number, incidentsInCommandArea: number, pai?: number | null, hotCellsCaptured: number, hotCellsTotal: number, sites: Array<{ requiredVisits: number, achievedVisits: number, site: { id: string, name: string } }> } };
 
 export type IncidentFieldsFragment = { id: string, category: string, occurredAt: string, occurredPrecision: TimePrecision, darkness: Darkness, hateCrimeFlags: Array<HateCrimeFlag>, location: { type: string; coordinates: any }, description?: string | null, source: string, sourceRef?: string | null };
 
@@ -1024,6 +1730,51 @@ export type ImportIncidentsMutationVariables = Exact<{
 
 
 export type ImportIncidentsMutation = { importIncidents: { imported: number, duplicates: number, ids: Array<string> } };
+
+export type RecordPositionsMutationVariables = Exact<{
+  unitId: Scalars['ID']['input'];
+  positions: Array<PositionInput> | PositionInput;
+}>;
+
+
+export type RecordPositionsMutation = { recordPositions: { accepted: number, duplicates: number, rejected: Array<{ index: number, reason: FixRejection, message: string }> } };
+
+export type IssueDeviceTokenMutationVariables = Exact<{
+  unitId: Scalars['ID']['input'];
+}>;
+
+
+export type IssueDeviceTokenMutation = { issueDeviceToken: { token: string, expiresAt: string, unit: { id: string, callSign: string }, user: { id: string, role: Role } } };
+
+export type RevokeDeviceTokensMutationVariables = Exact<{
+  unitId: Scalars['ID']['input'];
+}>;
+
+
+export type RevokeDeviceTokensMutation = { revokeDeviceTokens: boolean };
+
+export type UnitPositionsSubscriptionVariables = Exact<{
+  bbox?: InputMaybe<BBoxInput>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+}>;
+
+
+export type UnitPositionsSubscription = { unitPositions: { storedAt: string, replayed: boolean, unit: { id: string, callSign: string }, positions: Array<{ recordedAt: string, longitude: number, latitude: number, accuracy?: number | null, speed?: number | null, heading?: number | null }> } };
+
+export type VisitRecordedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type VisitRecordedSubscription = { visitRecorded: { id: string, enteredAt: string, exitedAt: string, fixes: number, dwellMinutes: number, koperCompliant: boolean, unit: { id: string, callSign: string }, site: { id: string, name: string } } };
+
+export type SiteOverdueSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SiteOverdueSubscription = { siteOverdue: { dueBy: string, lastVisitAt?: string | null, site: { id: string, name: string, requiredVisitsPerDay: number } } };
+
+export type IncidentReportedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type IncidentReportedSubscription = { incidentReported: { id: string, category: string, occurredAt: string, location: { type: string; coordinates: any }, sourceRef?: string | null } };
 
 export type PatrolUnitsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1171,13 +1922,47 @@ export const IncidentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kin
 export const VisitRequestFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<VisitRequestFieldsFragment, unknown>;
 export const SiteFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<SiteFieldsFragment, unknown>;
 export const ZoneFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<ZoneFieldsFragment, unknown>;
+export const UsersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Users"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"users"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"disabledAt"}}]}}]}}]} as unknown as DocumentNode<UsersQuery, UsersQueryVariables>;
+export const CreateUserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateUserInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<CreateUserMutation, CreateUserMutationVariables>;
+export const DisableUserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DisableUser"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"disableUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"disabledAt"}}]}}]}}]} as unknown as DocumentNode<DisableUserMutation, DisableUserMutationVariables>;
+export const SignOutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignOut"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signOut"}}]}}]} as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;
+export const AuditEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AuditFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actorId"}},{"kind":"Field","name":{"kind":"Name","value":"actorRole"}},{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"targetIds"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"clientAddress"}}]}}]}}]}}]} as unknown as DocumentNode<AuditEventsQuery, AuditEventsQueryVariables>;
+export const AuditEventsCsvDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditEventsCsv"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AuditFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditEventsCsv"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}]}]}}]} as unknown as DocumentNode<AuditEventsCsvQuery, AuditEventsCsvQueryVariables>;
 export const HotspotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Hotspots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"shape"}},{"kind":"Field","name":{"kind":"Name","value":"cellSize"}},{"kind":"Field","name":{"kind":"Name","value":"bandwidth"}},{"kind":"Field","name":{"kind":"Name","value":"neighbourhood"}},{"kind":"Field","name":{"kind":"Name","value":"fdr"}},{"kind":"Field","name":{"kind":"Name","value":"srid"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}},{"kind":"Field","name":{"kind":"Name","value":"summary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentCount"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"maxCount"}},{"kind":"Field","name":{"kind":"Name","value":"meanCount"}},{"kind":"Field","name":{"kind":"Name","value":"hot99"}},{"kind":"Field","name":{"kind":"Name","value":"hot95"}},{"kind":"Field","name":{"kind":"Name","value":"hot90"}},{"kind":"Field","name":{"kind":"Name","value":"cold"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"geometry"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"zScore"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}}]}}]}}]} as unknown as DocumentNode<HotspotsQuery, HotspotsQueryVariables>;
+export const IncidentTrendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IncidentTrend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"days"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"categories"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hateCrime"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"zoneId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentTrend"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"eventAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}}},{"kind":"Argument","name":{"kind":"Name","value":"days"},"value":{"kind":"Variable","name":{"kind":"Name","value":"days"}}},{"kind":"Argument","name":{"kind":"Name","value":"categories"},"value":{"kind":"Variable","name":{"kind":"Name","value":"categories"}}},{"kind":"Argument","name":{"kind":"Name","value":"hateCrime"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hateCrime"}}},{"kind":"Argument","name":{"kind":"Name","value":"zoneId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"zoneId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventAt"}},{"kind":"Field","name":{"kind":"Name","value":"days"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}},{"kind":"Field","name":{"kind":"Name","value":"daily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"afterEvent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"byCommunity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"flag"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}}]}}]} as unknown as DocumentNode<IncidentTrendQuery, IncidentTrendQueryVariables>;
+export const CoverageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Coverage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CoverageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"coverage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}}]}},{"kind":"Field","name":{"kind":"Name","value":"zones"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zone"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"coveredSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"coveredShare"}}]}},{"kind":"Field","name":{"kind":"Name","value":"hotspotCells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cell"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}}]}},{"kind":"Field","name":{"kind":"Name","value":"totals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"overdueSites"}},{"kind":"Field","name":{"kind":"Name","value":"coveredShare"}}]}}]}}]}}]} as unknown as DocumentNode<CoverageQuery, CoverageQueryVariables>;
+export const OverdueSitesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OverdueSites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"overdueSites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}},{"kind":"Field","name":{"kind":"Name","value":"overdueMinutes"}}]}}]}}]} as unknown as DocumentNode<OverdueSitesQuery, OverdueSitesQueryVariables>;
+export const PreviewZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PreviewZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GeoJSON"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"previewZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"boundary"},"value":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"incidents"}},{"kind":"Field","name":{"kind":"Name","value":"incidentsInCommandArea"}},{"kind":"Field","name":{"kind":"Name","value":"commandAreaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}}]}}]}}]}}]} as unknown as DocumentNode<PreviewZoneQuery, PreviewZoneQueryVariables>;
+export const HotspotAccuracyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HotspotAccuracy"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotAccuracyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspotAccuracy"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cellsFlagged"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"areaShare"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidentsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"hitRate"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"maxPai"}},{"kind":"Field","name":{"kind":"Name","value":"pei"}}]}}]}}]} as unknown as DocumentNode<HotspotAccuracyQuery, HotspotAccuracyQueryVariables>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const AppConfigDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AppConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"appConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tileUrl"}},{"kind":"Field","name":{"kind":"Name","value":"tileAttribution"}},{"kind":"Field","name":{"kind":"Name","value":"visitRadiusMetres"}},{"kind":"Field","name":{"kind":"Name","value":"visitGapSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"metricSrid"}}]}}]}}]} as unknown as DocumentNode<AppConfigQuery, AppConfigQueryVariables>;
+export const DashboardHotspotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardHotspots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"shape"}},{"kind":"Field","name":{"kind":"Name","value":"cellSize"}},{"kind":"Field","name":{"kind":"Name","value":"bandwidth"}},{"kind":"Field","name":{"kind":"Name","value":"neighbourhood"}},{"kind":"Field","name":{"kind":"Name","value":"fdr"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}},{"kind":"Field","name":{"kind":"Name","value":"summary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentCount"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"maxCount"}},{"kind":"Field","name":{"kind":"Name","value":"hot99"}},{"kind":"Field","name":{"kind":"Name","value":"hot95"}},{"kind":"Field","name":{"kind":"Name","value":"hot90"}},{"kind":"Field","name":{"kind":"Name","value":"cold"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"geometry"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"zScore"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardHotspotsQuery, DashboardHotspotsQueryVariables>;
+export const DashboardIncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardIncidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"locationName"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardIncidentsQuery, DashboardIncidentsQueryVariables>;
+export const DashboardSitesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardSites"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SiteFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"visitsLast24h"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DashboardSitesQuery, DashboardSitesQueryVariables>;
+export const DashboardSiteDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardSiteDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"visitsLast24h"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}}]}},{"kind":"Field","name":{"kind":"Name","value":"visits"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DashboardSiteDetailQuery, DashboardSiteDetailQueryVariables>;
+export const DashboardUnitsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"lastPosition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardUnitsQuery, DashboardUnitsQueryVariables>;
+export const DashboardUnitPositionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DashboardUnitPositions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unitPositions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"positions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}}]}},{"kind":"Field","name":{"kind":"Name","value":"storedAt"}}]}}]}}]} as unknown as DocumentNode<DashboardUnitPositionsSubscription, DashboardUnitPositionsSubscriptionVariables>;
+export const DashboardTraceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardTrace"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolTrace"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"fixCount"}},{"kind":"Field","name":{"kind":"Name","value":"distanceMetres"}},{"kind":"Field","name":{"kind":"Name","value":"points"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}}]}},{"kind":"Field","name":{"kind":"Name","value":"visits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DashboardTraceQuery, DashboardTraceQueryVariables>;
+export const DashboardZoneCoverageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardZoneCoverage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CoverageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"coverage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zones"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zone"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"coveredShare"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardZoneCoverageQuery, DashboardZoneCoverageQueryVariables>;
+export const DashboardTodayDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardToday"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CoverageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"coverage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"overdueSites"}},{"kind":"Field","name":{"kind":"Name","value":"coveredShare"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardTodayQuery, DashboardTodayQueryVariables>;
+export const DashboardOverdueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardOverdue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"overdueSites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}},{"kind":"Field","name":{"kind":"Name","value":"overdueMinutes"}}]}}]}}]} as unknown as DocumentNode<DashboardOverdueQuery, DashboardOverdueQueryVariables>;
+export const DashboardSiteOverdueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DashboardSiteOverdue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"siteOverdue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}}]}}]}}]} as unknown as DocumentNode<DashboardSiteOverdueSubscription, DashboardSiteOverdueSubscriptionVariables>;
+export const DashboardVisitRecordedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DashboardVisitRecorded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"visitRecorded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardVisitRecordedSubscription, DashboardVisitRecordedSubscriptionVariables>;
+export const DashboardAccuracyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardAccuracy"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotAccuracyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspotAccuracy"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cellsFlagged"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"areaShare"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidentsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"hitRate"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}}]}}]}}]} as unknown as DocumentNode<DashboardAccuracyQuery, DashboardAccuracyQueryVariables>;
+export const DashboardLatestOperationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardLatestOperation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}}]}}]}}]} as unknown as DocumentNode<DashboardLatestOperationQuery, DashboardLatestOperationQueryVariables>;
+export const DashboardTrendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardTrend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"days"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"categories"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hateCrime"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentTrend"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"eventAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}}},{"kind":"Argument","name":{"kind":"Name","value":"days"},"value":{"kind":"Variable","name":{"kind":"Name","value":"days"}}},{"kind":"Argument","name":{"kind":"Name","value":"categories"},"value":{"kind":"Variable","name":{"kind":"Name","value":"categories"}}},{"kind":"Argument","name":{"kind":"Name","value":"hateCrime"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hateCrime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventAt"}},{"kind":"Field","name":{"kind":"Name","value":"days"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}},{"kind":"Field","name":{"kind":"Name","value":"daily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"afterEvent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"byCommunity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardTrendQuery, DashboardTrendQueryVariables>;
+export const DashboardPreviewZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardPreviewZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GeoJSON"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"previewZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"boundary"},"value":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"commandAreaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"incidents"}},{"kind":"Field","name":{"kind":"Name","value":"incidentsInCommandArea"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardPreviewZoneQuery, DashboardPreviewZoneQueryVariables>;
 export const IncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Incidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"IncidentFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<IncidentsQuery, IncidentsQueryVariables>;
 export const ReportIncidentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportIncident"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportIncident"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"IncidentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<ReportIncidentMutation, ReportIncidentMutationVariables>;
 export const ImportIncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportIncidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"incidents"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importIncidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"incidents"},"value":{"kind":"Variable","name":{"kind":"Name","value":"incidents"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imported"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"ids"}}]}}]}}]} as unknown as DocumentNode<ImportIncidentsMutation, ImportIncidentsMutationVariables>;
+export const RecordPositionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordPositions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"positions"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PositionInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordPositions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"positions"},"value":{"kind":"Variable","name":{"kind":"Name","value":"positions"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RecordPositionsMutation, RecordPositionsMutationVariables>;
+export const IssueDeviceTokenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"IssueDeviceToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issueDeviceToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<IssueDeviceTokenMutation, IssueDeviceTokenMutationVariables>;
+export const RevokeDeviceTokensDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeDeviceTokens"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeDeviceTokens"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}}]}]}}]} as unknown as DocumentNode<RevokeDeviceTokensMutation, RevokeDeviceTokensMutationVariables>;
+export const UnitPositionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"UnitPositions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bbox"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"BBoxInput"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"since"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unitPositions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"bbox"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bbox"}}},{"kind":"Argument","name":{"kind":"Name","value":"since"},"value":{"kind":"Variable","name":{"kind":"Name","value":"since"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"positions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"accuracy"}},{"kind":"Field","name":{"kind":"Name","value":"speed"}},{"kind":"Field","name":{"kind":"Name","value":"heading"}}]}},{"kind":"Field","name":{"kind":"Name","value":"storedAt"}},{"kind":"Field","name":{"kind":"Name","value":"replayed"}}]}}]}}]} as unknown as DocumentNode<UnitPositionsSubscription, UnitPositionsSubscriptionVariables>;
+export const VisitRecordedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"VisitRecorded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"visitRecorded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"fixes"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<VisitRecordedSubscription, VisitRecordedSubscriptionVariables>;
+export const SiteOverdueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"SiteOverdue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"siteOverdue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}}]}}]}}]} as unknown as DocumentNode<SiteOverdueSubscription, SiteOverdueSubscriptionVariables>;
+export const IncidentReportedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"IncidentReported"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentReported"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]}}]} as unknown as DocumentNode<IncidentReportedSubscription, IncidentReportedSubscriptionVariables>;
 export const PatrolUnitsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"lastPosition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"accuracy"}}]}}]}}]}}]} as unknown as DocumentNode<PatrolUnitsQuery, PatrolUnitsQueryVariables>;
 export const PatrolTraceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolTrace"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolTrace"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"fixCount"}},{"kind":"Field","name":{"kind":"Name","value":"distanceMetres"}},{"kind":"Field","name":{"kind":"Name","value":"points"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}}]}},{"kind":"Field","name":{"kind":"Name","value":"visits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PatrolTraceQuery, PatrolTraceQueryVariables>;
 export const OperationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Operations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"activeAt"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"activeAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"activeAt"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}},{"kind":"Field","name":{"kind":"Name","value":"priorityCommunities"}},{"kind":"Field","name":{"kind":"Name","value":"prioritySiteKinds"}}]}}]}}]} as unknown as DocumentNode<OperationsQuery, OperationsQueryVariables>;

@@ -5,17 +5,27 @@ import { parseArgs } from 'node:util';
 import { demoUsers } from '@vigil/seeds';
 import { type Config, ConfigError, loadConfig, repoRoot } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
+import { startLiveSimulator } from './demo/live.js';
 import { seedDemo } from './demo/seed.js';
 import { printSdl } from './graphql/schema.js';
 import { startServer } from './http/server.js';
+import { EXPORT_USAGE, IMPORT_USAGE, runExport, runImport } from './imports/commands.js';
+import { progressBar } from './imports/progress.js';
+import { publishIngest } from './live/live.service.js';
 
 const HELP = `vigil <command>
 
   serve     migrate, then serve the dashboard and API on one port
   demo      like serve, loading the demo data first if the database is empty
   migrate   apply pending database migrations
-  seed      load the demo data (users, ward zones, …)
+  seed      load the demo data (users, ward zones, sites, incidents, units and traces)
+            options: --seed <text> --scale <0..1> --days <incident days> --patrol-days <n>
+  import    load a file: crimes, gpx, positions, sites or zones (see below)
+  export    write zones or sites as GeoJSON
   schema    write the GraphQL SDL to schema/schema.graphql
+
+${IMPORT_USAGE}
+${EXPORT_USAGE}
 
 Configuration comes from the environment (see README). With no DATABASE_URL,
 Vigil runs an embedded PostGIS (PGlite) under VIGIL_DATA_DIR (default .vigil/).`;
@@ -33,11 +43,21 @@ async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T
 async function serve(config: Config, { demo }: { demo: boolean }): Promise<void> {
   const started = Date.now();
   const db = await openDatabase(config);
+  const rules = { radiusMetres: config.visitRadiusMetres, gapSeconds: config.visitGapSeconds };
   if (demo) {
-    const summary = await seedDemo(db.orm.em.fork() as never);
+    const summary = await seedDemo(db.orm.em.fork() as never, { rules });
     if (summary.zones > 0) console.log(`Loaded demo data: ${summary.zones} zones, ${summary.users} users.`);
   }
   const server = await startServer({ config, orm: db.orm, database: db.kind });
+  // Demo mode: the units keep moving, through the same ingest path as real devices.
+  const live = demo
+    ? await startLiveSimulator({
+        orm: db.orm,
+        rules,
+        onStored: (unitId, outcome) => publishIngest(server.pubSub, unitId, outcome),
+        onError: (e) => console.error('live demo:', e),
+      })
+    : undefined;
   console.log(
     `Vigil is running at ${server.url}  (${db.kind === 'embedded' ? `embedded PostGIS in ${config.dataDir}` : 'PostgreSQL'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
@@ -48,6 +68,7 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
     for (const u of demoUsers) console.log(`  ${u.role.padEnd(15)} ${u.email.padEnd(28)} password: ${u.password}`);
   }
   const shutdown = async () => {
+    await live?.stop();
     await server.stop();
     await db.close();
     process.exit(0);
@@ -57,7 +78,12 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { seed: { type: 'string' }, scale: { type: 'string' }, days: { type: 'string' }, 'patrol-days': { type: 'string' } },
+  });
   const command = positionals[0];
   if (command === 'schema') {
     const file = join(repoRoot, 'schema/schema.graphql');
@@ -65,7 +91,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(`Wrote ${file}`);
     return;
   }
-  if (!command || command === 'help' || !['serve', 'demo', 'migrate', 'seed'].includes(command)) {
+  if (!command || command === 'help' || !['serve', 'demo', 'migrate', 'seed', 'import', 'export'].includes(command)) {
     console.log(HELP);
     if (command && command !== 'help') process.exitCode = 2;
     return;
@@ -80,8 +106,33 @@ async function main(argv: string[]): Promise<void> {
       return withDatabase(config, async () => console.log('Database is up to date.'), { report: true });
     case 'seed':
       return withDatabase(config, async (db) => {
-        const summary = await seedDemo(db.orm.em.fork() as never);
-        console.log(`Seeded: ${summary.users} users, ${summary.zones} zones.`);
+        const bar = progressBar('Storing patrol traces');
+        const number = (name: string) => (typeof values[name] === 'string' ? Number(values[name]) : undefined);
+        const summary = await seedDemo(db.orm.em.fork() as never, {
+          seed: typeof values.seed === 'string' ? values.seed : undefined,
+          scale: number('scale'),
+          days: number('days'),
+          patrolDays: number('patrol-days'),
+          rules: { radiusMetres: config.visitRadiusMetres, gapSeconds: config.visitGapSeconds },
+          onProgress: (done, total) => {
+            if (done === 1) bar.start(total, 'unit-days');
+            bar.update(done);
+            if (done === total) bar.stop();
+          },
+        });
+        console.log(
+          `Seeded in ${summary.seconds.toFixed(1)} s: ${summary.users} users, ${summary.zones} zones, ${summary.sites} sites, ` +
+            `${summary.operations} operations, ${summary.requests} visit requests, ${summary.incidents} incidents, ${summary.units} units, ` +
+            `${summary.positions} positions, ${summary.activities} activities, ${summary.visits} visits.`,
+        );
+      });
+    case 'import':
+      return withDatabase(config, async (db) => {
+        process.exitCode = await runImport(db, config, positionals.slice(1));
+      });
+    case 'export':
+      return withDatabase(config, async (db) => {
+        process.exitCode = await runExport(db, positionals.slice(1));
       });
   }
 }

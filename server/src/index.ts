@@ -1,6 +1,7 @@
 /** What tests, seeds and benchmarks use from the server, without going through HTTP. */
 
 export { AuditEvent } from './audit/audit-event.entity.js';
+export { DEVICE_TOKEN_TTL_DAYS, issueDeviceToken, revokeDeviceTokens } from './auth/device-tokens.service.js';
 export { Role } from './auth/role.js';
 export { User } from './auth/user.entity.js';
 export { upsertUser } from './auth/users.service.js';
@@ -10,16 +11,34 @@ export { startEmbeddedDatabase } from './db/embedded.js';
 export { entities } from './db/entities.js';
 export * from './db/geometry.js';
 export { migrate, type Orm, openOrm } from './db/orm.js';
+export { type LiveSimulator, startLiveSimulator } from './demo/live.js';
+export { type SeedOptions, type SeedSummary, seedDemo } from './demo/seed.js';
+export { PubSub } from './graphql/pubsub.js';
 export { printSdl } from './graphql/schema.js';
-export { startServer, type VigilServer } from './http/server.js';
+export { type ServerOptions, startServer, type VigilServer } from './http/server.js';
+export { exportSites, exportZones, importSitesGeoJson, importZonesGeoJson } from './imports/places.js';
+export { ImportError, importPoliceUkCsv } from './imports/police-uk.js';
+export type { ImportSummary, SkipReport } from './imports/summary.js';
+export { importGpx, importPositionsGeoJson } from './imports/tracks.js';
 export { CATEGORY_SLUGS, CRIME_CATEGORIES, categoryFromLabel } from './incidents/categories.js';
-export { darknessOf } from './incidents/darkness.js';
+export { civilTwilight, darknessOf } from './incidents/darkness.js';
 export { Darkness, HateCrimeFlag, Incident, TimePrecision } from './incidents/incident.entity.js';
+export type { LiveMessages } from './live/messages.js';
+export { LISTEN_APPLICATION_NAME } from './live/notify-transport.js';
 export { Operation } from './operations/operation.entity.js';
 export { Activity, ActivityKind } from './patrols/activity.entity.js';
+export { FixRejection, MAX_BATCH, MAX_FUTURE_MS, MAX_SPEED_MPS } from './patrols/fix-checks.js';
 export { PatrolUnit, UnitKind } from './patrols/patrol-unit.entity.js';
 export { Position } from './patrols/position.entity.js';
-export { detectVisits, type Fix, storePositions, type VisitRules } from './patrols/positions.service.js';
+export {
+  detectVisits,
+  type Fix,
+  type IngestOutcome,
+  ingestPositions,
+  storePositions,
+  type VisitChange,
+  type VisitRules,
+} from './patrols/positions.service.js';
 export { Visit } from './patrols/visit.entity.js';
 export { VisitRequest, VisitRequestStatus } from './requests/visit-request.entity.js';
 export { RiskLevel, Site, SiteKind } from './sites/site.entity.js';

@@ -14,7 +14,7 @@ afterAll(() => t?.close());
 function handshake(url: string, connectionParams: Record<string, unknown>): Promise<'acknowledged'> {
   return new Promise((resolve, reject) => {
     const client = createClient({
-      url: url.replace(/^http/, 'ws') + '/graphql',
+      url: `${url.replace(/^http/, 'ws')}/graphql`,
       webSocketImpl: WebSocket,
       connectionParams,
       retryAttempts: 0,

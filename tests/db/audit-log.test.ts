@@ -27,7 +27,7 @@ describe('sign-in and the audit log', () => {
       operation: 'login',
       outcome: 'SUCCESS',
       actor_role: 'PLANNER',
-      target_ids: [result.data?.login.user.id],
+      target_ids: [testUsers.PLANNER.email, result.data?.login.user.id],
     });
     expect(rows.at(-1)?.client_address).toMatch(/127\.0\.0\.1/);
   });

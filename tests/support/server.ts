@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Config, loadConfig, type Orm, openOrm, Role, startServer, upsertUser, type VigilServer } from '@vigil/server';
+import {
+  type Config,
+  loadConfig,
+  type Orm,
+  openOrm,
+  Role,
+  type ServerOptions,
+  startServer,
+  upsertUser,
+  type VigilServer,
+} from '@vigil/server';
 import { type GraphQLFormattedError, print } from 'graphql';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -36,7 +46,10 @@ export interface TestServer {
 }
 
 /** A real Vigil server on a free port, over a database of its own. */
-export async function startTestServer(overrides: Record<string, string> = {}, options: { clientDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  options: { clientDir?: string; live?: ServerOptions['live'] } = {},
+): Promise<TestServer> {
   const db = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -51,7 +64,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
   for (const role of Object.values(Role)) {
     await upsertUser(em as never, { ...testUsers[role], displayName: `Test ${role.toLowerCase()}`, role });
   }
-  const server = await startServer({ config, orm, database: db.kind, clientDir: options.clientDir ?? '/nonexistent' });
+  const server = await startServer({ config, orm, database: db.kind, clientDir: options.clientDir ?? '/nonexistent', live: options.live });
   const tokens = new Map<keyof typeof testUsers, string>();
 
   const gql = async <T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResponse<T>> => {

@@ -1,4 +1,4 @@
-import { IsOptional, Max, Min } from 'class-validator';
+import { IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { BBoxInput } from '../graphql/geo-inputs.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
@@ -81,6 +81,7 @@ export class CoverageInput {
   zoneId?: string;
 
   @Field(() => BBoxInput, { nullable: true, description: 'Only this box.' })
+  @ValidateNested()
   bbox?: BBoxInput;
 
   @Field(() => GeoJSONScalar, { nullable: true, description: 'Only this Polygon or MultiPolygon.' })
@@ -261,6 +262,7 @@ export class HotspotAccuracyInput {
   hateCrime?: boolean;
 
   @Field(() => BBoxInput, { nullable: true, description: 'Area: a box.' })
+  @ValidateNested()
   bbox?: BBoxInput;
 
   @Field(() => GeoJSONScalar, { nullable: true, description: 'Area: a polygon.' })

@@ -1,4 +1,4 @@
-import { IsOptional, Max, Min } from 'class-validator';
+import { IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType, registerEnumType } from 'type-graphql';
 import { BBoxInput } from '../graphql/geo-inputs.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
@@ -80,6 +80,7 @@ export class HotspotInput {
     nullable: true,
     description: 'Area: a box. One of bbox, within, zoneId; the whole command area (all zones) when none.',
   })
+  @ValidateNested()
   bbox?: BBoxInput;
 
   @Field(() => GeoJSONScalar, { nullable: true, description: 'Area: a Polygon or MultiPolygon (GeoJSON, WGS84).' })

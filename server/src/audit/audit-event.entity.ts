@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 
 /**
@@ -11,7 +11,7 @@ export class AuditEvent {
   [OptionalProps]?: 'at' | 'targetIds';
 
   @Field(() => ID, { description: 'Sequence number: later events have larger ids.' })
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @Field(() => Date, { description: 'When it happened.' })

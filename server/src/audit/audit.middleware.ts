@@ -17,6 +17,8 @@ function targetIds(args: Record<string, unknown>, result: unknown): string[] {
     for (const nested of ['user', 'site', 'zone', 'request']) visit((value as Record<string, unknown>)[nested], depth + 1);
   };
   if (typeof args.id === 'string') ids.add(args.id);
+  // Sign-ins are audited against the address tried, so failures can be counted per account.
+  if (typeof args.email === 'string') ids.add(args.email.trim().toLowerCase().slice(0, 320));
   if (typeof args.unitId === 'string') ids.add(args.unitId);
   visit(result, 0);
   return [...ids];

@@ -6,7 +6,7 @@ import { Role } from './role.js';
 @ObjectType({ description: 'A person (or device account) who signs in to Vigil.' })
 @Entity({ tableName: 'users' })
 export class User {
-  [OptionalProps]?: 'tokenVersion' | 'createdAt' | 'disabledAt';
+  [OptionalProps]?: 'tokenVersion' | 'createdAt' | 'disabledAt' | 'deviceUnitId';
 
   @Field(() => ID, { description: 'Stable identifier.' })
   @PrimaryKey({ type: 'uuid' })
@@ -35,6 +35,10 @@ export class User {
   @Field(() => Date, { nullable: true, description: 'When the account was disabled; disabled users cannot sign in.' })
   @Property({ type: 'timestamptz', nullable: true })
   disabledAt?: Date | null;
+
+  /** Device accounts only: the one patrol unit this account's tokens may send positions for. */
+  @Property({ type: 'uuid', nullable: true, unique: true })
+  deviceUnitId?: string | null;
 
   @Field(() => Date, { description: 'When the account was created.' })
   @Property({ type: 'timestamptz' })

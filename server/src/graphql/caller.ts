@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
+import { Role } from '../auth/role.js';
 import { type Caller, verifyToken } from '../auth/tokens.js';
 import { User } from '../auth/user.entity.js';
 
@@ -22,8 +23,12 @@ export async function resolveCaller(em: EntityManager, secret: string, authoriza
   } catch {
     throw rejected('Token is invalid or expired: sign in again');
   }
-  // Revocation: sign-out bumps tokenVersion, disabling sets disabledAt.
-  const user = await em.findOne(User, { id: caller.userId }, { fields: ['tokenVersion', 'disabledAt'] });
+  // Revocation: sign-out bumps tokenVersion, disabling sets disabledAt. A device token is
+  // revoked the same way (issuing a new one, or revokeDeviceTokens, bumps the version),
+  // and must name the unit its account is bound to.
+  const user = await em.findOne(User, { id: caller.userId }, { fields: ['tokenVersion', 'disabledAt', 'deviceUnitId'] });
   if (!user || user.disabledAt || user.tokenVersion !== caller.tokenVersion) throw rejected('Token has been revoked: sign in again');
+  if (caller.unitId !== undefined && (caller.role !== Role.DEVICE || user.deviceUnitId !== caller.unitId))
+    throw rejected('Token has been revoked: sign in again');
   return caller;
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Loaders } from './loaders.js';
+import type { PubSub } from './pubsub.js';
 
 /** Per-request state: built fresh for each HTTP request or WebSocket operation. */
 export interface Context {
@@ -13,4 +14,6 @@ export interface Context {
   config: Config;
   /** DataLoaders for this request only. */
   loaders: Loaders;
+  /** Live events, shared by every request of this server and heard by every server process. */
+  pubSub: PubSub;
 }

@@ -3,16 +3,21 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { AnalyticsResolver } from '../analytics/analytics.resolver.js';
 import { auditMutations } from '../audit/audit.middleware.js';
+import { AuditResolver } from '../audit/audit.resolver.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { authChecker } from '../auth/auth-checker.js';
+import { DeviceTokenResolver } from '../auth/device-token.resolver.js';
+import { UsersResolver } from '../auth/users.resolver.js';
 import { IncidentResolver } from '../incidents/incident.resolver.js';
+import { LiveResolver } from '../live/live.resolver.js';
 import { OperationResolver } from '../operations/operation.resolver.js';
+import { IngestResolver } from '../patrols/ingest.resolver.js';
 import { PatrolUnitResolver, VisitResolver } from '../patrols/patrol.resolver.js';
 import { VisitRequestResolver } from '../requests/visit-request.resolver.js';
 import { AppConfigResolver } from '../shared/app-config.resolver.js';
 import { SiteResolver } from '../sites/site.resolver.js';
 import { ZoneResolver } from '../zones/zone.resolver.js';
-import type { PubSub } from './pubsub.js';
+import { createLocalPubSub, type PubSub } from './pubsub.js';
 import { DateTimeScalar } from './scalars.js';
 import { validateInput } from './validation.js';
 
@@ -27,6 +32,11 @@ export const resolvers = [
   OperationResolver,
   VisitRequestResolver,
   AnalyticsResolver,
+  UsersResolver,
+  AuditResolver,
+  IngestResolver,
+  DeviceTokenResolver,
+  LiveResolver,
 ] as const;
 
 export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
@@ -39,7 +49,9 @@ export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // class-validator rules on inputs, reported as BAD_USER_INPUT with the field path.
     validateFn: validateInput,
-    ...(pubSub ? { pubSub } : {}),
+    // Every subscription brings its own `subscribe` (through context.pubSub), but
+    // type-graphql wants one here as soon as there are subscriptions; the SDL gets a stub.
+    pubSub: pubSub ?? createLocalPubSub(),
   });
   // type-graphql cannot describe the root types; say what each is for.
   const roots = [

@@ -6,22 +6,36 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express from 'express';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { Role } from '../auth/role.js';
 import { type Config, repoRoot } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { resolveCaller } from '../graphql/caller.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
-import { createLocalPubSub, type PubSub } from '../graphql/pubsub.js';
+import { PubSub } from '../graphql/pubsub.js';
 import { createSchema } from '../graphql/schema.js';
+import { compact } from '../live/live.service.js';
+import { startNotifyTransport } from '../live/notify-transport.js';
+import { advisoryLockLeadership, soleLeader, startOverdueWatcher } from '../live/overdue-watcher.js';
+import { localTransport } from '../live/transport.js';
+import type { Fix } from '../patrols/positions.service.js';
+import { bodyErrors, formatError, rateLimit, validationLimits } from './guards.js';
 
 export interface VigilServer {
   /** http://host:port — the dashboard at /, the API at /graphql (HTTP and WebSocket). */
   url: string;
   httpServer: Server;
+  /** Live events: over PostgreSQL LISTEN/NOTIFY on a real server, in-process on the embedded one. */
   pubSub: PubSub;
+  /**
+   * Tells live subscribers about fixes stored outside the API (e.g. by the demo's
+   * simulator through storePositions). Call it after they are committed.
+   */
+  publishPositions(unitId: string, fixes: Fix[], storedAt?: Date): void;
   stop(): Promise<void>;
 }
 
@@ -30,8 +44,18 @@ export interface ServerOptions {
   orm: Orm;
   /** Folder of the built dashboard; served at / when it exists. */
   clientDir?: string;
-  /** Label for /health: which database serves this process. */
+  /**
+   * Which database serves this process (shown by /health), and so how live events
+   * travel: LISTEN/NOTIFY through a real PostgreSQL, so every server on it hears them;
+   * in-process on the embedded one (see live/transport.ts).
+   */
   database: 'embedded' | 'postgres';
+  live?: {
+    /** How often to look for sites going overdue (default 30 s). */
+    overdueCheckMs?: number;
+    /** First wait before reconnecting a dropped LISTEN connection (default 250 ms). */
+    reconnectDelayMs?: number;
+  };
 }
 
 /** One HTTP server, one port: dashboard, GraphQL over HTTP, GraphQL over WebSocket, health. */
@@ -40,8 +64,27 @@ export async function startServer({
   orm,
   clientDir = join(repoRoot, 'client/dist'),
   database,
+  live = {},
 }: ServerOptions): Promise<VigilServer> {
-  const pubSub = createLocalPubSub();
+  const url = orm.config.get('clientUrl');
+  if (database === 'postgres' && !url) throw new Error('startServer: the ORM has no clientUrl to LISTEN on');
+  const onLiveError = (error: unknown) => console.error('live events:', error);
+  const transport =
+    database === 'postgres'
+      ? await startNotifyTransport({ url: url as string, reconnectDelayMs: live.reconnectDelayMs, onError: onLiveError })
+      : localTransport(onLiveError);
+  const pubSub = new PubSub(transport);
+  // One server on the database announces sites going overdue, on behalf of all.
+  const overdue = startOverdueWatcher({
+    orm,
+    pubSub,
+    leadership: database === 'postgres' ? advisoryLockLeadership(url as string, onLiveError) : soleLeader,
+    intervalMs: live.overdueCheckMs,
+  });
+  const stopLive = async () => {
+    await overdue.stop();
+    await pubSub.close();
+  };
   const schema = await createSchema(pubSub);
   const app = express();
   const httpServer = createServer(app);
@@ -62,7 +105,8 @@ export async function startServer({
               : null;
         try {
           const caller = await resolveCaller(orm.em.fork(), config.jwtSecret, header);
-          if (!caller) return false;
+          // Devices only send positions (over HTTP): they may not watch anything.
+          if (!caller || caller.role === Role.DEVICE) return false;
           ctx.extra.caller = caller;
           return true;
         } catch {
@@ -77,19 +121,26 @@ export async function startServer({
           clientAddress: (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress ?? null,
           config,
           loaders: createLoaders(em),
+          pubSub,
         };
       },
     },
     wsServer,
   );
 
+  const limits = validationLimits(schema, production);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: !production,
     csrfPrevention: true,
-    // Production hides internals: no stack traces in errors.
+    // Production hides internals: no stack traces in errors; internal errors are masked always.
     includeStacktraceInErrorResponses: !production,
+    formatError,
+    // One operation per request: a batch of a hundred would multiply every other limit.
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
     plugins: [
+      ...limits.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
@@ -111,12 +162,18 @@ export async function startServer({
       await orm.em.getConnection().execute('select 1');
       res.json({ status: 'ok', database });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', database, error: (error as Error).message });
+      console.error('[vigil] health check failed:', error);
+      res.status(503).json({ status: 'unavailable', database });
     }
   });
+  // Browsers on other origins only where configured; none by default (the dashboard is same-origin).
+  app.use('/graphql', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false }));
   app.use(
     '/graphql',
-    express.json({ limit: '5mb' }),
+    rateLimit(),
+    // 2 MB holds the largest legitimate request (5,000 incidents or 1,000 positions) with room to spare.
+    express.json({ limit: '2mb' }),
+    bodyErrors,
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const em = orm.em.fork() as Context['em'];
@@ -126,6 +183,7 @@ export async function startServer({
           clientAddress: req.socket.remoteAddress ?? null,
           config,
           loaders: createLoaders(em),
+          pubSub,
         };
       },
     }),
@@ -136,19 +194,31 @@ export async function startServer({
     app.get(/^\/(?!graphql|health).*/, (_req, res) => res.sendFile(join(clientDir, 'index.html')));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, resolve);
+    });
+  } catch (error) {
+    await apollo.stop();
+    await stopLive();
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     url: `http://${host}:${port}`,
     httpServer,
     pubSub,
+    publishPositions(unitId, fixes, storedAt = new Date()) {
+      if (fixes.length === 0) return;
+      const sorted = [...fixes].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
+      pubSub.publish('positions', { unitId, storedAt: storedAt.toISOString(), fixes: sorted.map(compact) });
+    },
     async stop() {
       await apollo.stop();
       wsServer.close();
+      await stopLive();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsOptional, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Field, InputType, registerEnumType } from 'type-graphql';
 import { BBoxInput } from '../graphql/geo-inputs.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
@@ -24,6 +24,7 @@ registerEnumType(DarknessFilter, {
 @InputType({ description: 'Which incidents to list. All conditions must hold.' })
 export class IncidentFilter {
   @Field(() => BBoxInput, { nullable: true, description: 'Only incidents inside this box.' })
+  @ValidateNested()
   bbox?: BBoxInput;
 
   @Field(() => GeoJSONScalar, { nullable: true, description: 'Only incidents inside this Polygon or MultiPolygon (GeoJSON, WGS84).' })

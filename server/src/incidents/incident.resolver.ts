@@ -35,11 +35,13 @@ export class IncidentResolver {
 
   @Authorized(Role.ANALYST, Role.PLANNER)
   @Mutation(() => Incident, { description: 'Records one incident; its darkness is worked out from civil twilight at its place and time.' })
-  reportIncident(
+  async reportIncident(
     @Arg('input', () => IncidentInput, { description: 'The incident.' }) input: IncidentInput,
     @Ctx() ctx: Context,
   ): Promise<Incident> {
-    return reportIncident(ctx.em, input);
+    const incident = await reportIncident(ctx.em, input);
+    ctx.pubSub.publish('incidents', { ids: [incident.id] });
+    return incident;
   }
 
   @Authorized(Role.ANALYST, Role.PLANNER)
@@ -47,10 +49,12 @@ export class IncidentResolver {
     description:
       'Adds up to 5,000 incidents at once, all or nothing: one bad record and none is added. Records with a known sourceRef are skipped.',
   })
-  importIncidents(
+  async importIncidents(
     @Arg('incidents', () => [IncidentInput], { description: 'Up to 5,000 incidents.' }) incidents: IncidentInput[],
     @Ctx() ctx: Context,
   ): Promise<IncidentImportResult> {
-    return importIncidents(ctx.em, incidents);
+    const result = await importIncidents(ctx.em, incidents);
+    if (result.ids.length > 0) ctx.pubSub.publish('incidents', { ids: result.ids });
+    return result;
   }
 }

@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, Float, ObjectType } from 'type-graphql';
 import { type Point, PointType } from '../db/geometry.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
@@ -14,9 +14,9 @@ import { PatrolUnit } from './patrol-unit.entity.js';
 @Unique({ name: 'positions_unit_recorded_at_unique', properties: ['unit', 'recordedAt'] })
 @Index({ name: 'positions_recorded_at_idx', properties: ['recordedAt'] })
 export class Position {
-  [OptionalProps]?: 'receivedAt';
+  [OptionalProps]?: 'receivedAt' | 'longitude' | 'latitude';
 
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @ManyToOne(() => PatrolUnit, { deleteRule: 'cascade' })
@@ -45,4 +45,14 @@ export class Position {
 
   @Property({ type: 'timestamptz' })
   receivedAt: Date = new Date();
+
+  @Field(() => Float, { description: 'Longitude of the fix (WGS84).' })
+  get longitude(): number {
+    return this.location.coordinates[0];
+  }
+
+  @Field(() => Float, { description: 'Latitude of the fix (WGS84).' })
+  get latitude(): number {
+    return this.location.coordinates[1];
+  }
 }

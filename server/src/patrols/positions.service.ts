@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { notFound } from '../graphql/errors.js';
+import { type CheckedBatch, checkBatch, type Rejection } from './fix-checks.js';
 
 /** One GPS fix as a device sends it. */
 export interface Fix {
@@ -24,25 +26,104 @@ export interface StoreResult {
   duplicates: number;
 }
 
+/** A visit that a batch created or changed (it grew, or its fix count changed). */
+export interface VisitChange {
+  id: string;
+  unitId: string;
+  siteId: string;
+  enteredAt: Date;
+  exitedAt: Date;
+  fixes: number;
+}
+
+/** What one batch did, for the device's answer and the live feed. */
+export interface IngestOutcome {
+  /** Fixes newly stored, in time order, with their index in the batch. */
+  stored: { index: number; fix: Fix }[];
+  /** Fixes whose unit and time were already stored (or repeated in the batch). */
+  duplicates: number;
+  /** Fixes refused, with why; empty when the batch was not checked. */
+  rejected: Rejection[];
+  /** Visits created or changed by the new fixes. */
+  visits: VisitChange[];
+  /** When the transaction that stored them started: the `received_at` of the new rows. */
+  storedAt: Date | null;
+}
+
+export interface IngestOptions {
+  /** Check each fix (range, (0,0), clock, speed) and leave out the bad ones (default true). */
+  check?: boolean;
+  /** The server clock for the "in the future" check (default: now). */
+  now?: Date;
+}
+
 /**
  * Stores a unit's fixes in one statement (not one per ping) and brings its visits up to
  * date in the same transaction, so a position is acknowledged only with its visits.
- * Idempotent on (unit, recordedAt).
+ * Idempotent on (unit, recordedAt). Kept for the callers that load trusted data (seed,
+ * imports, the demo's simulator): it stores every fix it is given, unchecked.
  */
 export async function storePositions(em: EntityManager, unitId: string, fixes: Fix[], rules: VisitRules): Promise<StoreResult> {
-  if (fixes.length === 0) return { stored: 0, duplicates: 0 };
+  const outcome = await ingestPositions(em, unitId, fixes, rules, { check: false });
+  return { stored: outcome.stored.length, duplicates: outcome.duplicates };
+}
+
+/**
+ * The ingest path of devices: checks the fixes, stores the good ones with one
+ * INSERT … SELECT FROM jsonb_to_recordset, and recomputes the visits they touch, all in
+ * one transaction. When this resolves the fixes are committed; not before.
+ *
+ * The unit's row is locked (FOR NO KEY UPDATE, which does not block the foreign-key checks
+ * of other units' inserts) so batches of one unit are stored one after another: the speed
+ * check and the visit windows then see every earlier batch. Different units never wait
+ * for each other.
+ */
+export async function ingestPositions(
+  em: EntityManager,
+  unitId: string,
+  fixes: Fix[],
+  rules: VisitRules,
+  { check = true, now = new Date() }: IngestOptions = {},
+): Promise<IngestOutcome> {
+  if (fixes.length === 0) return { stored: [], duplicates: 0, rejected: [], visits: [], storedAt: null };
   return em.transactional(async (tx) => {
-    // tx.execute (not getConnection().execute) so the statement runs inside the transaction.
-    const rows = await tx.execute<{ recorded_at: Date }[]>(
+    // tx.execute (not getConnection().execute) so the statements run inside the transaction.
+    const unit = await tx.execute(`select id from patrol_units where id = ? for no key update`, [unitId]);
+    if (unit.length === 0) throw notFound('Patrol unit', unitId);
+
+    let batch: CheckedBatch;
+    if (check) {
+      const times = fixes.map((f) => f.recordedAt.getTime()).filter(Number.isFinite);
+      const first = new Date(times.length ? Math.min(...times) : 0);
+      const last = new Date(times.length ? Math.max(...times) : 0);
+      // The anchors for the speed check: the last stored fix before the batch, and any
+      // stored fixes among the batch's times (a resent or late batch).
+      const rows = await tx.execute<{ recorded_at: Date; lon: number; lat: number }[]>(
+        `(select recorded_at, ST_X(location) as lon, ST_Y(location) as lat from positions
+          where unit_id = ? and recorded_at < ? order by recorded_at desc limit 1)
+         union all
+         (select recorded_at, ST_X(location), ST_Y(location) from positions
+          where unit_id = ? and recorded_at between ? and ? order by recorded_at)`,
+        [unitId, first, unitId, first, last],
+      );
+      const stored = rows.map((r) => ({ recordedAt: new Date(r.recorded_at), longitude: r.lon, latitude: r.lat }));
+      batch = checkBatch(fixes, stored, now);
+    } else {
+      batch = { accepted: fixes.map((fix, index) => ({ index, fix })), duplicates: 0, rejected: [] };
+    }
+    if (batch.accepted.length === 0)
+      return { stored: [], duplicates: batch.duplicates, rejected: batch.rejected, visits: [], storedAt: null };
+
+    const rows = await tx.execute<{ recorded_at: Date; received_at: Date }[]>(
       `insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
        select ?, f.recorded_at, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
        from jsonb_to_recordset(?::jsonb) as f(recorded_at timestamptz, lon float8, lat float8, accuracy real, speed real, heading real)
        on conflict (unit_id, recorded_at) do nothing
-       returning recorded_at`,
+       returning recorded_at, received_at`,
       [
         unitId,
         JSON.stringify(
-          fixes.map((f) => ({
+          batch.accepted.map(({ fix: f }) => ({
             recorded_at: f.recordedAt.toISOString(),
             lon: f.longitude,
             lat: f.latitude,
@@ -53,26 +134,43 @@ export async function storePositions(em: EntityManager, unitId: string, fixes: F
         ),
       ],
     );
-    if (rows.length > 0) {
-      const times = rows.map((r) => new Date(r.recorded_at).getTime());
-      await detectVisits(tx as EntityManager, unitId, new Date(Math.min(...times)), new Date(Math.max(...times)), rules);
+    // Without the check a repeated time is found here, by the unique key, instead.
+    const inserted = new Set(rows.map((r) => new Date(r.recorded_at).getTime()));
+    const stored: IngestOutcome['stored'] = [];
+    for (const a of batch.accepted) {
+      const time = a.fix.recordedAt.getTime();
+      if (inserted.delete(time)) stored.push(a);
     }
-    return { stored: rows.length, duplicates: fixes.length - rows.length };
+    let visits: VisitChange[] = [];
+    if (stored.length > 0) {
+      const times = stored.map((s) => s.fix.recordedAt.getTime());
+      visits = await detectVisits(tx as EntityManager, unitId, new Date(Math.min(...times)), new Date(Math.max(...times)), rules);
+    }
+    return {
+      stored: stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime()),
+      duplicates: batch.duplicates + (batch.accepted.length - stored.length),
+      rejected: batch.rejected,
+      visits,
+      storedAt: rows[0] ? new Date(rows[0].received_at) : null,
+    };
   });
 }
 
 /**
- * Recomputes a unit's visits around [from, to], where fixes changed.
+ * Recomputes a unit's visits around [from, to], where fixes changed, and returns the
+ * visits that this created or changed.
  *
  * Brief: a visit is the unit within radius r of a site for consecutive fixes with gaps
  * under g. So a visit is an island of consecutive fixes (in the unit's own sequence) that
  * are all inside the radius, broken by a fix outside it or by a gap of g or more.
  *
  * The window grows by g on both sides and to cover any visit already overlapping it, so
- * islands are never cut at its edges; those visits are deleted and rebuilt in one pass.
+ * islands are never cut at its edges. The islands found there are upserted on (unit,
+ * site, entry time) — so a visit that grows keeps its id — and visits in the window that
+ * no island supports any more are deleted, all in one statement.
  * Distances use the sites' British National Grid column: metres, with its GiST index.
  */
-export async function detectVisits(em: EntityManager, unitId: string, from: Date, to: Date, rules: VisitRules): Promise<void> {
+export async function detectVisits(em: EntityManager, unitId: string, from: Date, to: Date, rules: VisitRules): Promise<VisitChange[]> {
   const gap = `${rules.gapSeconds} seconds`;
   const [window] = await em.execute<{ from_at: Date; to_at: Date }[]>(
     `select least(?::timestamptz - ?::interval, min(entered_at)) as from_at,
@@ -83,8 +181,7 @@ export async function detectVisits(em: EntityManager, unitId: string, from: Date
   );
   const fromAt = window?.from_at ?? from;
   const toAt = window?.to_at ?? to;
-  await em.execute(`delete from visits where unit_id = ? and entered_at >= ? and entered_at <= ?`, [unitId, fromAt, toAt]);
-  await em.execute(
+  const rows = await em.execute<{ id: string; site_id: string; entered_at: Date; exited_at: Date; fixes: number }[]>(
     `with fixes as (
        select p.recorded_at, ST_Transform(p.location, 27700) as pt
        from positions p
@@ -112,12 +209,34 @@ export async function detectVisits(em: EntityManager, unitId: string, from: Date
                 over (partition by site_id order by recorded_at) as island
        from flagged
        where inside
+     ),
+     found as (
+       select site_id, min(recorded_at) as entered_at, max(recorded_at) as exited_at, count(*) as fixes
+       from islands
+       group by site_id, island
+     ),
+     -- Visits in the window that no island supports any more (e.g. a late fix moved the entry).
+     gone as (
+       delete from visits v
+       where v.unit_id = ? and v.entered_at between ? and ?
+         and not exists (select 1 from found f where f.site_id = v.site_id and f.entered_at = v.entered_at)
      )
      insert into visits (id, unit_id, site_id, entered_at, exited_at, fixes)
-     select gen_random_uuid(), ?, site_id, min(recorded_at), max(recorded_at), count(*)
-     from islands
-     group by site_id, island
-     on conflict (unit_id, site_id, entered_at) do update set exited_at = excluded.exited_at, fixes = excluded.fixes`,
-    [unitId, fromAt, toAt, rules.radiusMetres, rules.radiusMetres, rules.radiusMetres, gap, unitId],
+     select gen_random_uuid(), ?, site_id, entered_at, exited_at, fixes
+     from found
+     on conflict (unit_id, site_id, entered_at) do update set exited_at = excluded.exited_at, fixes = excluded.fixes
+       where (visits.exited_at, visits.fixes) is distinct from (excluded.exited_at, excluded.fixes)
+     returning id, site_id, entered_at, exited_at, fixes`,
+    [unitId, fromAt, toAt, rules.radiusMetres, rules.radiusMetres, rules.radiusMetres, gap, unitId, fromAt, toAt, unitId],
   );
+  return rows
+    .map((r) => ({
+      id: r.id,
+      unitId,
+      siteId: r.site_id,
+      enteredAt: new Date(r.entered_at),
+      exitedAt: new Date(r.exited_at),
+      fixes: Number(r.fixes),
+    }))
+    .sort((a, b) => a.enteredAt.getTime() - b.enteredAt.getTime());
 }

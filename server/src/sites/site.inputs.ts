@@ -1,4 +1,4 @@
-import { IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { BBoxInput } from '../graphql/geo-inputs.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
@@ -7,6 +7,7 @@ import { RiskLevel, SiteKind } from './site.entity.js';
 @InputType({ description: 'Which sites to list. All conditions must hold.' })
 export class SiteFilter {
   @Field(() => BBoxInput, { nullable: true, description: 'Only sites inside this box.' })
+  @ValidateNested()
   bbox?: BBoxInput;
 
   @Field(() => GeoJSONScalar, { nullable: true, description: 'Only sites inside this Polygon or MultiPolygon (GeoJSON, WGS84).' })
