@@ -12,6 +12,7 @@ import { startServer } from './http/server.js';
 import { EXPORT_USAGE, IMPORT_USAGE, runExport, runImport } from './imports/commands.js';
 import { progressBar } from './imports/progress.js';
 import { publishIngest } from './live/live.service.js';
+import { purgePositions } from './patrols/retention.service.js';
 
 const HELP = `vigil <command>
 
@@ -22,6 +23,7 @@ const HELP = `vigil <command>
             options: --seed <text> --scale <0..1> --days <incident days> --patrol-days <n>
   import    load a file: crimes, gpx, positions, sites or zones (see below)
   export    write zones or sites as GeoJSON
+  purge     delete positions older than POSITION_RETENTION_DAYS (serve also does this daily)
   schema    write the GraphQL SDL to schema/schema.graphql
 
 ${IMPORT_USAGE}
@@ -38,6 +40,25 @@ async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Runs the retention purge at start and daily. Purging is idempotent, so several instances
+ * doing it at once only repeat an empty delete.
+ */
+function schedulePurge(db: Database, config: Config): NodeJS.Timeout {
+  const run = async () => {
+    try {
+      const { deleted } = await purgePositions(db.orm.em.fork() as never, config.positionRetentionDays);
+      if (deleted > 0) console.log(`Retention: purged ${deleted} positions older than ${config.positionRetentionDays} days.`);
+    } catch (error) {
+      console.error('retention purge failed:', error);
+    }
+  };
+  void run();
+  const timer = setInterval(run, 24 * 3600 * 1000);
+  timer.unref();
+  return timer;
 }
 
 async function serve(config: Config, { demo }: { demo: boolean }): Promise<void> {
@@ -58,6 +79,8 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
         onError: (e) => console.error('live demo:', e),
       })
     : undefined;
+  // Retention: purge old positions now and every day; one instance at a time does it.
+  const purge = schedulePurge(db, config);
   console.log(
     `Vigil is running at ${server.url}  (${db.kind === 'embedded' ? `embedded PostGIS in ${config.dataDir}` : 'PostgreSQL'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
@@ -68,6 +91,7 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
     for (const u of demoUsers) console.log(`  ${u.role.padEnd(15)} ${u.email.padEnd(28)} password: ${u.password}`);
   }
   const shutdown = async () => {
+    clearInterval(purge);
     await live?.stop();
     await server.stop();
     await db.close();
@@ -91,7 +115,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(`Wrote ${file}`);
     return;
   }
-  if (!command || command === 'help' || !['serve', 'demo', 'migrate', 'seed', 'import', 'export'].includes(command)) {
+  if (!command || command === 'help' || !['serve', 'demo', 'migrate', 'seed', 'import', 'export', 'purge'].includes(command)) {
     console.log(HELP);
     if (command && command !== 'help') process.exitCode = 2;
     return;
@@ -133,6 +157,13 @@ async function main(argv: string[]): Promise<void> {
     case 'export':
       return withDatabase(config, async (db) => {
         process.exitCode = await runExport(db, positionals.slice(1));
+      });
+    case 'purge':
+      return withDatabase(config, async (db) => {
+        const { deleted, before } = await purgePositions(db.orm.em.fork() as never, config.positionRetentionDays);
+        console.log(
+          `Purged ${deleted} positions recorded before ${before.toISOString()} (retention ${config.positionRetentionDays} days).`,
+        );
       });
   }
 }

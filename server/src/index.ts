@@ -39,6 +39,7 @@ export {
   type VisitChange,
   type VisitRules,
 } from './patrols/positions.service.js';
+export { purgePositions } from './patrols/retention.service.js';
 export { Visit } from './patrols/visit.entity.js';
 export { VisitRequest, VisitRequestStatus } from './requests/visit-request.entity.js';
 export { RiskLevel, Site, SiteKind } from './sites/site.entity.js';
