@@ -47,3 +47,18 @@ export async function mapBox(page: Page) {
   if (!box) throw new Error('the map is not on the page');
   return { ...box, at: (fx: number, fy: number) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy }) };
 }
+
+/**
+ * Screen offset in pixels from the map's centre to a point, at a zoom level (Web Mercator,
+ * 256-pixel tiles, as Leaflet draws): lets a test click at a place without reaching into the map.
+ */
+export function pixelOffset(
+  [centreLon, centreLat]: [number, number],
+  [lon, lat]: [number, number],
+  zoom: number,
+): { dx: number; dy: number } {
+  const scale = 256 * 2 ** zoom;
+  const x = (l: number) => ((l + 180) / 360) * scale;
+  const y = (φ: number) => ((1 - Math.log(Math.tan(Math.PI / 4 + (φ * Math.PI) / 360)) / Math.PI) / 2) * scale;
+  return { dx: x(lon) - x(centreLon), dy: y(lat) - y(centreLat) };
+}

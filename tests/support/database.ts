@@ -17,7 +17,7 @@ export async function createTestDatabase(kind?: 'postgres' | 'embedded'): Promis
   const wanted = kind ?? target.kind;
   if (wanted === 'postgres') {
     if (target.kind !== 'postgres') throw new Error('A real PostgreSQL needs DATABASE_URL');
-    const name = `vigil_t_${randomBytes(6).toString('hex')}`;
+    const name = `${target.prefix}${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: target.adminUrl });
     await admin.connect();
     await admin.query(`create database ${name} template ${target.template}`);

@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
     const orm = await openOrm(url, 2);
     await migrate(orm);
     await orm.close(true);
-    const target: DatabaseTarget = { kind: 'postgres', adminUrl, template };
+    const target: DatabaseTarget = { kind: 'postgres', adminUrl, template, prefix: `vigil_t${process.pid}_` };
     project.provide('database', target);
     console.log(`Tests run against ${describeDatabaseTarget(target)}`);
     return async () => {
