@@ -1,5 +1,13 @@
 /** Where the tests' databases come from; decided once by the global setup. */
-export type DatabaseTarget = { kind: 'postgres'; adminUrl: string; template: string } | { kind: 'embedded'; dumpFile: string };
+export type DatabaseTarget =
+  | {
+      kind: 'postgres';
+      adminUrl: string;
+      template: string;
+      /** Names of this run's test databases start with it, so a run drops only its own. */
+      prefix: string;
+    }
+  | { kind: 'embedded'; dumpFile: string };
 
 export function describeDatabaseTarget(target: DatabaseTarget): string {
   return target.kind === 'postgres'
