@@ -23,6 +23,7 @@ export { importGpx, importPositionsGeoJson } from './imports/tracks.js';
 export { CATEGORY_SLUGS, CRIME_CATEGORIES, categoryFromLabel } from './incidents/categories.js';
 export { civilTwilight, darknessOf } from './incidents/darkness.js';
 export { Darkness, HateCrimeFlag, Incident, TimePrecision } from './incidents/incident.entity.js';
+export { publishIngest } from './live/live.service.js';
 export type { LiveMessages } from './live/messages.js';
 export { LISTEN_APPLICATION_NAME } from './live/notify-transport.js';
 export { Operation } from './operations/operation.entity.js';

@@ -15,14 +15,14 @@ declare const document: {
 };
 
 /** Waits until the pane of a map layer carries `attribute` (set once the layer has drawn) and returns its value. */
-export async function layerAttribute(page: Page, layer: string, attribute: string, not?: string | null): Promise<string> {
+export async function layerAttribute(page: Page, layer: string, attribute: string, not?: string | null, timeout = 45_000): Promise<string> {
   const handle = await page.waitForFunction(
     ([selector, name, previous]) => {
       const value = document.querySelector(selector)?.getAttribute(name);
       return value && value !== previous ? value : null;
     },
     [`[data-testid=layer-${layer}]`, attribute, not ?? null] as const,
-    { timeout: 45_000 },
+    { timeout },
   );
   return (await handle.jsonValue()) as string;
 }

@@ -64,7 +64,14 @@ export async function startNotifyTransport({
   };
 
   const connect = async () => {
-    const c = new pg.Client({ connectionString: url, application_name: LISTEN_APPLICATION_NAME });
+    // TCP keepalive from 30 s idle, so a connection cut without a word (a dropped NAT
+    // entry, a dead host) is noticed in minutes rather than after the system's two hours.
+    const c = new pg.Client({
+      connectionString: url,
+      application_name: LISTEN_APPLICATION_NAME,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 30_000,
+    });
     c.on('notification', receive);
     c.on('error', (error) => lost(c, error));
     c.on('end', () => lost(c));

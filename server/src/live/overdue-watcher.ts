@@ -33,7 +33,12 @@ export function advisoryLockLeadership(url: string, onError: (error: unknown) =>
     async lead() {
       try {
         if (!client) {
-          const c = new pg.Client({ connectionString: url, application_name: 'vigil-overdue-leader' });
+          const c = new pg.Client({
+            connectionString: url,
+            application_name: 'vigil-overdue-leader',
+            keepAlive: true,
+            keepAliveInitialDelayMillis: 30_000,
+          });
           c.on('error', (error) => {
             onError(error);
             drop(c);

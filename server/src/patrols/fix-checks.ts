@@ -47,6 +47,14 @@ export interface StoredFix {
   latitude: number;
 }
 
+/** What the database holds around one time of the batch (by epoch milliseconds). */
+export interface StoredAround {
+  /** The unit's last stored fix before that time. */
+  previous: StoredFix | null;
+  /** Whether a fix of the unit at exactly that time is stored already. */
+  stored: boolean;
+}
+
 export interface CheckedBatch {
   /** Fixes to store, in time order, with their index in the batch. */
   accepted: { index: number; fix: Fix }[];
@@ -88,6 +96,13 @@ function problemOf(fix: Fix, now: Date): Omit<Rejection, 'index'> | null {
   return null;
 }
 
+/** The distinct times of the fixes that pass the checks of a fix on its own: what `around` must cover. */
+export function timesToCheck(fixes: Fix[], now: Date): Date[] {
+  const times = new Set<number>();
+  for (const fix of fixes) if (!problemOf(fix, now)) times.add(fix.recordedAt.getTime());
+  return [...times].map((t) => new Date(t));
+}
+
 /**
  * Sorts a batch into fixes to store, duplicates and rejections.
  *
@@ -96,10 +111,10 @@ function problemOf(fix: Fix, now: Date): Omit<Rejection, 'index'> | null {
  * so one wild fix is rejected on its own and the good fix after it is measured from the
  * last good one, not from the wild one.
  *
- * `stored` holds the unit's stored fixes from the last one before the batch's first time
- * up to the batch's last time, in time order.
+ * `around` tells, for each time in the batch, the unit's stored fix before it and whether
+ * one is stored at that very time (see `timesToCheck`).
  */
-export function checkBatch(fixes: Fix[], stored: StoredFix[], now: Date): CheckedBatch {
+export function checkBatch(fixes: Fix[], around: Map<number, StoredAround>, now: Date): CheckedBatch {
   const rejected: Rejection[] = [];
   const candidates: { index: number; fix: Fix; time: number }[] = [];
   fixes.forEach((fix, index) => {
@@ -111,20 +126,17 @@ export function checkBatch(fixes: Fix[], stored: StoredFix[], now: Date): Checke
   candidates.sort((a, b) => a.time - b.time || a.index - b.index);
 
   const accepted: CheckedBatch['accepted'] = [];
-  const storedTimes = new Set(stored.map((s) => s.recordedAt.getTime()));
   let duplicates = 0;
-  let next = 0; // stored[next] is the first stored fix not yet passed
-  let anchor: StoredFix | null = null;
-  let lastAcceptedTime = Number.NEGATIVE_INFINITY;
+  let lastAccepted: StoredFix | null = null;
   for (const c of candidates) {
-    while (next < stored.length && stored[next]!.recordedAt.getTime() < c.time) {
-      const s = stored[next++]!;
-      if (!anchor || s.recordedAt.getTime() > anchor.recordedAt.getTime()) anchor = s;
-    }
-    if (storedTimes.has(c.time) || c.time === lastAcceptedTime) {
+    const here = around.get(c.time);
+    if (here?.stored || c.time === lastAccepted?.recordedAt.getTime()) {
       duplicates++;
       continue;
     }
+    // The latest fix before this one: stored, or accepted just now from this batch.
+    const previous = here?.previous ?? null;
+    const anchor = lastAccepted && (!previous || lastAccepted.recordedAt > previous.recordedAt) ? lastAccepted : previous;
     if (anchor) {
       const seconds = (c.time - anchor.recordedAt.getTime()) / 1000;
       const speed = metresBetween(anchor, c.fix) / seconds;
@@ -138,8 +150,7 @@ export function checkBatch(fixes: Fix[], stored: StoredFix[], now: Date): Checke
       }
     }
     accepted.push({ index: c.index, fix: c.fix });
-    anchor = { recordedAt: c.fix.recordedAt, longitude: c.fix.longitude, latitude: c.fix.latitude };
-    lastAcceptedTime = c.time;
+    lastAccepted = { recordedAt: c.fix.recordedAt, longitude: c.fix.longitude, latitude: c.fix.latitude };
   }
   rejected.sort((a, b) => a.index - b.index);
   return { accepted, duplicates, rejected };

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../db/sql.js';
 import { notFound } from '../graphql/errors.js';
-import { type CheckedBatch, checkBatch, type Rejection } from './fix-checks.js';
+import { type CheckedBatch, checkBatch, type Rejection, type StoredAround, timesToCheck } from './fix-checks.js';
 
 /** One GPS fix as a device sends it. */
 export interface Fix {
@@ -93,21 +94,33 @@ export async function ingestPositions(
 
     let batch: CheckedBatch;
     if (check) {
-      const times = fixes.map((f) => f.recordedAt.getTime()).filter(Number.isFinite);
-      const first = new Date(times.length ? Math.min(...times) : 0);
-      const last = new Date(times.length ? Math.max(...times) : 0);
-      // The anchors for the speed check: the last stored fix before the batch, and any
-      // stored fixes among the batch's times (a resent or late batch).
-      const rows = await tx.execute<{ recorded_at: Date; lon: number; lat: number }[]>(
-        `(select recorded_at, ST_X(location) as lon, ST_Y(location) as lat from positions
-          where unit_id = ? and recorded_at < ? order by recorded_at desc limit 1)
-         union all
-         (select recorded_at, ST_X(location), ST_Y(location) from positions
-          where unit_id = ? and recorded_at between ? and ? order by recorded_at)`,
-        [unitId, first, unitId, first, last],
+      // For each time in the batch, one index probe each: the unit's last stored fix
+      // before it (the speed check's anchor) and whether that time is stored already.
+      // Bounded by the batch, however far apart its times are.
+      const times = timesToCheck(fixes, now);
+      const rows = times.length
+        ? await tx.execute<{ t: string; prev_at: Date | null; lon: number | null; lat: number | null; stored: boolean }[]>(
+            `select (extract(epoch from f.t) * 1000)::bigint as t, p.recorded_at as prev_at,
+                    ST_X(p.location) as lon, ST_Y(p.location) as lat,
+                    exists (select 1 from positions d where d.unit_id = ? and d.recorded_at = f.t) as stored
+             from unnest(?::timestamptz[]) as f(t)
+             left join lateral (
+               select recorded_at, location from positions
+               where unit_id = ? and recorded_at < f.t order by recorded_at desc limit 1
+             ) p on true`,
+            [unitId, pgArray(times.map((t) => t.toISOString())), unitId],
+          )
+        : [];
+      const around = new Map<number, StoredAround>(
+        rows.map((r) => [
+          Number(r.t),
+          {
+            stored: r.stored,
+            previous: r.prev_at ? { recordedAt: new Date(r.prev_at), longitude: r.lon as number, latitude: r.lat as number } : null,
+          },
+        ]),
       );
-      const stored = rows.map((r) => ({ recordedAt: new Date(r.recorded_at), longitude: r.lon, latitude: r.lat }));
-      batch = checkBatch(fixes, stored, now);
+      batch = checkBatch(fixes, around, now);
     } else {
       batch = { accepted: fixes.map((fix, index) => ({ index, fix })), duplicates: 0, rejected: [] };
     }
@@ -141,19 +154,39 @@ export async function ingestPositions(
       const time = a.fix.recordedAt.getTime();
       if (inserted.delete(time)) stored.push(a);
     }
-    let visits: VisitChange[] = [];
-    if (stored.length > 0) {
-      const times = stored.map((s) => s.fix.recordedAt.getTime());
-      visits = await detectVisits(tx as EntityManager, unitId, new Date(Math.min(...times)), new Date(Math.max(...times)), rules);
+    stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime());
+    const visits: VisitChange[] = [];
+    for (const [from, to] of runsOf(stored.map((s) => s.fix.recordedAt.getTime()))) {
+      visits.push(...(await detectVisits(tx as EntityManager, unitId, new Date(from), new Date(to), rules)));
     }
     return {
-      stored: stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime()),
+      stored,
       duplicates: batch.duplicates + (batch.accepted.length - stored.length),
       rejected: batch.rejected,
       visits,
       storedAt: rows[0] ? new Date(rows[0].received_at) : null,
     };
   });
+}
+
+/**
+ * A gap this long in a batch's times splits its visit recomputation into separate
+ * windows. Splitting is safe at any gap: each window widens by g and to every visit it
+ * touches, and the windows are done in turn in one transaction. An hour keeps a sparse
+ * batch to one window, while a batch with one fix from a clock days off does not drag
+ * every stored fix in between into the recomputation.
+ */
+const VISIT_WINDOW_SPLIT_MS = 60 * 60 * 1000;
+
+/** Sorted times as [first, last] runs without a gap over VISIT_WINDOW_SPLIT_MS. */
+function runsOf(times: number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const time of times) {
+    const last = runs.at(-1);
+    if (last && time - last[1] <= VISIT_WINDOW_SPLIT_MS) last[1] = time;
+    else runs.push([time, time]);
+  }
+  return runs;
 }
 
 /**
