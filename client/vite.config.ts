@@ -17,5 +17,15 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    rollupOptions: {
+      // Libraries change less often than the app: separate files stay cached across releases.
+      output: {
+        manualChunks: {
+          react: ['react', 'react-dom'],
+          leaflet: ['leaflet', 'react-leaflet', '@react-leaflet/core'],
+          graphql: ['graphql', 'graphql-ws'],
+        },
+      },
+    },
   },
 });

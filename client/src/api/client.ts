@@ -45,6 +45,8 @@ export interface ExecuteOptions {
   /** Bearer token of the signed-in user; omitted for `login`. */
   token?: string | null;
   signal?: AbortSignal;
+  /** Fetch priority: the outlines that make the map readable go ahead of heavy analytics. */
+  priority?: RequestPriority;
 }
 
 // Documents are module constants, so each is printed once.
@@ -77,7 +79,7 @@ interface GraphQLResponse<TData> {
 export async function execute<TData, TVariables>(
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables | undefined,
-  { token, signal }: ExecuteOptions = {},
+  { token, signal, priority }: ExecuteOptions = {},
 ): Promise<TData> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -94,6 +96,7 @@ export async function execute<TData, TVariables>(
       headers,
       body: JSON.stringify({ query: queryText(document), operationName: operationName(document), variables: variables ?? {} }),
       signal,
+      priority,
     });
   } catch (error) {
     if (signal?.aborted) throw error;

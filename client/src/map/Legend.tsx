@@ -1,15 +1,33 @@
-import type { LayersControlEvent } from 'leaflet';
-import { useState } from 'react';
-import { useMapEvents } from 'react-leaflet';
-import type { LegendSymbol, MapLayerInfo } from './layers';
+import type { SiteKind } from '@vigil/schema';
+import { type LegendSymbol, type MapLayerInfo, SITE_KIND_LABELS } from './layers';
 import { MapControl } from './MapControl';
+import { siteIconSvg } from './siteIcons';
+
+function svgUrl(svg: string): string {
+  return `data:image/svg+xml;utf8,${encodeURIComponent(svg)}`;
+}
 
 function Swatch({ symbol }: { symbol: LegendSymbol }) {
+  if (symbol.kind === 'site') {
+    return (
+      <img
+        className="legend-swatch"
+        src={svgUrl(siteIconSvg(symbol.siteKind ?? 'OTHER', symbol.stroke, 18))}
+        width="28"
+        height="18"
+        alt=""
+      />
+    );
+  }
   const dash = symbol.dashed ? '4 3' : undefined;
   return (
     <svg className="legend-swatch" width="28" height="16" viewBox="0 0 28 16" aria-hidden="true" focusable="false">
       {symbol.kind === 'line' ? (
-        <rect x="2" y="2" width="24" height="12" fill="none" stroke={symbol.stroke} strokeWidth="2" strokeDasharray={dash} />
+        symbol.dashed ? (
+          <line x1="2" y1="8" x2="26" y2="8" stroke={symbol.stroke} strokeWidth="3" strokeDasharray={dash} />
+        ) : (
+          <rect x="2" y="2" width="24" height="12" fill="none" stroke={symbol.stroke} strokeWidth="2" />
+        )
       ) : symbol.kind === 'area' ? (
         <rect
           x="2"
@@ -18,55 +36,66 @@ function Swatch({ symbol }: { symbol: LegendSymbol }) {
           height="12"
           fill={symbol.fill ?? symbol.stroke}
           stroke={symbol.stroke}
-          strokeWidth="1.5"
+          strokeWidth="1"
           strokeDasharray={dash}
         />
       ) : (
-        <circle cx="14" cy="8" r="5" fill={symbol.fill ?? symbol.stroke} stroke={symbol.stroke} strokeWidth="1.5" />
+        <circle cx="14" cy="8" r="5" fill={symbol.fill ?? symbol.stroke} stroke={symbol.stroke} strokeWidth="2" />
       )}
     </svg>
   );
 }
 
+const KINDS = Object.keys(SITE_KIND_LABELS) as SiteKind[];
+
 /** Explains the symbols of the overlays that are switched on, following the layer control. */
 export function Legend({ layers }: { layers: readonly MapLayerInfo[] }) {
-  const [visible, setVisible] = useState<ReadonlySet<string>>(() => new Set(layers.filter((l) => l.visibleAtStart).map((l) => l.name)));
-
-  useMapEvents({
-    overlayadd: (event: LayersControlEvent) => setVisible((names) => new Set(names).add(event.name)),
-    overlayremove: (event: LayersControlEvent) =>
-      setVisible((names) => {
-        const next = new Set(names);
-        next.delete(event.name);
-        return next;
-      }),
-  });
-
-  const shown = layers.filter((layer) => visible.has(layer.name));
   return (
-    <MapControl position="bottomright" className="legend-control">
-      <section className="legend" data-testid="legend" aria-labelledby="legend-title">
-        <h2 id="legend-title" className="legend-title">
-          Legend
-        </h2>
-        {shown.length === 0 ? (
+    <MapControl position="topright" className="legend-control">
+      {/* A disclosure, so the legend can be folded away when it covers the part of the map that matters. */}
+      <details className="legend" data-testid="legend" open>
+        <summary className="legend-summary">
+          <h2 className="legend-title">Legend</h2>
+        </summary>
+        {layers.length === 0 ? (
           <p className="legend-empty">No layers are switched on. Use the layer list at the top right.</p>
         ) : (
-          <ul className="legend-list">
-            {shown.flatMap((layer) =>
-              layer.legend.map((entry) => (
-                <li key={`${layer.id}:${entry.label}`} className="legend-item" data-testid={`legend-${layer.id}`}>
-                  <Swatch symbol={entry.symbol} />
-                  <span>
-                    {entry.label}
-                    {entry.hint ? <span className="legend-hint">{entry.hint}</span> : null}
-                  </span>
-                </li>
-              )),
-            )}
-          </ul>
+          layers.map((layer) => (
+            <div key={layer.id} className="legend-layer" data-testid={`legend-layer-${layer.id}`}>
+              {layers.length > 1 ? <h3 className="legend-layer-name">{layer.name}</h3> : null}
+              <ul className="legend-list">
+                {layer.legend.map((entry) => (
+                  <li key={`${layer.id}:${entry.label}`} className="legend-item" data-testid={`legend-${layer.id}`}>
+                    <Swatch symbol={entry.symbol} />
+                    <span>
+                      {entry.label}
+                      {entry.hint ? <span className="legend-hint">{entry.hint}</span> : null}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+              {layer.id === 'sites' ? (
+                <details className="legend-kinds-box">
+                  <summary>Kinds of site</summary>
+                  <ul className="legend-kinds">
+                    {KINDS.map((kind) => (
+                      <li key={kind}>
+                        <img src={svgUrl(siteIconSvg(kind, '#3a4652', 16))} width="16" height="16" alt="" />
+                        {SITE_KIND_LABELS[kind]}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              ) : null}
+              {layer.detail ? (
+                <p className="legend-detail" data-testid={`legend-detail-${layer.id}`}>
+                  {layer.detail}
+                </p>
+              ) : null}
+            </div>
+          ))
         )}
-      </section>
+      </details>
     </MapControl>
   );
 }

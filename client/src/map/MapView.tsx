@@ -1,20 +1,116 @@
 import 'leaflet/dist/leaflet.css';
 import type { AppConfigQuery } from '@vigil/schema';
-import type { LatLngTuple } from 'leaflet';
-import { LayerGroup, LayersControl, MapContainer, ScaleControl, TileLayer } from 'react-leaflet';
+import type { Geometry } from 'geojson';
+import type { LayersControlEvent } from 'leaflet';
+import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
+import { LayerGroup, LayersControl, MapContainer, ScaleControl, TileLayer, useMap, useMapEvents } from 'react-leaflet';
+import type { LayerId, MapState } from '../state/urlState';
+import { HotspotLayer } from './HotspotLayer';
+import type { HotspotClasses, HotspotResult } from './hotspotStyle';
+import { hotspotLayerInfo } from './hotspotStyle';
+import { IncidentsLayer } from './IncidentsLayer';
 import { Legend } from './Legend';
-import { MAP_LAYERS, WARDS_LAYER } from './layers';
+import { LiveUnitsLayer } from './LiveUnitsLayer';
+import { INCIDENTS_LAYER, LAYER_ORDER, type MapLayerInfo, SITES_LAYER, TRACE_LAYER, UNITS_LAYER, WARDS_LAYER, ZONES_LAYER } from './layers';
+import { SitesLayer } from './SitesLayer';
+import { type Trace, TraceLayer } from './TraceLayer';
+import type { IncidentPoint } from './useIncidents';
+import type { UnitStore } from './useLiveUnits';
+import type { SitePoint } from './useSites';
 import type { Zone } from './useZones';
 import { WardsLayer } from './WardsLayer';
+import type { ZoneEditorState } from './ZoneEditorLayer';
+import { ZonesLayer } from './ZonesLayer';
 
-/** Between Camden Town and Highbury: both boroughs fit a laptop screen at zoom 13. */
-const CAMDEN_ISLINGTON: LatLngTuple = [51.545, -0.14];
-const START_ZOOM = 13;
+const PlannerTools = lazy(() => import('./ZoneEditorLayer'));
 
-interface MapViewProps {
+/** Where to move the map to, e.g. a site picked in the overdue list; `seq` makes the same place twice a new request. */
+export interface MapFocus {
+  lat: number;
+  lng: number;
+  zoom?: number;
+  seq: number;
+}
+
+export interface MapViewProps {
+  state: MapState;
+  onState: (change: Partial<MapState> | ((s: MapState) => Partial<MapState>)) => void;
   zones: readonly Zone[];
   zonesVersion: number;
   config: AppConfigQuery['appConfig'] | undefined;
+  hotspots: { result: HotspotResult | undefined; classes: HotspotClasses | undefined };
+  incidents: readonly IncidentPoint[] | undefined;
+  sites: readonly SitePoint[] | undefined;
+  selectedSiteId: string | null;
+  onSelectSite: (id: string) => void;
+  units: UnitStore;
+  zoneShares: ReadonlyMap<string, number> | undefined;
+  periodLabel: string;
+  trace: Trace | null;
+  replayIndex: number;
+  focus: MapFocus | null;
+  /** Planners only: the zone editor and placing requested sites. */
+  planner?: {
+    editor: ZoneEditorState;
+    onDrawn: (boundary: Geometry) => void;
+    onChange: (boundary: Geometry) => void;
+    onCancel: () => void;
+    placing: boolean;
+    placedAt: [number, number] | null;
+    onPlace: (lat: number, lng: number) => void;
+  };
+}
+
+const NAMES: Record<LayerId, string> = {
+  wards: WARDS_LAYER.name,
+  zones: ZONES_LAYER.name,
+  hotspots: 'Hot spots',
+  incidents: INCIDENTS_LAYER.name,
+  sites: SITES_LAYER.name,
+  units: UNITS_LAYER.name,
+  trace: TRACE_LAYER.name,
+};
+const BY_NAME = new Map(Object.entries(NAMES).map(([id, name]) => [name, id as LayerId]));
+
+/** Keeps the address in step with the map: the view after each move, the layers as they are switched. */
+function MapStateSync({ onState }: Pick<MapViewProps, 'onState'>) {
+  const map = useMapEvents({
+    moveend: () => {
+      const c = map.getCenter();
+      onState({ view: { lat: c.lat, lng: c.lng, zoom: map.getZoom() } });
+    },
+    overlayadd: (event: LayersControlEvent) => {
+      const id = BY_NAME.get(event.name);
+      if (id) onState((s) => (s.layers.has(id) ? {} : { layers: new Set([...s.layers, id]) }));
+    },
+    overlayremove: (event: LayersControlEvent) => {
+      const id = BY_NAME.get(event.name);
+      if (id) onState((s) => (s.layers.has(id) ? { layers: new Set([...s.layers].filter((l) => l !== id)) } : {}));
+    },
+  });
+  return null;
+}
+
+function FocusOn({ focus }: { focus: MapFocus | null }) {
+  const map = useMap();
+  const seq = useRef(0);
+  useEffect(() => {
+    if (!focus || focus.seq === seq.current) return;
+    seq.current = focus.seq;
+    map.flyTo([focus.lat, focus.lng], Math.max(map.getZoom(), focus.zoom ?? 15), { duration: 0.6 });
+  }, [map, focus]);
+  return null;
+}
+
+/** Marks the moment the map first draws something, for the first-paint figure the performance test prints. */
+function FirstPaint({ ready }: { ready: boolean }) {
+  const done = useRef(false);
+  useEffect(() => {
+    if (!ready || done.current) return;
+    done.current = true;
+    requestAnimationFrame(() => window.performance.mark('vigil:first-map-paint'));
+  }, [ready]);
+  return null;
 }
 
 /**
@@ -22,11 +118,42 @@ interface MapViewProps {
  * deployments run without one), so the ward outlines are the base and street tiles are an
  * option that appears only when the server configures a tile URL.
  */
-export function MapView({ zones, zonesVersion, config }: MapViewProps) {
+export function MapView(props: MapViewProps) {
+  const { state, onState, zones, zonesVersion, config, hotspots, planner } = props;
   const tileUrl = config?.tileUrl?.trim();
+  const on = (id: LayerId) => state.layers.has(id);
+  // The map is created once; later view changes come from the map itself (and go to the address).
+  const start = useRef(state.view).current;
+
+  const legendLayers = useMemo<MapLayerInfo[]>(() => {
+    const infos: Record<LayerId, MapLayerInfo> = {
+      wards: WARDS_LAYER,
+      zones: {
+        ...ZONES_LAYER,
+        detail: `Share of each zone’s area within the visit radius of a patrol path, ${props.periodLabel} (at most 31 days)`,
+      },
+      hotspots: hotspotLayerInfo(hotspots.result, hotspots.classes),
+      incidents: INCIDENTS_LAYER,
+      sites: SITES_LAYER,
+      units: UNITS_LAYER,
+      trace: TRACE_LAYER,
+    };
+    return LAYER_ORDER.filter((id) => state.layers.has(id)).map((id) => infos[id]);
+  }, [state.layers, hotspots.result, hotspots.classes, props.periodLabel]);
 
   return (
-    <MapContainer center={CAMDEN_ISLINGTON} zoom={START_ZOOM} preferCanvas className="map" minZoom={10} maxZoom={19}>
+    <MapContainer
+      center={[start.lat, start.lng]}
+      zoom={start.zoom}
+      preferCanvas
+      className="map"
+      minZoom={10}
+      maxZoom={19}
+      keyboardPanDelta={120}
+    >
+      <MapStateSync onState={onState} />
+      <FocusOn focus={props.focus} />
+      <FirstPaint ready={zones.length > 0} />
       <LayersControl position="topright" collapsed={false}>
         {tileUrl ? (
           <>
@@ -38,15 +165,55 @@ export function MapView({ zones, zonesVersion, config }: MapViewProps) {
             </LayersControl.BaseLayer>
           </>
         ) : null}
-        <LayersControl.Overlay checked={WARDS_LAYER.visibleAtStart} name={WARDS_LAYER.name}>
+        <LayersControl.Overlay checked={on('wards')} name={NAMES.wards}>
           {/* The group stays while the keyed GeoJSON inside is replaced, so the control keeps its state. */}
           <LayerGroup>
             <WardsLayer zones={zones} version={zonesVersion} overTiles={Boolean(tileUrl)} />
           </LayerGroup>
         </LayersControl.Overlay>
+        <LayersControl.Overlay checked={on('zones')} name={NAMES.zones}>
+          <LayerGroup>
+            <ZonesLayer
+              zones={zones}
+              shares={props.zoneShares}
+              version={`${zonesVersion}:${props.zoneShares ? props.zoneShares.size : 'x'}:${[...(props.zoneShares?.values() ?? [])].join(',')}`}
+              periodLabel={props.periodLabel}
+            />
+          </LayerGroup>
+        </LayersControl.Overlay>
+        <LayersControl.Overlay checked={on('hotspots')} name={NAMES.hotspots}>
+          <LayerGroup>
+            <HotspotLayer result={hotspots.result} classes={hotspots.classes} />
+          </LayerGroup>
+        </LayersControl.Overlay>
+        <LayersControl.Overlay checked={on('incidents')} name={NAMES.incidents}>
+          <LayerGroup>
+            <IncidentsLayer incidents={props.incidents} />
+          </LayerGroup>
+        </LayersControl.Overlay>
+        <LayersControl.Overlay checked={on('sites')} name={NAMES.sites}>
+          <LayerGroup>
+            <SitesLayer sites={props.sites} selectedId={props.selectedSiteId} onSelect={props.onSelectSite} />
+          </LayerGroup>
+        </LayersControl.Overlay>
+        <LayersControl.Overlay checked={on('units')} name={NAMES.units}>
+          <LayerGroup>
+            <LiveUnitsLayer store={props.units} />
+          </LayerGroup>
+        </LayersControl.Overlay>
+        <LayersControl.Overlay checked={on('trace')} name={NAMES.trace}>
+          <LayerGroup>
+            <TraceLayer trace={props.trace} replayIndex={props.replayIndex} />
+          </LayerGroup>
+        </LayersControl.Overlay>
       </LayersControl>
       <ScaleControl position="bottomleft" imperial={false} />
-      <Legend layers={MAP_LAYERS} />
+      <Legend layers={legendLayers} />
+      {planner ? (
+        <Suspense fallback={null}>
+          <PlannerTools {...planner} />
+        </Suspense>
+      ) : null}
     </MapContainer>
   );
 }

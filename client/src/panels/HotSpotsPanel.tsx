@@ -1,17 +1,125 @@
-import { EmptyState, Panel } from './Panel';
+import type { CellShape, HotspotMethod } from '@vigil/schema';
+import { useId } from 'react';
+import { type HotspotResult, hotspotDescription } from '../map/hotspotStyle';
+import { METHOD_LABELS } from '../map/layers';
+import type { Period } from '../state/period';
+import { CELL_SIZES, type MapState } from '../state/urlState';
+import { formatCount } from './format';
+import { PaiFigure } from './PaiFigure';
+import { ErrorLine, Figure, Panel } from './Panel';
 
-/** Analyst: where and when crime concentrates, and whether it changed after an event. */
-export function HotSpotsPanel() {
+interface HotSpotsPanelProps {
+  state: MapState;
+  onState: (change: Partial<MapState>) => void;
+  period: Period;
+  result: HotspotResult | undefined;
+  loading: boolean;
+  error: Error | undefined;
+  onRetry: () => void;
+  incidents: { shown: number | undefined; total: number | undefined; loading: boolean; on: boolean };
+}
+
+/** Analyst: where and when crime concentrates, on a metric grid, with the settings that made the map. */
+export function HotSpotsPanel({ state, onState, period, result, loading, error, onRetry, incidents }: HotSpotsPanelProps) {
+  const id = useId();
+  const s = result?.summary;
   return (
-    <Panel id="analyst" title="Hot spots">
-      <EmptyState
-        what="Getis–Ord Gi* hot spots on a metric grid, dark-nights filtering and before/after counts around an event date will appear here."
-        todo={
+    <Panel
+      id="analyst"
+      title="Hot spots"
+      aside={
+        loading ? (
+          <span className="muted" data-testid="hotspots-loading">
+            Computing…
+          </span>
+        ) : null
+      }
+    >
+      <div className="form-grid">
+        <label htmlFor={`${id}-method`}>Method</label>
+        <select
+          id={`${id}-method`}
+          value={state.method}
+          onChange={(e) => onState({ method: e.target.value as HotspotMethod })}
+          data-testid="hotspot-method"
+        >
+          {(Object.keys(METHOD_LABELS) as HotspotMethod[]).map((m) => (
+            <option key={m} value={m}>
+              {METHOD_LABELS[m]}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-cell`}>Cell size</label>
+        <select
+          id={`${id}-cell`}
+          value={state.cellSize}
+          onChange={(e) => onState({ cellSize: Number(e.target.value) })}
+          data-testid="hotspot-cell"
+        >
+          {CELL_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size} m
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-shape`}>Cells</label>
+        <select
+          id={`${id}-shape`}
+          value={state.shape}
+          onChange={(e) => onState({ shape: e.target.value as CellShape })}
+          data-testid="hotspot-shape"
+        >
+          <option value="SQUARE">Squares</option>
+          <option value="HEXAGON">Hexagons</option>
+        </select>
+        {state.method === 'GI_STAR' ? (
           <>
-            No incidents yet: run <code>pnpm vigil seed</code> to load the demo incidents, or import a police.uk street-level crime CSV.
+            <span />
+            <label className="check">
+              <input type="checkbox" checked={state.fdr} onChange={(e) => onState({ fdr: e.target.checked })} data-testid="hotspot-fdr" />
+              False discovery rate correction
+            </label>
           </>
-        }
-      />
+        ) : null}
+      </div>
+      {error ? <ErrorLine what="the hot spots" error={error} onRetry={onRetry} /> : null}
+      {result && s ? (
+        <>
+          <p className="panel-note" data-testid="hotspot-description">
+            {hotspotDescription(result)}.
+          </p>
+          <dl className="kpis" data-testid="hotspot-summary">
+            <Figure
+              testId="hotspot-incidents"
+              label="Incidents mapped"
+              value={formatCount(s.incidentCount)}
+              note={`in ${formatCount(s.cellCount)} cells, ${period.label}`}
+            />
+            {result.parameters.method === 'GI_STAR' ? (
+              <Figure
+                testId="hotspot-hot-cells"
+                label="Hot spots (99 / 95 / 90 %)"
+                value={`${s.hot99} / ${s.hot95} / ${s.hot90}`}
+                note={`${s.cold} cold-spot cells`}
+              />
+            ) : (
+              <Figure label="Most in one cell" value={formatCount(s.maxCount)} />
+            )}
+            <PaiFigure state={state} period={period} />
+          </dl>
+        </>
+      ) : !error ? (
+        <p className="muted">Computing the hot spots…</p>
+      ) : null}
+      <p className="panel-note" data-testid="incidents-status">
+        {incidents.on
+          ? incidents.loading
+            ? 'Loading incidents for the map…'
+            : incidents.total !== undefined
+              ? `Incidents layer: ${formatCount(incidents.shown ?? 0)}${incidents.total > (incidents.shown ?? 0) ? ` of ${formatCount(incidents.total)}` : ''} shown.`
+              : ''
+          : 'Switch on “Incidents” in the layer list to see each incident.'}
+      </p>
     </Panel>
   );
 }

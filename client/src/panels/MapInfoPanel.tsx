@@ -42,7 +42,7 @@ export function MapInfoPanel({ zones, zonesLoading, zonesError, onRetryZones, co
             </>
           ) : (
             <>
-              {zones.length} ward outlines
+              {zones.length} zone outlines
               {countByBorough(zones).length > 1
                 ? ` (${countByBorough(zones)
                     .map(([borough, n]) => `${borough} ${n}`)

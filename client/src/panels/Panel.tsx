@@ -4,17 +4,22 @@ interface PanelProps {
   /** Lower-case id used in `data-testid="panel-<id>"`. */
   id: string;
   title: string;
+  /** Something beside the title, e.g. a live badge or a close button. */
+  aside?: ReactNode;
   children: ReactNode;
 }
 
 /** One titled section of the side panel. */
-export function Panel({ id, title, children }: PanelProps) {
+export function Panel({ id, title, aside, children }: PanelProps) {
   const headingId = useId();
   return (
     <section className="panel" data-testid={`panel-${id}`} aria-labelledby={headingId}>
-      <h2 id={headingId} className="panel-title">
-        {title}
-      </h2>
+      <div className="panel-head">
+        <h2 id={headingId} className="panel-title">
+          {title}
+        </h2>
+        {aside}
+      </div>
       {children}
     </section>
   );
@@ -33,6 +38,31 @@ export function EmptyState({ what, todo }: EmptyStateProps) {
     <div className="empty-state" data-testid="empty-state">
       <p className="empty-what">{what}</p>
       <p className="empty-todo">{todo}</p>
+    </div>
+  );
+}
+
+/** A short error line with a retry button. */
+export function ErrorLine({ what, error, onRetry }: { what: string; error: Error; onRetry?: () => void }) {
+  return (
+    <p className="error-inline" role="alert">
+      Could not load {what}: {error.message}{' '}
+      {onRetry ? (
+        <button type="button" className="button button-small" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </p>
+  );
+}
+
+/** A figure with its label and, below, how it was worked out. */
+export function Figure({ label, value, note, testId }: { label: string; value: ReactNode; note?: ReactNode; testId?: string }) {
+  return (
+    <div className="figure" data-testid={testId}>
+      <dt className="figure-label">{label}</dt>
+      <dd className="figure-value">{value}</dd>
+      {note ? <dd className="figure-note">{note}</dd> : null}
     </div>
   );
 }

@@ -1,18 +1,311 @@
-import { EmptyState, Panel } from './Panel';
+import { CreateZoneDocument, DashboardPreviewZoneDocument, DeleteZoneDocument, UpdateZoneDocument } from '@vigil/schema';
+import type { Geometry, Position } from 'geojson';
+import { useEffect, useId, useState } from 'react';
+import { useApi } from '../api/ApiProvider';
+import { errorMessage } from '../api/client';
+import { useQueryWith } from '../api/useQuery';
+import type { MapFocus } from '../map/MapView';
+import type { Zone } from '../map/useZones';
+import type { ZoneEditorState } from '../map/ZoneEditorLayer';
+import { clampTo31Days, type Period } from '../state/period';
+import { formatArea, formatCount, formatRatio, formatShare } from './format';
+import { Figure, Panel } from './Panel';
 
-/** Planner: if a zone is redrawn or a site added, what share of hot spots and sites does the plan cover? */
-export function ZonePlanningPanel() {
+/** Figures follow the outline this long after the last change, so dragging a corner sends one preview, not fifty. */
+const PREVIEW_DEBOUNCE_MS = 400;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), ms);
+    return () => window.clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+/** Middle of a zone's bounding box, to move the map there. */
+export function centreOf(geometry: Geometry): [number, number] | null {
+  const points: Position[] = [];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') points.push(c as Position);
+    else if (Array.isArray(c)) for (const x of c) walk(x);
+  };
+  walk((geometry as { coordinates?: unknown }).coordinates);
+  if (points.length === 0) return null;
+  const lngs = points.map((p) => p[0]!);
+  const lats = points.map((p) => p[1]!);
+  return [(Math.min(...lats) + Math.max(...lats)) / 2, (Math.min(...lngs) + Math.max(...lngs)) / 2];
+}
+
+function Preview({ boundary, period }: { boundary: Geometry; period: Period }) {
+  const debounced = useDebounced(boundary, PREVIEW_DEBOUNCE_MS);
+  const window31 = clampTo31Days(period);
+  const preview = useQueryWith(DashboardPreviewZoneDocument, { boundary: debounced as never, from: window31.from, to: window31.to }, {});
+  const p = preview.data?.previewZone;
+  const stale = preview.loading || debounced !== boundary;
+  return (
+    <div className={`zone-preview${stale ? ' is-stale' : ''}`} data-testid="zone-preview" aria-live="polite" aria-busy={stale}>
+      <h3 className="subhead">
+        What this outline covers{' '}
+        <span className="muted">
+          ({period.label}
+          {window31.clamped ? ', last 31 days' : ''})
+        </span>
+      </h3>
+      {preview.error ? (
+        <p className="error-inline" role="alert" data-testid="zone-preview-error">
+          {preview.error.message}
+        </p>
+      ) : null}
+      {p ? (
+        <dl className="kpis kpis-compact">
+          <Figure
+            testId="preview-area"
+            label="Area"
+            value={formatArea(p.areaSquareMetres)}
+            note={`${formatShare(p.areaSquareMetres / p.commandAreaSquareMetres)} of the command area`}
+          />
+          <Figure
+            testId="preview-incidents"
+            label="Incidents inside"
+            value={formatCount(p.incidents)}
+            note={`${formatShare(p.incidentsInCommandArea ? p.incidents / p.incidentsInCommandArea : null)} of ${formatCount(p.incidentsInCommandArea)}`}
+          />
+          <Figure testId="preview-pai" label="PAI" value={formatRatio(p.pai, 1)} note="Share of incidents ÷ share of area" />
+          <Figure
+            testId="preview-hot-cells"
+            label="Hot-spot cells"
+            value={`${formatCount(p.hotCellsCaptured)} of ${formatCount(p.hotCellsTotal)}`}
+            note="Gi* 250 m cells, 95 % or more"
+          />
+          <Figure
+            testId="preview-sites"
+            label="Sites inside"
+            value={formatCount(p.sites.length)}
+            note={
+              p.sites.length
+                ? p.sites
+                    .slice(0, 4)
+                    .map((s) => s.site.name)
+                    .join(', ') + (p.sites.length > 4 ? '…' : '')
+                : undefined
+            }
+          />
+        </dl>
+      ) : !preview.error ? (
+        <p className="muted">Working out the figures…</p>
+      ) : null}
+    </div>
+  );
+}
+
+interface ZonePlanningPanelProps {
+  zones: readonly Zone[] | undefined;
+  onZonesChanged: () => void;
+  editor: ZoneEditorState;
+  setEditor: (editor: ZoneEditorState) => void;
+  period: Period;
+  onFocus: (focus: Omit<MapFocus, 'seq'>) => void;
+}
+
+/** Planner: draw, redraw and delete patrol zones, and see what each outline would cover before saving. */
+export function ZonePlanningPanel({ zones, onZonesChanged, editor, setEditor, period, onFocus }: ZonePlanningPanelProps) {
+  const { run } = useApi();
+  const id = useId();
+  const [selectedId, setSelectedId] = useState('');
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [session, setSession] = useState(0);
+
+  const selected = zones?.find((z) => z.id === selectedId) ?? null;
+  const editing = editor.mode === 'editing' ? editor : null;
+
+  const startDrawing = () => {
+    setMessage(null);
+    setConfirmDelete(false);
+    setName('');
+    setEditor({ mode: 'drawing' });
+  };
+  const startEditing = () => {
+    if (!selected) return;
+    setMessage(null);
+    setConfirmDelete(false);
+    setName(selected.name);
+    setSession((n) => n + 1);
+    setEditor({ mode: 'editing', zoneId: selected.id, boundary: selected.boundary as Geometry, session: session + 1 });
+    const centre = centreOf(selected.boundary as Geometry);
+    if (centre) onFocus({ lat: centre[0], lng: centre[1], zoom: 15 });
+  };
+  const cancel = () => {
+    setEditor({ mode: 'idle' });
+    setMessage(null);
+  };
+
+  async function save() {
+    if (!editing) return;
+    const trimmed = name.trim();
+    if (!trimmed) {
+      setMessage({ kind: 'error', text: 'Give the zone a name before saving.' });
+      return;
+    }
+    setBusy(true);
+    setMessage(null);
+    try {
+      if (editing.zoneId) {
+        await run(UpdateZoneDocument, { id: editing.zoneId, input: { name: trimmed, boundary: editing.boundary as never } });
+      } else {
+        const { createZone } = await run(CreateZoneDocument, { input: { name: trimmed, boundary: editing.boundary as never } });
+        setSelectedId(createZone.id);
+      }
+      setEditor({ mode: 'idle' });
+      setMessage({ kind: 'ok', text: `Saved “${trimmed}”.` });
+      onZonesChanged();
+    } catch (e) {
+      setMessage({ kind: 'error', text: errorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    if (!selected) return;
+    setBusy(true);
+    try {
+      await run(DeleteZoneDocument, { id: selected.id });
+      setMessage({ kind: 'ok', text: `Deleted “${selected.name}”.` });
+      setSelectedId('');
+      setConfirmDelete(false);
+      if (editing?.zoneId === selected.id) setEditor({ mode: 'idle' });
+      onZonesChanged();
+    } catch (e) {
+      setMessage({ kind: 'error', text: errorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <Panel id="planner" title="Zone planning">
-      <EmptyState
-        what="The share of hot spots and listed sites each patrol zone covers, and how that share changes as you redraw a zone or add a site, will appear here."
-        todo={
+      <div className="zone-tools" data-testid="zone-tools">
+        {editor.mode === 'idle' ? (
           <>
-            The zones start as the ward outlines on the map. No sites or incidents yet: run <code>pnpm vigil seed</code> to load the demo
-            sites.
+            <button type="button" className="button button-primary button-compact" onClick={startDrawing} data-testid="zone-draw">
+              Draw a new zone
+            </button>
+            <div className="form-grid">
+              <label htmlFor={`${id}-zone`}>Zone</label>
+              <select
+                id={`${id}-zone`}
+                value={selectedId}
+                onChange={(e) => {
+                  setSelectedId(e.target.value);
+                  setConfirmDelete(false);
+                }}
+                data-testid="zone-select"
+              >
+                <option value="">Choose a zone…</option>
+                {(zones ?? []).map((z) => (
+                  <option key={z.id} value={z.id}>
+                    {z.name}
+                    {z.borough ? ` (${z.borough})` : ''}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {selected ? (
+              <div className="row">
+                <button type="button" className="button button-small" onClick={startEditing} data-testid="zone-edit">
+                  Redraw outline
+                </button>
+                <button
+                  type="button"
+                  className="button button-small button-danger"
+                  onClick={() => setConfirmDelete(true)}
+                  data-testid="zone-delete"
+                >
+                  Delete zone
+                </button>
+              </div>
+            ) : null}
+            {selected && confirmDelete ? (
+              <div className="confirm" role="alertdialog" aria-label="Confirm deletion">
+                <p>Delete “{selected.name}”? Its outline is lost; its history of patrols stays.</p>
+                <div className="row">
+                  <button
+                    type="button"
+                    className="button button-small button-danger"
+                    onClick={remove}
+                    disabled={busy}
+                    data-testid="zone-delete-confirm"
+                  >
+                    Delete
+                  </button>
+                  <button type="button" className="button button-small" onClick={() => setConfirmDelete(false)}>
+                    Keep it
+                  </button>
+                </div>
+              </div>
+            ) : null}
           </>
-        }
-      />
+        ) : null}
+
+        {editor.mode === 'drawing' ? (
+          <div className="notice" data-testid="zone-drawing-help">
+            <p>Click on the map to place the corners; click the first corner again to close the outline. Escape cancels.</p>
+            <button type="button" className="button button-small" onClick={cancel} data-testid="zone-cancel">
+              Cancel
+            </button>
+          </div>
+        ) : null}
+
+        {editing ? (
+          <form
+            className="zone-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+          >
+            <p className="panel-note">
+              {editing.zoneId
+                ? 'Drag the corners to redraw; click a midpoint to add a corner, right-click a corner to remove it.'
+                : 'New zone: drag the corners to adjust it.'}
+            </p>
+            <div className="field">
+              <label htmlFor={`${id}-name`}>Zone name</label>
+              <input
+                id={`${id}-name`}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                maxLength={200}
+                required
+                data-testid="zone-name"
+              />
+            </div>
+            <Preview boundary={editing.boundary} period={period} />
+            <div className="row">
+              <button type="submit" className="button button-primary button-compact" disabled={busy} data-testid="zone-save">
+                {busy ? 'Saving…' : editing.zoneId ? 'Save changes' : 'Save zone'}
+              </button>
+              <button type="button" className="button button-small" onClick={cancel} data-testid="zone-cancel">
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : null}
+
+        {message ? (
+          <p
+            className={message.kind === 'ok' ? 'success' : 'error-inline'}
+            role={message.kind === 'ok' ? 'status' : 'alert'}
+            data-testid="zone-message"
+          >
+            {message.text}
+          </p>
+        ) : null}
+      </div>
     </Panel>
   );
 }

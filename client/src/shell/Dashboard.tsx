@@ -1,27 +1,195 @@
-import { MeDocument } from '@vigil/schema';
-import { useEffect } from 'react';
-import { useQuery } from '../api/useQuery';
+import { DashboardHotspotsDocument, DashboardZoneCoverageDocument, type IncidentFilter, MeDocument } from '@vigil/schema';
+import type { Geometry } from 'geojson';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useApi } from '../api/ApiProvider';
+import { QueryGateContext } from '../api/QueryGate';
+import { VisitEventsProvider } from '../api/useLiveRefresh';
+import { useQuery, useQueryWith } from '../api/useQuery';
 import { useAuth } from '../auth/AuthProvider';
 import type { SessionUser } from '../auth/session';
-import { MapView } from '../map/MapView';
+import { FilterBar } from '../filters/FilterBar';
+import { hotspotClasses } from '../map/hotspotStyle';
+import { type MapFocus, MapView } from '../map/MapView';
+import type { Trace } from '../map/TraceLayer';
 import { useAppConfig } from '../map/useAppConfig';
+import { useIncidents } from '../map/useIncidents';
+import { useLiveUnits } from '../map/useLiveUnits';
+import { useSites } from '../map/useSites';
 import { useZones } from '../map/useZones';
+import type { ZoneEditorState } from '../map/ZoneEditorLayer';
+import { DevicePanel } from '../panels/DevicePanel';
+import { HotSpotsPanel } from '../panels/HotSpotsPanel';
+import { LiveCoveragePanel } from '../panels/LiveCoveragePanel';
+import { MapInfoPanel } from '../panels/MapInfoPanel';
+import { OverduePanel, useOverdue } from '../panels/OverduePanel';
 import { SidePanel } from '../panels/SidePanel';
+import { SiteDetailPanel } from '../panels/SiteDetailPanel';
+import { TracePanel } from '../panels/TracePanel';
+import { TrendPanel } from '../panels/TrendPanel';
+import { VisitRequestsPanel } from '../panels/VisitRequestsPanel';
+import { ZonePlanningPanel } from '../panels/ZonePlanningPanel';
+import { clampTo31Days, usePeriod } from '../state/period';
+import { useMapState } from '../state/urlState';
 import { Header } from './Header';
 
 const NO_ZONES: never[] = [];
 
-/** The signed-in dashboard: header, role panels and the map. */
+/** The signed-in dashboard: header, filters, role panels and the map. */
 export function Dashboard({ user }: { user: SessionUser }) {
+  // The outlines first (see QueryGate): everything else waits until they are in.
+  const zones = useZones();
+  return (
+    <QueryGateContext value={zones.data !== undefined || zones.error !== undefined}>
+      <VisitEventsProvider>
+        <DashboardView user={user} zones={zones} />
+      </VisitEventsProvider>
+    </QueryGateContext>
+  );
+}
+
+function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<typeof useZones> }) {
   const { signOut, updateUser } = useAuth();
+  const { liveStatus } = useApi();
+  const role = user.role;
+  const device = role === 'DEVICE';
   // `me` checks the stored token at once (a revoked one signs out) and picks up role changes.
   const me = useQuery(MeDocument);
-  const zones = useZones();
   const config = useAppConfig();
+  const [state, setState] = useMapState(role);
+  const period = usePeriod(state);
 
   useEffect(() => {
     if (me.data) updateUser(me.data.me);
   }, [me.data, updateUser]);
+
+  // Layers fetch only while switched on (the analyst's panel needs the hot spots regardless).
+  const layerOn = (id: Parameters<typeof state.layers.has>[0]) => !device && state.layers.has(id);
+  const hotspotInput = {
+    from: period.from,
+    to: period.to,
+    categories: state.categories.length ? [...state.categories] : undefined,
+    darkness: state.darkness,
+    hateCrime: state.hateOnly ? true : undefined,
+    method: state.method,
+    cellSize: state.cellSize,
+    shape: state.shape,
+    fdr: state.method === 'GI_STAR' ? state.fdr : undefined,
+  };
+  const hotspots = useQueryWith(DashboardHotspotsDocument, { input: hotspotInput }, { skip: !(layerOn('hotspots') || role === 'ANALYST') });
+  const hotspotResult = hotspots.data?.hotspots;
+  const classes = useMemo(() => (hotspotResult ? hotspotClasses(hotspotResult) : undefined), [hotspotResult]);
+
+  const incidentFilter: IncidentFilter = {
+    from: period.from,
+    to: period.to,
+    categories: hotspotInput.categories,
+    darkness: state.darkness,
+    hateCrime: hotspotInput.hateCrime,
+  };
+  const incidents = useIncidents(incidentFilter, !layerOn('incidents'));
+  const sites = useSites(!layerOn('sites'));
+  // The unit list feeds the trace panel too; the live feed runs while the units are on the map.
+  const live = useLiveUnits({ skipQuery: device, skipLive: device || !(layerOn('units') || role === 'SUPERINTENDENT') });
+  const coverageWindow = clampTo31Days(period);
+  const zoneCoverage = useQueryWith(
+    DashboardZoneCoverageDocument,
+    { input: { from: coverageWindow.from, to: coverageWindow.to } },
+    { skip: !layerOn('zones') },
+  );
+  const zoneShares = useMemo(
+    () => (zoneCoverage.data ? new Map(zoneCoverage.data.coverage.zones.map((z) => [z.zone.id, z.coveredShare])) : undefined),
+    [zoneCoverage.data],
+  );
+  const overdue = useOverdue(role !== 'SUPERINTENDENT');
+
+  const [selectedSiteId, setSelectedSiteId] = useState<string | null>(null);
+  const [focus, setFocus] = useState<MapFocus | null>(null);
+  const focusOn = useCallback((f: Omit<MapFocus, 'seq'>) => setFocus((prev) => ({ ...f, seq: (prev?.seq ?? 0) + 1 })), []);
+  const [trace, setTrace] = useState<Trace | null>(null);
+  const [replayIndex, setReplayIndex] = useState(0);
+  const [editor, setEditor] = useState<ZoneEditorState>({ mode: 'idle' });
+  const [placing, setPlacing] = useState<{ requestId: string | null; at: [number, number] | null }>({ requestId: null, at: null });
+
+  const showTrace = useCallback(
+    (next: Trace | null) => {
+      setTrace(next);
+      const first = next?.points[0];
+      if (next) setState((s) => (s.layers.has('trace') ? {} : { layers: new Set([...s.layers, 'trace']) }));
+      if (first) focusOn({ lat: first.latitude, lng: first.longitude, zoom: 14 });
+    },
+    [setState, focusOn],
+  );
+  const selectSite = useCallback(
+    (site: { id: string; latitude: number; longitude: number }) => {
+      setSelectedSiteId(site.id);
+      focusOn({ lat: site.latitude, lng: site.longitude, zoom: 16 });
+      setState((s) => (s.layers.has('sites') ? {} : { layers: new Set([...s.layers, 'sites']) }));
+    },
+    [focusOn, setState],
+  );
+
+  const siteDetail = selectedSiteId ? (
+    <SiteDetailPanel key={selectedSiteId} siteId={selectedSiteId} onClose={() => setSelectedSiteId(null)} />
+  ) : null;
+  const tracePanel = (
+    <TracePanel units={live.units} trace={trace} onTrace={showTrace} replayIndex={replayIndex} onReplayIndex={setReplayIndex} />
+  );
+  const hotspotPanel = (
+    <HotSpotsPanel
+      state={state}
+      onState={setState}
+      period={period}
+      result={hotspotResult}
+      loading={hotspots.loading}
+      error={hotspots.error}
+      onRetry={hotspots.refetch}
+      incidents={{ shown: incidents.incidents?.length, total: incidents.total, loading: incidents.loading, on: layerOn('incidents') }}
+    />
+  );
+
+  // Each role's own question comes first (see the brief's table of users).
+  const panels =
+    role === 'SUPERINTENDENT' ? (
+      <>
+        <LiveCoveragePanel
+          state={state}
+          period={period}
+          overdueCount={overdue.data?.overdueSites.length}
+          live={liveStatus === 'connected'}
+        />
+        <OverduePanel overdue={overdue} onSelect={selectSite} />
+        {siteDetail}
+        {tracePanel}
+        <TrendPanel state={state} />
+      </>
+    ) : role === 'ANALYST' ? (
+      <>
+        {hotspotPanel}
+        <TrendPanel state={state} />
+        {siteDetail}
+        {tracePanel}
+      </>
+    ) : role === 'PLANNER' ? (
+      <>
+        <ZonePlanningPanel
+          zones={zones.data?.zones}
+          onZonesChanged={zones.refetch}
+          editor={editor}
+          setEditor={setEditor}
+          period={period}
+          onFocus={focusOn}
+        />
+        <VisitRequestsPanel
+          placing={placing}
+          setPlacing={setPlacing}
+          onApproved={sites.refetch}
+          onFocus={(lat, lng) => focusOn({ lat, lng, zoom: 16 })}
+        />
+        {siteDetail}
+      </>
+    ) : (
+      <DevicePanel />
+    );
 
   return (
     <div className="app">
@@ -30,17 +198,52 @@ export function Dashboard({ user }: { user: SessionUser }) {
       </a>
       <Header user={user} onSignOut={() => signOut()} />
       <main className="workspace">
-        <SidePanel
-          role={user.role}
-          zones={zones.data?.zones}
-          zonesLoading={zones.loading}
-          zonesError={zones.error}
-          onRetryZones={zones.refetch}
-          config={config.data?.appConfig}
-          configError={config.error}
-        />
-        <section id="map" className="map-area" data-testid="map" aria-label="Map of Camden and Islington" tabIndex={-1}>
-          <MapView zones={zones.data?.zones ?? NO_ZONES} zonesVersion={zones.version} config={config.data?.appConfig} />
+        <SidePanel>
+          {panels}
+          <MapInfoPanel
+            zones={zones.data?.zones}
+            zonesLoading={zones.loading}
+            zonesError={zones.error}
+            onRetryZones={zones.refetch}
+            config={config.data?.appConfig}
+            configError={config.error}
+          />
+        </SidePanel>
+        <section className="map-column" aria-label="Map and filters">
+          {device ? null : <FilterBar state={state} onState={setState} period={period} />}
+          <section id="map" className="map-area" data-testid="map" aria-label="Map of Camden and Islington" tabIndex={-1}>
+            <MapView
+              state={state}
+              onState={setState}
+              zones={zones.data?.zones ?? NO_ZONES}
+              zonesVersion={zones.version}
+              config={config.data?.appConfig}
+              hotspots={{ result: hotspotResult, classes }}
+              incidents={incidents.incidents}
+              sites={sites.sites}
+              selectedSiteId={selectedSiteId}
+              onSelectSite={(id) => setSelectedSiteId(id)}
+              units={live.store}
+              zoneShares={zoneShares}
+              periodLabel={period.label}
+              trace={trace}
+              replayIndex={replayIndex}
+              focus={focus}
+              planner={
+                role === 'PLANNER'
+                  ? {
+                      editor,
+                      onDrawn: (boundary: Geometry) => setEditor({ mode: 'editing', zoneId: null, boundary, session: Date.now() }),
+                      onChange: (boundary: Geometry) => setEditor((e) => (e.mode === 'editing' ? { ...e, boundary } : e)),
+                      onCancel: () => setEditor({ mode: 'idle' }),
+                      placing: placing.requestId !== null && placing.at === null,
+                      placedAt: placing.requestId !== null ? placing.at : null,
+                      onPlace: (lat: number, lng: number) => setPlacing((p) => (p.requestId ? { ...p, at: [lat, lng] } : p)),
+                    }
+                  : undefined
+              }
+            />
+          </section>
         </section>
       </main>
     </div>

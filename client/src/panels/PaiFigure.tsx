@@ -1,0 +1,77 @@
+import { type DarknessFilter, DashboardAccuracyDocument, DashboardIncidentsDocument } from '@vigil/schema';
+import { useQueryWith } from '../api/useQuery';
+import type { Period } from '../state/period';
+import type { MapState } from '../state/urlState';
+import { formatCount, formatRatio, formatShare } from './format';
+import { Figure } from './Panel';
+
+/** Share of the area the "current hot spots" are: the top 5 % of cells, the usual PAI convention. */
+const TOP_SHARE = 0.05;
+
+export function accuracyInput(state: MapState, period: Period) {
+  const from = Date.parse(period.from);
+  const to = Date.parse(period.to);
+  return {
+    trainFrom: new Date(from - (to - from)).toISOString(),
+    trainTo: period.from,
+    testFrom: period.from,
+    testTo: period.to,
+    categories: state.categories.length ? [...state.categories] : undefined,
+    darkness: state.darkness as DarknessFilter,
+    hateCrime: state.hateOnly ? true : undefined,
+    method: state.method,
+    cellSize: state.cellSize,
+    shape: state.shape,
+    topShare: TOP_SHARE,
+  };
+}
+
+/**
+ * PAI of the current hot spots, from `hotspotAccuracy`: the map built on the equal period
+ * just before the chosen one flags its top 5 % of cells, and is scored on the chosen
+ * period's incidents, PAI = (n/N) ÷ (a/A).
+ */
+export function PaiFigure({ state, period }: { state: MapState; period: Period }) {
+  const input = accuracyInput(state, period);
+  const accuracy = useQueryWith(DashboardAccuracyDocument, { input }, {});
+  // hotspotAccuracy does not say how many incidents built the map: with none, its "hottest"
+  // cells are arbitrary and a PAI of 0 would mislead, so count them (one cheap page).
+  const training = useQueryWith(
+    DashboardIncidentsDocument,
+    {
+      first: 1,
+      filter: {
+        from: input.trainFrom,
+        to: input.trainTo,
+        categories: input.categories,
+        darkness: input.darkness,
+        hateCrime: input.hateCrime,
+      },
+    },
+    {},
+  );
+  const a = accuracy.data?.hotspotAccuracy;
+  const trainCount = training.data?.incidents.totalCount;
+  return (
+    <Figure
+      testId="kpi-pai"
+      label="PAI of current hot spots"
+      value={accuracy.error ? '–' : a && trainCount !== undefined ? (trainCount === 0 ? '–' : formatRatio(a.pai, 1)) : '…'}
+      note={
+        accuracy.error ? (
+          <span className="error-inline">{accuracy.error.message}</span>
+        ) : trainCount === 0 ? (
+          `No incidents in the previous ${period.days} days to build hot spots from, so there is nothing to score.`
+        ) : a ? (
+          <>
+            hotspotAccuracy: the {formatCount(a.cellsFlagged)} hottest cells ({formatShare(a.areaShare)} of the area) of the previous{' '}
+            {period.days} days caught {formatCount(a.testIncidentsCaptured)} of {formatCount(a.testIncidents)} incidents (
+            {formatShare(a.hitRate)}) in this period.
+          </>
+        ) : (
+          'Scoring last period’s hot spots on this period…'
+        )
+      }
+    />
+  );
+}
