@@ -173,6 +173,18 @@ describe('the role matrix covers every operation in the SDL', () => {
     }
     const expected = Object.fromEntries(ordered.map((o) => [o.key, RULES[o.key]]));
     expect(outcome).toEqual(expected);
+
+    // Every mutation called above left audit rows — allowed, refused or failed alike.
+    const audited = await t
+      .em()
+      .execute<{ operation: string; outcomes: string[] }[]>(
+        `select operation, array_agg(distinct split_part(outcome, ':', 1)) as outcomes from audit_events group by operation`,
+      );
+    const byOperation = new Map(audited.map((r) => [r.operation, r.outcomes]));
+    for (const { field } of ordered.filter((o) => o.kind === 'Mutation')) {
+      expect(byOperation.get(field.name), `audit rows for ${field.name}`).toBeDefined();
+      if (field.name !== 'login') expect(byOperation.get(field.name), `refusals of ${field.name} audited`).toContain('DENIED');
+    }
   });
 
   it('each subscription is allowed exactly for the roles its rule names', async () => {
