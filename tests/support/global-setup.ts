@@ -36,9 +36,10 @@ export default async function setup(project: TestProject) {
     project.provide('database', target);
     console.log(`Tests run against ${describeDatabaseTarget(target)}`);
     return async () => {
+      // Only this run's databases: another run may be using the same server at the same time.
       const { rows } = await admin.query<{ datname: string }>(
-        `select datname from pg_database where datname like 'vigil_t_%' or datname = $1`,
-        [template],
+        `select datname from pg_database where starts_with(datname, $1) or datname = $2`,
+        [target.prefix, template],
       );
       for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);
       await admin.end();
