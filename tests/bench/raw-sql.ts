@@ -1,0 +1,109 @@
+/**
+ * The bench's own SQL for the analyses, run through `pg` as the raw baselines: the same
+ * measures the API computes (see server/src/analytics), written as one would by hand.
+ */
+
+/**
+ * Getis–Ord Gi* on 250 m squares of British National Grid over an area, in one statement:
+ * incidents per cell, every cell of the grid over the area (zeros included), binary weights
+ * over the 3 × 3 block (the API's default neighbourhood, 1.5 × cellSize, reaches exactly
+ * those centres), G*ᵢ = (Σⱼ wᵢⱼxⱼ − X̄ Σⱼ wᵢⱼ) ÷ (S √{[n Σⱼ wᵢⱼ² − (Σⱼ wᵢⱼ)²] ÷ (n−1)}),
+ * each cell with its WGS84 polygon as GeoJSON and its confidence bin.
+ * Parameters: $1 area (GeoJSON), $2 from, $3 to.
+ */
+export const GI_STAR_SQL = `
+  with area as (select ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) as wgs84),
+  metric as (select ST_Transform(wgs84, 27700) as g, wgs84 from area),
+  counts as (
+    select floor(ST_X(i.location_bng) / 250)::int as i, floor(ST_Y(i.location_bng) / 250)::int as j, count(*)::int as n
+    from incidents i, metric
+    where i.occurred_at >= $2 and i.occurred_at < $3 and ST_Intersects(i.location, metric.wgs84)
+    group by 1, 2
+  ),
+  cells as (select c.i, c.j, c.geom from metric, ST_SquareGrid(250, metric.g) c where ST_Intersects(c.geom, metric.g)),
+  scored as (select c.i, c.j, c.geom, coalesce(n.n, 0) as n from cells c left join counts n using (i, j)),
+  stats as (select count(*)::float8 as cnt, avg(n) as xbar, sqrt(greatest(avg(n::float8 ^ 2) - avg(n::float8) ^ 2, 0)) as s from scored),
+  neighbours as (
+    select a.i, a.j, sum(b.n)::float8 as wx, count(*)::float8 as w
+    from scored a join scored b on b.i between a.i - 1 and a.i + 1 and b.j between a.j - 1 and a.j + 1
+    group by a.i, a.j
+  ),
+  z as (
+    select s.i, s.j, s.n, s.geom, nb.wx,
+           case when st.s = 0 or st.cnt < 2 or st.cnt * nb.w - nb.w ^ 2 <= 0 then null
+                else (nb.wx - st.xbar * nb.w) / (st.s * sqrt((st.cnt * nb.w - nb.w ^ 2) / (st.cnt - 1))) end as z
+    from scored s join neighbours nb using (i, j) cross join stats st
+  )
+  select i, j, n, wx, z,
+         case when z > 2.58 then 'HOT_99' when z > 1.96 then 'HOT_95' when z > 1.65 then 'HOT_90'
+              when z < -2.58 then 'COLD_99' when z < -1.96 then 'COLD_95' when z < -1.65 then 'COLD_90'
+              else 'NOT_SIGNIFICANT' end as confidence,
+         ST_AsGeoJSON(ST_Transform(geom, 4326), 7) as geometry
+  from z order by i, j`;
+
+/**
+ * Site coverage over a window (the API's definitions): per site in the area, visits
+ * achieved, dosage, Koper-compliant visits, last visit, required visits and overdue.
+ * Parameters: $1 area (GeoJSON), $2 from, $3 to.
+ */
+export const SITE_COVERAGE_SQL = `
+  with chosen as (
+    select s.*, greatest(extract(epoch from least($3::timestamptz, coalesce(s.active_to, 'infinity')) - greatest($2::timestamptz, s.active_from)), 0) / 86400 as days
+    from sites s
+    where s.archived_at is null and ST_Intersects(s.location, ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))
+  ),
+  done as (
+    select v.site_id, count(*)::int as achieved, sum(extract(epoch from v.exited_at - v.entered_at)) / 60 as dosage,
+           count(*) filter (where v.exited_at - v.entered_at between interval '10 minutes' and interval '16 minutes')::int as koper
+    from visits v join chosen c on c.id = v.site_id
+    where v.entered_at >= $2 and v.entered_at < $3
+    group by v.site_id
+  ),
+  last as (
+    select v.site_id, max(v.exited_at) as last_visit_at from visits v join chosen c on c.id = v.site_id where v.entered_at < $3 group by v.site_id
+  )
+  select c.id, c.name, c.required_visits_per_day, c.required_visits_per_day * c.days as required,
+         coalesce(d.achieved, 0) as achieved, coalesce(d.dosage, 0) as dosage, coalesce(d.koper, 0) as koper, l.last_visit_at,
+         c.required_visits_per_day > 0 and c.active_from < $3
+           and $3::timestamptz - coalesce(l.last_visit_at, c.active_from) > interval '24 hours' / c.required_visits_per_day as overdue
+  from chosen c left join done d on d.site_id = c.id left join last l on l.site_id = c.id
+  order by c.name, c.id`;
+
+/**
+ * Zone coverage (area definition): the share of each zone in the area within r metres of a
+ * unit's path in the window, the path joining consecutive fixes less than g apart; the
+ * path buffered in pieces and unioned. Parameters: $1 area, $2 from, $3 to, $4 r (m), $5 g (s).
+ */
+export const ZONE_COVERAGE_SQL = `
+  with chosen as (
+    select z.id, z.name, z.boundary_bng from patrol_zones z where ST_Intersects(z.boundary, ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))
+  ),
+  fixes as (
+    select p.unit_id, p.recorded_at, ST_Transform(p.location, 27700) as pt,
+           lag(p.recorded_at) over w as prev_at, lag(ST_Transform(p.location, 27700)) over w as prev_pt, row_number() over w as k
+    from positions p
+    where p.recorded_at >= $2 and p.recorded_at < $3
+      and ST_Intersects(p.location, ST_SetSRID(ST_Expand((select ST_Extent(boundary) from patrol_zones where id in (select id from chosen))::geometry, 0.01), 4326))
+    window w as (partition by p.unit_id order by p.recorded_at)
+  ),
+  pieces as (
+    select ST_Buffer(ST_Simplify(ST_LineMerge(ST_Collect(ST_MakeLine(prev_pt, pt))), 5, true), $4, 'quad_segs=2') as g
+    from fixes where prev_at is not null and recorded_at - prev_at < make_interval(secs => $5)
+    group by unit_id, k / 64
+  ),
+  reach as (select coalesce(ST_Union(g), ST_SetSRID('POLYGON EMPTY'::geometry, 27700)) as g from pieces)
+  select c.id, c.name, ST_Area(c.boundary_bng) as area, coalesce(ST_Area(ST_Intersection(c.boundary_bng, r.g)), 0) as covered
+  from chosen c cross join reach r order by c.id`;
+
+/**
+ * Minutes units spent in each 250 m cell in the window, each fix counting until the next
+ * (at most g). Parameters: $1 area, $2 from, $3 to, $4 g (s).
+ */
+export const CELL_DOSAGE_SQL = `
+  with fixes as (
+    select floor(ST_X(ST_Transform(p.location, 27700)) / 250)::int as i, floor(ST_Y(ST_Transform(p.location, 27700)) / 250)::int as j,
+           extract(epoch from least(lead(p.recorded_at) over (partition by p.unit_id order by p.recorded_at) - p.recorded_at, make_interval(secs => $4))) as seconds
+    from positions p
+    where p.recorded_at >= $2 and p.recorded_at < $3 and ST_Intersects(p.location, ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))
+  )
+  select i, j, sum(seconds) / 60 as minutes from fixes where seconds is not null group by i, j`;
