@@ -171,7 +171,11 @@ async function versionOf(url: string): Promise<string> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const { rows } = await c.query<{ v: string }>(`select split_part(version(), ' on ', 1) || ', PostGIS ' || postgis_lib_version() as v`);
+    const { rows } = await c.query<{ v: string }>(
+      `select split_part(version(), ' on ', 1) || ', PostGIS ' || postgis_lib_version()
+              || ' (shared_buffers ' || current_setting('shared_buffers') || ', work_mem ' || current_setting('work_mem')
+              || ', jit ' || current_setting('jit') || ', max_parallel_workers_per_gather ' || current_setting('max_parallel_workers_per_gather') || ')' as v`,
+    );
     return rows[0]!.v;
   } finally {
     await c.end();

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -28,7 +29,8 @@ export interface EmbeddedOptions {
  */
 export async function startEmbeddedDatabase({ dataDir, loadDataDir }: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir, loadDataDir, extensions: { postgis } });
+  // btree_gist: the incidents' GiST index on place and time (Migration20261222IncidentsPlaceAndTime).
+  const db = await PGlite.create({ dataDir, loadDataDir, extensions: { postgis, btree_gist } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
   await server.start();
   const address = server.getServerConn();
