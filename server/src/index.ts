@@ -3,6 +3,7 @@
 export { AuditEvent } from './audit/audit-event.entity.js';
 export { DEVICE_TOKEN_TTL_DAYS, issueDeviceToken, revokeDeviceTokens } from './auth/device-tokens.service.js';
 export { Role } from './auth/role.js';
+export { issueToken } from './auth/tokens.js';
 export { User } from './auth/user.entity.js';
 export { upsertUser } from './auth/users.service.js';
 export { type Config, ConfigError, loadConfig, repoRoot } from './config.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { MeDocument } from '@vigil/schema';
 import { loadWards } from '@vigil/seeds';
 import { PatrolZone } from '@vigil/server';
 import type { Browser } from 'playwright-core';
@@ -54,16 +55,27 @@ describe.skipIf(!hasChromium)('the dashboard shell in Chromium', () => {
     await page.close();
   });
 
-  it('the session survives a reload, and signing out returns to the sign-in page', async () => {
+  it('the session survives a reload; signing out revokes the token and signs the account out on other machines too', async () => {
     const page = await browser.newPage();
-    await signIn(page, t.url, testUsers.PLANNER.email, testUsers.PLANNER.password);
+    await signIn(page, t.url, testUsers.SUPERINTENDENT.email, testUsers.SUPERINTENDENT.password);
     await page.reload();
     await page.getByTestId('app-header').waitFor();
+    // The same account on another machine (a separate browser context), with its live feed open.
+    const elsewhere = await browser.newPage();
+    await signIn(elsewhere, t.url, testUsers.SUPERINTENDENT.email, testUsers.SUPERINTENDENT.password);
+    await elsewhere.locator('[data-testid=live-status].live-on').waitFor();
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('vigil.session') ?? '{}').token as string);
+    expect((await t.gql(MeDocument, {}, token)).data?.me.email).toBe(testUsers.SUPERINTENDENT.email);
+
     await page.getByTestId('signout').click();
     await page.getByTestId('signin-form').waitFor();
     await page.reload();
     await page.getByTestId('signin-form').waitFor();
     expect(await page.getByTestId('app-header').count()).toBe(0);
-    await page.close();
+    // The server no longer takes the token, and the other machine's socket was closed, which signs it out.
+    expect((await t.gql(MeDocument, {}, token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await elsewhere.getByTestId('signin-notice').waitFor();
+    expect(await elsewhere.getByTestId('signin-notice').textContent()).toMatch(/session has ended/);
+    await Promise.all([page.close(), elsewhere.close()]);
   });
 });

@@ -40,16 +40,20 @@ export function ApiProvider({ token, onUnauthenticated, children }: ApiProviderP
   useEffect(() => {
     const reconnectListeners = new Set<() => void>();
     let wasConnected = false;
-    const client = createLiveClient(token, (status) => {
-      setLiveStatus(status);
-      if (status === 'connected') {
-        if (wasConnected) for (const listener of reconnectListeners) listener();
-        wasConnected = true;
-      }
-    });
+    const client = createLiveClient(
+      token,
+      (status) => {
+        setLiveStatus(status);
+        if (status === 'connected') {
+          if (wasConnected) for (const listener of reconnectListeners) listener();
+          wasConnected = true;
+        }
+      },
+      onUnauthenticated,
+    );
     setLive({ client, reconnectListeners });
     return () => void client.dispose();
-  }, [token]);
+  }, [token, onUnauthenticated]);
 
   const run = useCallback<ApiContextValue['run']>(
     async (document, variables, signal, priority) => {

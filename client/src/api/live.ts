@@ -12,6 +12,14 @@ export interface LiveHandlers<TData> {
 
 export type LiveStatus = 'connecting' | 'connected' | 'reconnecting';
 
+/**
+ * Close codes by which the server says the token is no good (graphql-ws: 4401 Unauthorized,
+ * 4403 Forbidden): it expired, was revoked by a sign-out elsewhere, or the account was
+ * disabled. Reconnecting with the same token would only be refused again.
+ */
+const REFUSED = new Set([4401, 4403]);
+const refused = (event: unknown) => REFUSED.has((event as { code?: number } | null)?.code ?? 0);
+
 /** The same origin as the page, over ws: or wss: as the page is http: or https:. */
 function socketUrl(): string {
   const { protocol, host } = window.location;
@@ -21,9 +29,10 @@ function socketUrl(): string {
 /**
  * One graphql-ws connection per signed-in session, opened when the first subscription
  * starts. The token goes in `connectionParams` because browsers cannot set headers on a
- * WebSocket; the server authorises the socket when it connects.
+ * WebSocket; the server authorises the socket when it connects, and closes it when the
+ * token expires or is revoked (then `onRefused`: the dashboard signs out).
  */
-export function createLiveClient(token: string, onStatus: (status: LiveStatus) => void): Client {
+export function createLiveClient(token: string, onStatus: (status: LiveStatus) => void, onRefused: () => void): Client {
   let everConnected = false;
   const client = createClient({
     url: socketUrl(),
@@ -31,7 +40,7 @@ export function createLiveClient(token: string, onStatus: (status: LiveStatus) =
     lazy: true,
     // Keep trying while the dashboard is open: a patrol shift outlasts any network blip.
     retryAttempts: Number.POSITIVE_INFINITY,
-    shouldRetry: () => true,
+    shouldRetry: (event) => !refused(event),
     keepAlive: 20_000,
   });
   client.on('connecting', () => onStatus(everConnected ? 'reconnecting' : 'connecting'));
@@ -39,8 +48,9 @@ export function createLiveClient(token: string, onStatus: (status: LiveStatus) =
     everConnected = true;
     onStatus('connected');
   });
-  client.on('closed', () => {
-    if (everConnected) onStatus('reconnecting');
+  client.on('closed', (event) => {
+    if (refused(event)) onRefused();
+    else if (everConnected) onStatus('reconnecting');
   });
   return client;
 }

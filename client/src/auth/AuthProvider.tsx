@@ -1,4 +1,4 @@
-import { LoginDocument } from '@vigil/schema';
+import { LoginDocument, SignOutDocument } from '@vigil/schema';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { execute } from '../api/client';
 import { loadSession, onSessionChange, type Session, type SessionUser, saveSession } from './session';
@@ -9,7 +9,13 @@ interface AuthContextValue {
   notice: string | null;
   /** Throws the server's error (e.g. "Wrong e-mail or password") for the form to show. */
   signIn: (email: string, password: string) => Promise<void>;
+  /** Forgets the session here, e.g. when the server no longer accepts its token. */
   signOut: (notice?: string) => void;
+  /**
+   * The user's own "Sign out": the server revokes the token first (every session of the
+   * account, so a copy left on another machine stops working too), then it is forgotten here.
+   */
+  endSession: () => Promise<void>;
   /** Keeps the stored user in step with the server (`me`), e.g. after a role change. */
   updateUser: (user: SessionUser) => void;
 }
@@ -35,6 +41,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setSession(null);
   }, []);
 
+  const endSession = useCallback(async () => {
+    const token = session?.token;
+    if (token) {
+      try {
+        await execute(SignOutDocument, {}, { token });
+      } catch {
+        // Already expired or revoked, or the server is unreachable: the token dies within
+        // its 8 hours either way, and the user asked to leave now.
+      }
+    }
+    signOut();
+  }, [session, signOut]);
+
   const updateUser = useCallback((user: SessionUser) => {
     setSession((current) => {
       if (!current) return current;
@@ -46,7 +65,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
-  const value = useMemo(() => ({ session, notice, signIn, signOut, updateUser }), [session, notice, signIn, signOut, updateUser]);
+  const value = useMemo(
+    () => ({ session, notice, signIn, signOut, endSession, updateUser }),
+    [session, notice, signIn, signOut, endSession, updateUser],
+  );
   return <AuthContext value={value}>{children}</AuthContext>;
 }
 

@@ -48,7 +48,7 @@ export function Dashboard({ user }: { user: SessionUser }) {
 }
 
 function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<typeof useZones> }) {
-  const { signOut, updateUser } = useAuth();
+  const { endSession, updateUser } = useAuth();
   const { liveStatus } = useApi();
   const role = user.role;
   const device = role === 'DEVICE';
@@ -196,7 +196,7 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
       <a className="skip-link" href="#map">
         Skip to map
       </a>
-      <Header user={user} onSignOut={() => signOut()} />
+      <Header user={user} onSignOut={endSession} />
       <main className="workspace">
         <SidePanel>
           {panels}

@@ -20,7 +20,13 @@ export function Header({ user, onSignOut }: HeaderProps) {
         <span className="role-badge" data-testid="user-role" data-role={user.role}>
           {ROLE_LABELS[user.role]}
         </span>
-        <button type="button" className="button button-header" onClick={onSignOut} data-testid="signout">
+        <button
+          type="button"
+          className="button button-header"
+          onClick={onSignOut}
+          data-testid="signout"
+          title="Signs you out here and wherever else this account is signed in"
+        >
           Sign out
         </button>
       </div>

@@ -113,9 +113,12 @@ export async function hotspotMap(em: EntityManager, srid: number, options: Hotsp
       from cells c left join counts n using (i, j)
     )`;
 
+  // Each cell's polygon in WGS84, in the same statement (a second round trip cost more than
+  // the polygons do): cells are scored without them and meet them again only here.
+  const polygon = (cells: string) => `ST_AsGeoJSON(ST_Transform(${cells}.geom, 4326), 7) as g`;
   let select: string;
   if (method === 'COUNT') {
-    select = `select i, j, x, y, n, n::float8 as value, null::float8 as z from scored`;
+    select = `select i, j, x, y, n, n::float8 as value, null::float8 as z, ${polygon('scored')} from scored`;
   } else if (method === 'KDE') {
     // Points and centres in buckets of the bandwidth: only the 3 × 3 neighbouring buckets can be within h.
     select = `,
@@ -129,7 +132,7 @@ export async function hotspotMap(em: EntityManager, srid: number, options: Hotsp
         group by s.i, s.j
       )
       select s.i, s.j, s.x, s.y, s.n,
-             coalesce(d.k, 0) * 3 / (pi() * ${p.add((bandwidth ?? 0) ** 2)}) * 1e6 as value, null::float8 as z
+             coalesce(d.k, 0) * 3 / (pi() * ${p.add((bandwidth ?? 0) ** 2)}) * 1e6 as value, null::float8 as z, ${polygon('s')}
       from scored s left join density d using (i, j)`;
   } else {
     select = `,
@@ -147,7 +150,8 @@ export async function hotspotMap(em: EntityManager, srid: number, options: Hotsp
       )
       select s.i, s.j, s.x, s.y, s.n, nb.wx as value,
              case when st.s = 0 or st.n < 2 or st.n * nb.w - nb.w ^ 2 <= 0 then null
-                  else (nb.wx - st.xbar * nb.w) / (st.s * sqrt((st.n * nb.w - nb.w ^ 2) / (st.n - 1))) end as z
+                  else (nb.wx - st.xbar * nb.w) / (st.s * sqrt((st.n * nb.w - nb.w ^ 2) / (st.n - 1))) end as z,
+             ${polygon('s')}
       from scored s join neighbours nb using (i, j) cross join stats st`;
   }
   const sql = `${base} ${select} order by i, j`;
@@ -166,11 +170,10 @@ export async function hotspotMap(em: EntityManager, srid: number, options: Hotsp
       `${cellSize} m cells make about ${estimate} cells over this area; use larger cells or a smaller area (at most ${MAX_CELLS})`,
     );
   }
-  const rows = await em.execute<{ i: number; j: number; x: number; y: number; n: number; value: number; z: number | null }[]>(
+  const rows = await em.execute<{ i: number; j: number; x: number; y: number; n: number; value: number; z: number | null; g: string }[]>(
     sql,
     p.values,
   );
-  const geometries = await cellGeometries(em, srid, shape, cellSize, rows);
 
   const zs = rows.map((r) => (r.z === null ? Number.NaN : Number(r.z)));
   const ps = zs.map((z) => (Number.isNaN(z) ? Number.NaN : twoSidedP(z)));
@@ -178,7 +181,7 @@ export async function hotspotMap(em: EntityManager, srid: number, options: Hotsp
   const bins = method !== 'GI_STAR' ? rows.map(() => 'NOT_SIGNIFICANT' as const) : fdr ? fdrConfidence(zs, ps) : zs.map(confidenceOf);
   const cells = rows.map((r, k) => ({
     id: `${shape === 'SQUARE' ? 's' : 'h'}${cellSize}:${r.i}:${r.j}`,
-    geometry: geometries[k]!,
+    geometry: JSON.parse(r.g) as Cell['geometry'],
     x: r.x,
     y: r.y,
     count: r.n,
@@ -202,16 +205,4 @@ export async function hotspotMap(em: EntityManager, srid: number, options: Hotsp
     areaSquareMetres: extent?.area ?? 0,
     cells,
   };
-}
-
-/** Cell polygons in WGS84, rebuilt from (i, j) in one query rather than carried through the scoring. */
-async function cellGeometries(em: EntityManager, srid: number, shape: Shape, cellSize: number, rows: { i: number; j: number }[]) {
-  if (rows.length === 0) return [];
-  const cellFn = shape === 'SQUARE' ? 'ST_Square' : 'ST_Hexagon';
-  const result = await em.execute<{ k: number; g: string }[]>(
-    `select k::int as k, ST_AsGeoJSON(ST_Transform(${cellFn}(?, c.i, c.j, ST_SetSRID(ST_MakePoint(0, 0), ${srid})), 4326), 7) as g
-     from rows from (jsonb_to_recordset(?::jsonb) as (i int, j int)) with ordinality as c(i, j, k) order by k`,
-    [cellSize, JSON.stringify(rows.map((r) => ({ i: r.i, j: r.j })))],
-  );
-  return result.map((r) => JSON.parse(r.g) as Cell['geometry']);
 }

@@ -55,6 +55,8 @@ export class UsersResolver {
     user.disabledAt ??= new Date();
     user.tokenVersion += 1;
     await ctx.em.flush();
+    // Its open live feeds close too, on every server process (http/socket-sessions.ts).
+    ctx.pubSub.publish('revoked', { userId: user.id });
     return user;
   }
 
@@ -64,6 +66,7 @@ export class UsersResolver {
     const user = await ctx.em.findOneOrFail(User, { id: ctx.caller!.userId });
     user.tokenVersion += 1;
     await ctx.em.flush();
+    ctx.pubSub.publish('revoked', { userId: user.id });
     return true;
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import type { UnitDirectory } from '../live/unit-directory.js';
 import type { Loaders } from './loaders.js';
 import type { PubSub } from './pubsub.js';
 
@@ -16,4 +17,6 @@ export interface Context {
   loaders: Loaders;
   /** Live events, shared by every request of this server and heard by every server process. */
   pubSub: PubSub;
+  /** Patrol units for live feeds, shared by every subscription of this server (cached up to 30 s). */
+  unitDirectory: UnitDirectory;
 }

@@ -22,8 +22,10 @@ import { compact } from '../live/live.service.js';
 import { startNotifyTransport } from '../live/notify-transport.js';
 import { advisoryLockLeadership, soleLeader, startOverdueWatcher } from '../live/overdue-watcher.js';
 import { localTransport } from '../live/transport.js';
+import { UnitDirectory } from '../live/unit-directory.js';
 import type { Fix } from '../patrols/positions.service.js';
 import { bodyErrors, formatError, rateLimit, validationLimits } from './guards.js';
+import { SocketSessions } from './socket-sessions.js';
 
 export interface VigilServer {
   /** http://host:port — the dashboard at /, the API at /graphql (HTTP and WebSocket). */
@@ -87,7 +89,17 @@ export async function startServer({
     leadership: database === 'postgres' ? advisoryLockLeadership(url as string, onLiveError) : soleLeader,
     intervalMs: live.overdueCheckMs,
   });
+  const unitDirectory = new UnitDirectory(orm.em as Context['em']);
+  const sockets = new SocketSessions(pubSub, async (authorization) => {
+    try {
+      return (await resolveCaller(orm.em.fork(), config.jwtSecret, authorization)) !== null;
+    } catch {
+      return false;
+    }
+  });
   const stopLive = async () => {
+    sockets.close();
+    unitDirectory.close();
     await overdue.stop();
     await pubSub.close();
   };
@@ -112,8 +124,10 @@ export async function startServer({
         try {
           const caller = await resolveCaller(orm.em.fork(), config.jwtSecret, header);
           // Devices only send positions (over HTTP): they may not watch anything.
-          if (!caller || caller.role === Role.DEVICE) return false;
+          if (!caller || caller.role === Role.DEVICE || !header) return false;
           ctx.extra.caller = caller;
+          // Closed when the token expires or is revoked, not only when the client leaves.
+          sockets.open(caller.userId, ctx.extra.socket, header);
           return true;
         } catch {
           return false;
@@ -128,6 +142,7 @@ export async function startServer({
           config,
           loaders: createLoaders(em),
           pubSub,
+          unitDirectory,
         };
       },
     },
@@ -198,6 +213,7 @@ export async function startServer({
           config,
           loaders: createLoaders(em),
           pubSub,
+          unitDirectory,
         };
       },
     }),

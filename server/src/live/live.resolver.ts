@@ -65,7 +65,7 @@ export class LiveResolver {
         throw badInput('since', `may reach back at most ${MAX_REPLAY_MINUTES} minutes: use patrolTrace for longer histories`);
       const toEvent = async (message: PositionsMessage, replayed: boolean): Promise<UnitPositionsEvent[]> => {
         const fixes = message.fixes.filter((f) => insideBox(f, box));
-        const unit = fixes.length > 0 ? await ctx.loaders.unit.load(message.unitId) : null;
+        const unit = fixes.length > 0 ? await ctx.unitDirectory.load(message.unitId) : null;
         if (!unit) return [];
         return [{ unit: unit as PatrolUnit, positions: fixes.map(toPosition), storedAt: new Date(message.storedAt), replayed }];
       };

@@ -50,12 +50,18 @@ export interface GapMessage {
   since: string;
 }
 
+/** Every token of this account issued so far was revoked (sign-out, account disabled). */
+export interface RevokedMessage {
+  userId: string;
+}
+
 export interface LiveMessages {
   positions: PositionsMessage;
   visits: VisitsMessage;
   siteOverdue: SiteOverdueMessage;
   incidents: IncidentsMessage;
   gap: GapMessage;
+  revoked: RevokedMessage;
 }
 
 export type LiveTopic = keyof LiveMessages;
