@@ -64,7 +64,7 @@ describe.skipIf(!hasChromium)('the dashboard shell in Chromium', () => {
     const elsewhere = await browser.newPage();
     await signIn(elsewhere, t.url, testUsers.SUPERINTENDENT.email, testUsers.SUPERINTENDENT.password);
     await elsewhere.locator('[data-testid=live-status].live-on').waitFor();
-    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('vigil.session') ?? '{}').token as string);
+    const token = (await page.evaluate(`JSON.parse(localStorage.getItem('vigil.session') ?? '{}').token`)) as string;
     expect((await t.gql(MeDocument, {}, token)).data?.me.email).toBe(testUsers.SUPERINTENDENT.email);
 
     await page.getByTestId('signout').click();
