@@ -1,9 +1,12 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { CoverageDocument, OverdueSitesDocument, PreviewZoneDocument } from '@vigil/schema';
 import { PatrolZone, storePositions } from '@vigil/server';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive, makeSite, makeUnit, offset, SOUTH_END_GREEN, stay } from '../support/factories.js';
 import { insertIncidents } from '../support/incidents.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { type GraphQLResponse, startTestServer, type TestServer } from '../support/server.js';
+import { statementsDuring } from '../support/statements.js';
 
 let t: TestServer;
 let supt: string;
@@ -107,6 +110,35 @@ describe('coverage', () => {
     expect(zone.areaSquareMetres).toBeLessThan(40_500);
     expect(zone.coveredShare).toBeGreaterThan(0.48);
     expect(zone.coveredShare).toBeLessThan(0.52);
+  });
+
+  it('computes each part of the report only when the query asks for it, and once', async () => {
+    const input = { from: dayStart.toISOString(), to: at(24).toISOString() };
+    const run = async (selection: string) => {
+      type Report = { coverage: { totals?: { coveredShare: number | null } } };
+      const document = parse(`query ($input: CoverageInput!) { coverage(input: $input) { ${selection} } }`) as TypedDocumentNode<
+        Report,
+        { input: typeof input }
+      >;
+      let result: GraphQLResponse<Report> | undefined;
+      const statements = await statementsDuring(t, async () => {
+        result = await t.gql(document, { input }, supt);
+      });
+      expect(result?.errors).toBeUndefined();
+      // Path buffers (zone coverage), the Gi* grid (hot-spot dosage), the visits (site figures).
+      const count = (pattern: RegExp) => statements.filter((sql) => pattern.test(sql)).length;
+      return { buffers: count(/ST_Buffer/), grids: count(/ST_SquareGrid/), visits: count(/from visits v join chosen/), result };
+    };
+    expect(await run('sites { achievedVisits }')).toMatchObject({ buffers: 0, grids: 0, visits: 1 });
+    expect(await run('zones { coveredShare }')).toMatchObject({ buffers: 1, grids: 0, visits: 0 });
+    expect(await run('totals { compliance overdueSites }')).toMatchObject({ buffers: 0, grids: 0, visits: 1 });
+    expect(await run('hotspotCells { dosageMinutes }')).toMatchObject({ buffers: 0, grids: 1, visits: 0 });
+    // Zones and totals both need the zone coverage: it is computed once for both.
+    const everything = await run(
+      'sites { overdue } zones { coveredShare } hotspotCells { dosageMinutes } totals { coveredShare compliance }',
+    );
+    expect(everything).toMatchObject({ buffers: 1, grids: 1, visits: 1 });
+    expect(everything.result?.data?.coverage.totals?.coveredShare).toBeGreaterThan(0);
   });
 
   it('overdue sites: the one last visited by a drive-by 20 hours ago, and not the one visited 2 hours ago', async () => {

@@ -1,9 +1,9 @@
 import { SitesWithLastVisitDocument } from '@vigil/schema';
 import { storePositions } from '@vigil/server';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSite, makeUnit, offset, SOUTH_END_GREEN, stay } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { statementsDuring } from '../support/statements.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -21,30 +21,17 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** Counts every SQL statement the (in-process) server sends through `pg` while `work` runs. */
-async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
-  const original = pg.Client.prototype.query;
-  let count = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    count++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await work();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return count;
-}
+/** Counts every SQL statement the (in-process) server sends while `work` runs. */
+const statementCount = async (work: () => Promise<unknown>) => (await statementsDuring(t, work)).length;
 
 describe('no N+1: relations are batched per request', () => {
   it('a page of 100 sites with their last visit, its unit and coverage costs as many statements as a page of 10', async () => {
     const token = await t.tokenFor('SUPERINTENDENT');
     let hundred: Awaited<ReturnType<typeof t.gql<unknown, unknown>>> | undefined;
-    const forHundred = await statementsDuring(async () => {
+    const forHundred = await statementCount(async () => {
       hundred = await t.gql(SitesWithLastVisitDocument, { first: 100 }, token);
     });
-    const forTen = await statementsDuring(() => t.gql(SitesWithLastVisitDocument, { first: 10 }, token));
+    const forTen = await statementCount(() => t.gql(SitesWithLastVisitDocument, { first: 10 }, token));
     const page = (hundred as { data: { sites: { edges: { node: { lastVisit: { unit: { callSign: string } } | null } }[] } } }).data.sites
       .edges;
     expect(page).toHaveLength(100);

@@ -4,19 +4,9 @@ import type { Context } from '../graphql/context.js';
 import { BBoxInput } from '../graphql/geo-inputs.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
 import type { Site } from '../sites/site.entity.js';
-import { PatrolZone } from '../zones/patrol-zone.entity.js';
 import { hotspotAccuracy } from './accuracy.service.js';
-import {
-  CoverageInput,
-  CoverageReport,
-  HotspotAccuracy,
-  HotspotAccuracyInput,
-  IncidentTrend,
-  OverdueSite,
-  type SiteCoverage,
-  ZonePreview,
-} from './analytics.types.js';
-import { coverageReport, type SiteCoverageRow } from './coverage.service.js';
+import { HotspotAccuracy, HotspotAccuracyInput, IncidentTrend, OverdueSite, ZonePreview } from './analytics.types.js';
+import { withSites } from './coverage.resolver.js';
 import { HotspotInput } from './hotspot.inputs.js';
 import { hotspotMap } from './hotspot.service.js';
 import { HotspotResult } from './hotspot.types.js';
@@ -87,39 +77,6 @@ export class AnalyticsResolver {
   }
 
   @Authorized()
-  @Query(() => CoverageReport, { description: 'Patrol coverage over a window: per site, per zone, per hot-spot cell, and totals.' })
-  async coverage(
-    @Arg('input', () => CoverageInput, { description: 'Window and area.' }) input: CoverageInput,
-    @Ctx() ctx: Context,
-  ): Promise<CoverageReport> {
-    const rules = { radiusMetres: ctx.config.visitRadiusMetres, gapSeconds: ctx.config.visitGapSeconds };
-    const report = await coverageReport(ctx.em, ctx.config.metricSrid, rules, input);
-    const sites = await this.withSites(ctx, report.sites);
-    const zoneEntities = await ctx.em.find(PatrolZone, { id: { $in: report.zones.map((z) => z.zoneId) } });
-    const zones = report.zones.map((z) => ({ ...z, zone: zoneEntities.find((e) => e.id === z.zoneId) as PatrolZone }));
-    const required = report.sites.reduce((a, s) => a + s.requiredVisits, 0);
-    const achieved = report.sites.reduce((a, s) => a + s.achievedVisits, 0);
-    const zoneArea = report.zones.reduce((a, z) => a + z.areaSquareMetres, 0);
-    return {
-      from: report.from,
-      to: report.to,
-      sites,
-      zones,
-      hotspotCells: report.hotspotCells as CoverageReport['hotspotCells'],
-      totals: {
-        sites: report.sites.length,
-        requiredVisits: required,
-        achievedVisits: achieved,
-        compliance: required > 0 ? achieved / required : null,
-        dosageMinutes: report.sites.reduce((a, s) => a + s.dosageMinutes, 0),
-        koperCompliantVisits: report.sites.reduce((a, s) => a + s.koperCompliantVisits, 0),
-        overdueSites: report.sites.filter((s) => s.overdue).length,
-        coveredShare: zoneArea > 0 ? report.zones.reduce((a, z) => a + z.coveredSquareMetres, 0) / zoneArea : null,
-      },
-    };
-  }
-
-  @Authorized()
   @Query(() => [OverdueSite], { description: 'Sites with no visit for longer than 24 h ÷ required visits per day, most overdue first.' })
   async overdueSites(@Ctx() ctx: Context): Promise<OverdueSite[]> {
     const rows = await overdueSites(ctx.em);
@@ -137,13 +94,7 @@ export class AnalyticsResolver {
     @Arg('to', () => Date, { description: 'End of the window (at most 31 days).' }) to: Date,
     @Ctx() ctx: Context,
   ): Promise<ZonePreview> {
-    const rules = { radiusMetres: ctx.config.visitRadiusMetres, gapSeconds: ctx.config.visitGapSeconds };
-    const preview = await previewZone(ctx.em, ctx.config.metricSrid, rules, boundary, from, to);
-    return { ...preview, sites: await this.withSites(ctx, preview.sites) };
-  }
-
-  private async withSites(ctx: Context, rows: SiteCoverageRow[]): Promise<SiteCoverage[]> {
-    const sites = await ctx.loaders.site.loadMany(rows.map((r) => r.siteId));
-    return rows.map((r, k) => ({ ...r, site: sites[k] as Site }));
+    const preview = await previewZone(ctx.em, ctx.config.metricSrid, boundary, from, to);
+    return { ...preview, sites: await withSites(ctx, preview.sites) };
   }
 }

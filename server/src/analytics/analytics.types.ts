@@ -6,6 +6,7 @@ import { HateCrimeFlag } from '../incidents/incident.entity.js';
 import { DarknessFilter } from '../incidents/incident.inputs.js';
 import { Site } from '../sites/site.entity.js';
 import { PatrolZone } from '../zones/patrol-zone.entity.js';
+import type { CoverageParts } from './coverage.parts.js';
 import { CellShape, HotspotMethod } from './hotspot.inputs.js';
 import { HotspotCell } from './hotspot.types.js';
 
@@ -165,8 +166,8 @@ export class CoverageTotals {
   @Field(() => Int, { description: 'Sites overdue at the end of the window.' })
   overdueSites!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Covered share of all the zones’ area together.' })
-  coveredShare!: number | null;
+  /** Resolved on demand (coverage.resolver.ts): it needs the zones' path buffers, the costly part. */
+  parts!: CoverageParts;
 }
 
 @ObjectType({ description: 'Patrol coverage over a window: sites, zones, hot-spot cells and totals.' })
@@ -177,17 +178,8 @@ export class CoverageReport {
   @Field(() => Date, { description: 'End of the window.' })
   to!: Date;
 
-  @Field(() => [SiteCoverage], { description: 'Per site, by name.' })
-  sites!: SiteCoverage[];
-
-  @Field(() => [ZoneCoverage], { description: 'Per zone.' })
-  zones!: ZoneCoverage[];
-
-  @Field(() => [CellDosage], { description: 'Per hot-spot cell.' })
-  hotspotCells!: CellDosage[];
-
-  @Field(() => CoverageTotals, { description: 'Totals.' })
-  totals!: CoverageTotals;
+  /** Sites, zones, hot-spot cells and totals are field resolvers (coverage.resolver.ts): each computed only when asked for. */
+  parts!: CoverageParts;
 }
 
 @ObjectType({ description: 'A site past its due time.' })

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../graphql/errors.js';
 import type { VisitRules } from '../patrols/positions.service.js';
-import { type AreaInput, resolveArea } from './area.js';
+import type { AreaInput } from './area.js';
 import { type Cell, hotspotMap } from './hotspot.service.js';
 
 const DAY_MS = 86_400_000;
@@ -36,32 +36,21 @@ export interface CellDosageRow {
   dosageMinutes: number;
 }
 
-export interface CoverageReport {
-  from: Date;
-  to: Date;
-  sites: SiteCoverageRow[];
-  zones: ZoneCoverageRow[];
-  hotspotCells: CellDosageRow[];
+/** Refuses a window that is empty, reversed or longer than MAX_COVERAGE_DAYS; `at` prefixes the error paths. */
+export function checkCoverageWindow(from: Date, to: Date, at = 'input.'): void {
+  if (from >= to) throw badInput(`${at}from`, `must be before ${at}to`);
+  if (to.getTime() - from.getTime() > MAX_COVERAGE_DAYS * DAY_MS)
+    throw badInput(`${at}to`, `coverage spans at most ${MAX_COVERAGE_DAYS} days`);
 }
 
-/**
- * Patrol coverage over a window, per site, per zone and per hot-spot cell.
- * Visits come from the visits table, kept up to date as positions arrive (not
- * recomputed here).
- */
-export async function coverageReport(
-  em: EntityManager,
-  srid: number,
-  rules: VisitRules,
-  input: AreaInput & { from: Date; to: Date },
-): Promise<CoverageReport> {
-  const { from, to } = input;
-  if (from >= to) throw badInput('input.from', 'must be before input.to');
-  if (to.getTime() - from.getTime() > MAX_COVERAGE_DAYS * DAY_MS)
-    throw badInput('input.to', `coverage spans at most ${MAX_COVERAGE_DAYS} days`);
-  const area = await resolveArea(em, input);
-  const areaSql = 'ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)';
+const areaSql = 'ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)';
 
+/**
+ * Per site in the area (GeoJSON, WGS84): visits required and achieved over the window,
+ * dosage, Koper-compliant visits, last visit, overdue. Visits come from the visits table,
+ * kept up to date as positions arrive (not recomputed here).
+ */
+export async function siteCoverage(em: EntityManager, area: string, from: Date, to: Date): Promise<SiteCoverageRow[]> {
   const sites = await em.execute<
     { site_id: string; required: number; achieved: number; dosage: number; koper: number; last_visit_at: Date | null; overdue: boolean }[]
   >(
@@ -95,7 +84,20 @@ export async function coverageReport(
      order by c.name, c.id`,
     [to, from, area, from, to, to, to, to],
   );
+  return sites.map((s) => ({
+    siteId: s.site_id,
+    requiredVisits: Number(s.required),
+    achievedVisits: s.achieved,
+    compliance: Number(s.required) > 0 ? s.achieved / Number(s.required) : null,
+    dosageMinutes: Number(s.dosage),
+    koperCompliantVisits: s.koper,
+    lastVisitAt: s.last_visit_at ? new Date(s.last_visit_at) : null,
+    overdue: Boolean(s.overdue),
+  }));
+}
 
+/** Per patrol zone meeting the area: its area and the share of it the units' paths covered in the window. */
+export async function zoneCoverage(em: EntityManager, rules: VisitRules, area: string, from: Date, to: Date): Promise<ZoneCoverageRow[]> {
   // Zone coverage (brief, area definition): the share of the zone's area within r metres of a
   // unit's path in the window, where the path joins consecutive fixes less than g apart.
   const zones = await em.execute<{ zone_id: string; area: number; covered: number }[]>(
@@ -135,7 +137,23 @@ export async function coverageReport(
      order by c.id`,
     [area, from, to, rules.radiusMetres, `${rules.gapSeconds} seconds`],
   );
+  return zones.map((z) => ({
+    zoneId: z.zone_id,
+    areaSquareMetres: z.area,
+    coveredSquareMetres: z.covered,
+    coveredShare: z.area > 0 ? z.covered / z.area : 0,
+  }));
+}
 
+/** Minutes the units spent in each hot-spot cell of the area (the map of the 28 days before the window). */
+export async function hotspotDosage(
+  em: EntityManager,
+  srid: number,
+  rules: VisitRules,
+  input: AreaInput & { from: Date; to: Date },
+  area: string,
+): Promise<CellDosageRow[]> {
+  const { from, to } = input;
   // Dosage per hot-spot cell: the hot spots (Gi*, 250 m, HOT_95 or hotter) of the 28 days before
   // the window — the map a planner would have sent the patrols to — and the minutes units spent
   // in each cell, each fix counting until the next one (at most g).
@@ -162,26 +180,5 @@ export async function coverageReport(
     const minutes = new Map(dosage.map((d) => [`s250:${d.i}:${d.j}`, Number(d.minutes)]));
     hotspotCells = hot.map((cell) => ({ cell, dosageMinutes: minutes.get(cell.id) ?? 0 }));
   }
-
-  return {
-    from,
-    to,
-    sites: sites.map((s) => ({
-      siteId: s.site_id,
-      requiredVisits: Number(s.required),
-      achievedVisits: s.achieved,
-      compliance: Number(s.required) > 0 ? s.achieved / Number(s.required) : null,
-      dosageMinutes: Number(s.dosage),
-      koperCompliantVisits: s.koper,
-      lastVisitAt: s.last_visit_at ? new Date(s.last_visit_at) : null,
-      overdue: Boolean(s.overdue),
-    })),
-    zones: zones.map((z) => ({
-      zoneId: z.zone_id,
-      areaSquareMetres: z.area,
-      coveredSquareMetres: z.covered,
-      coveredShare: z.area > 0 ? z.covered / z.area : 0,
-    })),
-    hotspotCells,
-  };
+  return hotspotCells;
 }

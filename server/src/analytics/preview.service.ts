@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { VisitRules } from '../patrols/positions.service.js';
 import { checkPolygonal } from '../shared/geometry-validation.js';
-import { coverageReport, type SiteCoverageRow } from './coverage.service.js';
+import { checkCoverageWindow, type SiteCoverageRow, siteCoverage } from './coverage.service.js';
 import { hotspotMap } from './hotspot.service.js';
 
 export interface ZonePreview {
@@ -23,14 +22,8 @@ export interface ZonePreview {
  * What-if for planners, saving nothing: what a drawn zone would capture of the incidents,
  * the hot spots and the sites, and its PAI against the command area.
  */
-export async function previewZone(
-  em: EntityManager,
-  srid: number,
-  rules: VisitRules,
-  boundary: unknown,
-  from: Date,
-  to: Date,
-): Promise<ZonePreview> {
+export async function previewZone(em: EntityManager, srid: number, boundary: unknown, from: Date, to: Date): Promise<ZonePreview> {
+  checkCoverageWindow(from, to, '');
   const shape = await checkPolygonal(em, 'boundary', boundary);
   const geojson = JSON.stringify(shape);
   const [totals] = await em.execute<{ zone_area: number; command_area: number | null; n: number; big_n: number }[]>(
@@ -63,7 +56,6 @@ export async function previewZone(
       hotCellsCaptured = captured?.k ?? 0;
     }
   }
-  const coverage = await coverageReport(em, srid, rules, { within: shape, from, to });
   return {
     areaSquareMetres: a,
     incidents: n,
@@ -72,6 +64,6 @@ export async function previewZone(
     pai: bigN > 0 && a > 0 && bigA > 0 ? n / bigN / (a / bigA) : null,
     hotCellsCaptured,
     hotCellsTotal,
-    sites: coverage.sites,
+    sites: await siteCoverage(em, geojson, from, to),
   };
 }

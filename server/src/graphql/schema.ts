@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { defaultFieldResolver, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AnalyticsResolver } from '../analytics/analytics.resolver.js';
+import { CoverageResolver, CoverageTotalsResolver } from '../analytics/coverage.resolver.js';
 import { auditMutations } from '../audit/audit.middleware.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
@@ -32,6 +33,8 @@ export const resolvers = [
   OperationResolver,
   VisitRequestResolver,
   AnalyticsResolver,
+  CoverageResolver,
+  CoverageTotalsResolver,
   UsersResolver,
   AuditResolver,
   IngestResolver,

@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { VisitRules } from '../patrols/positions.service.js';
+import type { AreaInput } from './area.js';
+import {
+  type CellDosageRow,
+  hotspotDosage,
+  type SiteCoverageRow,
+  siteCoverage,
+  type ZoneCoverageRow,
+  zoneCoverage,
+} from './coverage.service.js';
+
+export interface CoverageRequest extends AreaInput {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * The parts of one coverage report, each computed the first time it is asked for and
+ * then shared. Their costs differ by orders of magnitude: site figures read the visits
+ * table (milliseconds), zone coverage buffers every unit's path in the window (seconds),
+ * hot-spot dosage builds a Gi* map first. A map layer that shows zone coverage should not
+ * pay for the hot-spot map, nor a planner's preview for path buffers.
+ */
+export class CoverageParts {
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly srid: number,
+    private readonly rules: VisitRules,
+    private readonly request: CoverageRequest,
+    /** The resolved area, GeoJSON in WGS84. */
+    private readonly area: string,
+  ) {}
+
+  sites(): Promise<SiteCoverageRow[]> {
+    return this.once('sites', () => siteCoverage(this.em, this.area, this.request.from, this.request.to));
+  }
+
+  zones(): Promise<ZoneCoverageRow[]> {
+    return this.once('zones', () => zoneCoverage(this.em, this.rules, this.area, this.request.from, this.request.to));
+  }
+
+  hotspotCells(): Promise<CellDosageRow[]> {
+    return this.once('hotspotCells', () => hotspotDosage(this.em, this.srid, this.rules, this.request, this.area));
+  }
+
+  private once<T>(part: string, compute: () => Promise<T>): Promise<T> {
+    let pending = this.memo.get(part) as Promise<T> | undefined;
+    if (!pending) {
+      pending = compute();
+      this.memo.set(part, pending);
+    }
+    return pending;
+  }
+}
