@@ -13,6 +13,7 @@ import { EXPORT_USAGE, IMPORT_USAGE, runExport, runImport } from './imports/comm
 import { progressBar } from './imports/progress.js';
 import { publishIngest } from './live/live.service.js';
 import { purgePositions } from './patrols/retention.service.js';
+import { StartupError } from './shared/startup-error.js';
 
 const HELP = `vigil <command>
 
@@ -69,7 +70,15 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
     const summary = await seedDemo(db.orm.em.fork() as never, { rules });
     if (summary.zones > 0) console.log(`Loaded demo data: ${summary.zones} zones, ${summary.users} users.`);
   }
-  const server = await startServer({ config, orm: db.orm, database: db.kind });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ config, orm: db.orm, database: db.kind });
+  } catch (error) {
+    await db.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new StartupError(`Port ${config.port} on ${config.host} is in use: stop what is using it, or set PORT to another port`);
+    throw error;
+  }
   // Demo mode: the units keep moving, through the same ingest path as real devices.
   const live = demo
     ? await startLiveSimulator({
@@ -90,15 +99,36 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
     console.log('\nSign in with a demo account (demo data only):');
     for (const u of demoUsers) console.log(`  ${u.role.padEnd(15)} ${u.email.padEnd(28)} password: ${u.password}`);
   }
-  const shutdown = async () => {
-    clearInterval(purge);
-    await live?.stop();
-    await server.stop();
-    await db.close();
-    process.exit(0);
+  // Stop in order, each step even if one before failed, so the embedded database is always
+  // closed: PGlite killed mid-write can leave a data folder that no longer starts. A second
+  // Ctrl-C or SIGTERM (a process manager, pnpm passing the signal on as well) must not cut
+  // that short, so later signals only say that Vigil is still stopping.
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.log(`${signal}: still stopping (closing the database cleanly)…`);
+      return;
+    }
+    stopping = true;
+    console.log(`${signal}: stopping Vigil…`);
+    let failed = false;
+    for (const [what, step] of [
+      ['purge timer', async () => clearInterval(purge)],
+      ['live demo', async () => live?.stop()],
+      ['server', () => server.stop()],
+      ['database', () => db.close()],
+    ] as const) {
+      try {
+        await step();
+      } catch (error) {
+        failed = true;
+        console.error(`stopping the ${what}:`, error);
+      }
+    }
+    process.exit(failed ? 1 : 0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -169,7 +199,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  // Configuration mistakes get one line per bad variable, no stack trace.
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Configuration mistakes get one line per bad variable, other fixable start-up problems
+  // (port taken, data folder in use) one line; no stack trace.
+  console.error(error instanceof ConfigError || error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

@@ -91,7 +91,7 @@ export const ZONE_COVERAGE_SQL = `
     from fixes where prev_at is not null and recorded_at - prev_at < make_interval(secs => $5)
     group by unit_id, k / 64
   ),
-  reach as (select coalesce(ST_Union(g), ST_SetSRID('POLYGON EMPTY'::geometry, 27700)) as g from pieces)
+  reach as materialized (select coalesce(ST_Union(g), ST_SetSRID('POLYGON EMPTY'::geometry, 27700)) as g from pieces)
   select c.id, c.name, ST_Area(c.boundary_bng) as area, coalesce(ST_Area(ST_Intersection(c.boundary_bng, r.g)), 0) as covered
   from chosen c cross join reach r order by c.id`;
 

@@ -159,6 +159,9 @@ export async function startServer({
     formatError,
     // One operation per request: a batch of a hundred would multiply every other limit.
     allowBatchedHttpRequests: false,
+    // The CLI stops everything in order on SIGINT/SIGTERM (the database last); Apollo's own
+    // handler would stop the server on its own and send the signal again.
+    stopOnTerminationSignals: false,
     validationRules: limits.validationRules,
     // Compact JSON: Apollo's default indents every response, which for a page of 500
     // incidents is a third more bytes and a visible share of the request's CPU (tests/bench).
