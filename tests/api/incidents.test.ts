@@ -1,4 +1,11 @@
-import { ImportIncidentsDocument, type IncidentInput, IncidentsDocument, type IncidentsQuery, ReportIncidentDocument } from '@vigil/schema';
+import {
+  CrimeCategoriesDocument,
+  ImportIncidentsDocument,
+  type IncidentInput,
+  IncidentsDocument,
+  type IncidentsQuery,
+  ReportIncidentDocument,
+} from '@vigil/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../support/server.js';
@@ -171,6 +178,31 @@ describe('incidents', () => {
       message: 'first: must be between 1 and 500 (got 501)',
       extensions: { code: 'BAD_USER_INPUT' },
     });
+  });
+
+  it('crimeCategories counts every category under the filter, leaving its own categories out', async () => {
+    const filter = { from: '2026-09-10T00:00:00Z', to: '2026-10-10T00:00:00Z', darkness: 'DARK' as const };
+    const reference = async (category: string) =>
+      (await t.gql(IncidentsDocument, { filter: { ...filter, categories: [category] }, first: 1 }, analyst)).data!.incidents.totalCount;
+    // Asking for one category still counts them all: the menu shows what each choice holds.
+    const result = await t.gql(CrimeCategoriesDocument, { filter: { ...filter, categories: ['burglary'] } }, analyst);
+    expect(result.errors).toBeUndefined();
+    const counts = result.data!.crimeCategories;
+    expect(counts).toHaveLength(14);
+    expect(counts.find((c) => c.slug === 'vehicle-crime')?.label).toBe('Vehicle crime');
+    for (const c of counts) expect(c.incidents, c.slug).toBe(await reference(c.slug));
+    expect(
+      counts
+        .filter((c) => c.incidents > 0)
+        .map((c) => c.slug)
+        .sort(),
+    ).toEqual(['anti-social-behaviour', 'burglary', 'public-order', 'vehicle-crime']);
+    const unfiltered = (await t.gql(CrimeCategoriesDocument, {}, analyst)).data!.crimeCategories;
+    const total = (await t.gql(IncidentsDocument, { first: 1 }, analyst)).data!.incidents.totalCount;
+    expect(unfiltered.reduce((sum, c) => sum + c.incidents, 0)).toBe(total);
+    const bad = await t.gql(CrimeCategoriesDocument, { filter: { from: '2026-10-10T00:00:00Z', to: '2026-09-10T00:00:00Z' } }, analyst);
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.errors?.[0]?.message).toMatch(/^filter\.from: must be before filter\.to/);
   });
 
   it('a device account cannot read incidents', async () => {

@@ -145,6 +145,18 @@ describe.skipIf(!hasChromium)('the map dashboard in Chromium', () => {
     await page.reload();
     expect(await layerAttribute(page, 'hotspots', 'data-incidents')).toBe(after);
     expect(await page.getByTestId('darkness-DARK').isChecked()).toBe(true);
+
+    // The category menu counts each category under the other filters: after dark there is
+    // vehicle crime (the green's cluster) and no shoplifting (all of it is in daylight).
+    await page.getByTestId('filter-categories').locator('summary').click();
+    const vehicle = Number((await page.getByTestId('category-count-vehicle-crime').textContent())?.replace(/,/g, ''));
+    expect(vehicle).toBeGreaterThanOrEqual(140 / 2);
+    expect(await page.getByTestId('category-count-shoplifting').textContent()).toBe('0');
+    await page.screenshot({ path: join(artifactsDir, 'dashboard-categories.png') });
+    // Choosing it maps exactly that many incidents.
+    const pointsDark = await layerAttribute(page, 'incidents', 'data-points');
+    await page.getByTestId('category-vehicle-crime').check();
+    expect(Number(await layerAttribute(page, 'incidents', 'data-points', pointsDark))).toBe(vehicle);
     await page.close();
   });
 

@@ -36,6 +36,7 @@ const RULES: Record<string, Caller[]> = {
   'Query.sites': READERS,
   'Query.site': READERS,
   'Query.incidents': READERS,
+  'Query.crimeCategories': READERS,
   'Query.patrolUnits': READERS,
   'Query.patrolTrace': READERS,
   'Query.operations': READERS,

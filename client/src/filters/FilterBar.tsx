@@ -1,4 +1,6 @@
-import { useId, useState } from 'react';
+import { CrimeCategoriesDocument } from '@vigil/schema';
+import { useId, useMemo, useState } from 'react';
+import { useQueryWith } from '../api/useQuery';
 import { CATEGORIES, categoryLabel } from '../state/categories';
 import { PERIOD_LABELS, type Period } from '../state/period';
 import type { DarknessPick, MapState, PeriodPick } from '../state/urlState';
@@ -22,6 +24,14 @@ const DARKNESS: { value: DarknessPick; label: string }[] = [
 export function FilterBar({ state, onState, period }: FilterBarProps) {
   const id = useId();
   const [copied, setCopied] = useState(false);
+  // Incidents per category under the other filters, so the menu shows what each choice holds.
+  const counts = useQueryWith(
+    CrimeCategoriesDocument,
+    { filter: { from: period.from, to: period.to, darkness: state.darkness, hateCrime: state.hateOnly ? true : undefined } },
+    {},
+  );
+  const countOf = useMemo(() => new Map(counts.data?.crimeCategories.map((c) => [c.slug, c.incidents])), [counts.data]);
+  const most = Math.max(1, ...countOf.values());
   const categoriesText =
     state.categories.length === 0
       ? 'All categories'
@@ -98,17 +108,31 @@ export function FilterBar({ state, onState, period }: FilterBarProps) {
           <button type="button" className="button button-small" onClick={() => onState({ categories: [] })}>
             All categories
           </button>
-          {CATEGORIES.map((c) => (
-            <label key={c.slug} className="check">
-              <input
-                type="checkbox"
-                checked={state.categories.includes(c.slug)}
-                onChange={(e) => toggleCategory(c.slug, e.target.checked)}
-                data-testid={`category-${c.slug}`}
-              />
-              {c.label}
-            </label>
-          ))}
+          {CATEGORIES.map((c) => {
+            const n = countOf.get(c.slug);
+            return (
+              <label key={c.slug} className={`check category-choice${n === 0 ? ' category-empty' : ''}`}>
+                <input
+                  type="checkbox"
+                  checked={state.categories.includes(c.slug)}
+                  onChange={(e) => toggleCategory(c.slug, e.target.checked)}
+                  data-testid={`category-${c.slug}`}
+                />
+                <span className="category-label">{c.label}</span>
+                {n === undefined ? null : (
+                  <span
+                    className="category-count"
+                    data-testid={`category-count-${c.slug}`}
+                    title={`${n.toLocaleString('en-GB')} incidents ${period.label}`}
+                  >
+                    <span className="category-bar" style={{ width: `${(100 * n) / most}%` }} aria-hidden="true" />
+                    {n.toLocaleString('en-GB')}
+                  </span>
+                )}
+              </label>
+            );
+          })}
+          <p className="filter-menu-note">Incidents {period.label}, with the light and hate-crime filters applied.</p>
         </fieldset>
       </details>
 

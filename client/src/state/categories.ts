@@ -1,6 +1,7 @@
 /**
  * police.uk crime categories, as the server stores them (server/src/incidents/categories.ts).
- * The API has no query listing them, so the dashboard keeps this copy of the fixed list.
+ * A copy of the fixed list, so filters read from the address are checked and labelled at
+ * once; the category menu's counts come from the API (`crimeCategories`).
  */
 export const CATEGORIES: readonly { slug: string; label: string }[] = [
   { slug: 'anti-social-behaviour', label: 'Anti-social behaviour' },

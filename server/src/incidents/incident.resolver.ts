@@ -2,9 +2,10 @@ import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver
 import { Role } from '../auth/role.js';
 import { Connection } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
+import { CRIME_CATEGORIES } from './categories.js';
 import { Incident } from './incident.entity.js';
 import { IncidentFilter, IncidentInput } from './incident.inputs.js';
-import { importIncidents, listIncidents, reportIncident } from './incident.service.js';
+import { categoryCounts, importIncidents, listIncidents, reportIncident } from './incident.service.js';
 
 export const IncidentConnection = Connection('Incident', Incident);
 
@@ -20,8 +21,34 @@ class IncidentImportResult {
   ids!: string[];
 }
 
+@ObjectType({ description: 'A police.uk crime category and how many incidents a filter chooses in it.' })
+class CrimeCategoryCount {
+  @Field(() => String, { description: 'The slug Vigil stores and filters take, e.g. vehicle-crime.' })
+  slug!: string;
+
+  @Field(() => String, { description: 'The police.uk label, e.g. Vehicle crime.' })
+  label!: string;
+
+  @Field(() => Int, { description: 'Incidents the filter chooses in this category.' })
+  incidents!: number;
+}
+
 @Resolver(() => Incident)
 export class IncidentResolver {
+  @Authorized()
+  @Query(() => [CrimeCategoryCount], {
+    description:
+      'Every police.uk category, in a fixed order, with the incidents the filter chooses in each (its own `categories` are ignored, so a menu shows what every choice holds).',
+  })
+  async crimeCategories(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => IncidentFilter, { nullable: true, description: 'Which incidents to count; all when left out.' })
+    filter?: IncidentFilter,
+  ): Promise<CrimeCategoryCount[]> {
+    const counts = await categoryCounts(ctx.em, filter);
+    return counts.map(({ category, incidents }) => ({ slug: category, label: CRIME_CATEGORIES[category], incidents }));
+  }
+
   @Authorized()
   @Query(() => IncidentConnection, { description: 'Incidents, newest first.' })
   incidents(

@@ -1,10 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, raw } from '@mikro-orm/postgresql';
 import { pgArray } from '../db/sql.js';
 import { decodeCursor, encodeCursor, type Page, pageSize, toPage } from '../graphql/connection.js';
 import { badInput } from '../graphql/errors.js';
 import { checkPoint, checkPolygonal, checkWindow } from '../shared/geometry-validation.js';
 import { spatialFilter } from '../shared/spatial-filter.js';
-import { CATEGORY_SLUGS, isCategory } from './categories.js';
+import { CATEGORY_SLUGS, type CrimeCategory, isCategory } from './categories.js';
 import { darknessOf } from './darkness.js';
 import { Incident, TimePrecision } from './incident.entity.js';
 import { DarknessFilter, type IncidentFilter, type IncidentInput } from './incident.inputs.js';
@@ -12,14 +12,12 @@ import { DarknessFilter, type IncidentFilter, type IncidentInput } from './incid
 /** Bulk imports through the API are capped per call; bigger files go through `vigil import`. */
 export const MAX_IMPORT_BATCH = 5000;
 
-/** Incidents newest first, filtered in PostGIS; cursor = (occurredAt, id). */
-export async function listIncidents(
-  em: EntityManager,
-  filter: IncidentFilter = {},
-  first?: number | null,
-  after?: string | null,
-): Promise<Page<Incident>> {
-  const size = pageSize(first);
+/**
+ * The incidents a filter chooses, as a query builder (aliased `i`), checked field by field.
+ * Wrapped in an object: a MikroORM query builder is thenable, and returning it bare from an
+ * async function would run it.
+ */
+async function filtered(em: EntityManager, filter: IncidentFilter) {
   checkWindow(filter.from, filter.to, ['filter.from', 'filter.to']);
   const qb = em.createQueryBuilder(Incident, 'i');
   if (filter.categories?.length) {
@@ -35,6 +33,36 @@ export async function listIncidents(
   if (filter.hateCrimeFlags?.length) qb.andWhere('i.hate_crime_flags && ?::text[]', [pgArray(filter.hateCrimeFlags)]);
   const within = filter.within ? await checkPolygonal(em, 'filter.within', filter.within) : undefined;
   await spatialFilter(em, qb, 'i.location', { bbox: filter.bbox, within, zoneId: filter.zoneId });
+  return { qb };
+}
+
+/**
+ * Every police.uk category, in the fixed order, with the incidents the filter chooses in
+ * it. The filter's own categories are left out of the count, so a category menu can show
+ * what each choice would add.
+ */
+export async function categoryCounts(
+  em: EntityManager,
+  filter: IncidentFilter = {},
+): Promise<{ category: CrimeCategory; incidents: number }[]> {
+  const { qb } = await filtered(em, { ...filter, categories: undefined });
+  const rows = await qb
+    .select(['i.category', raw('count(*)::int as incidents')])
+    .groupBy('i.category')
+    .execute<{ category: string; incidents: number }[]>('all', false);
+  const counts = new Map(rows.map((r) => [r.category, Number(r.incidents)]));
+  return CATEGORY_SLUGS.map((category) => ({ category, incidents: counts.get(category) ?? 0 }));
+}
+
+/** Incidents newest first, filtered in PostGIS; cursor = (occurredAt, id). */
+export async function listIncidents(
+  em: EntityManager,
+  filter: IncidentFilter = {},
+  first?: number | null,
+  after?: string | null,
+): Promise<Page<Incident>> {
+  const size = pageSize(first);
+  const { qb } = await filtered(em, filter);
 
   const totalCount = await qb.clone().getCount();
   if (after) {
