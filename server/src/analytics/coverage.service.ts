@@ -3,6 +3,7 @@ import { badInput } from '../graphql/errors.js';
 import type { VisitRules } from '../patrols/positions.service.js';
 import type { AreaInput } from './area.js';
 import { type Cell, hotspotMap } from './hotspot.service.js';
+import { fillReach, reachPiecesSql, settledDays } from './reach.js';
 
 const DAY_MS = 86_400_000;
 /** Coverage spans at most 31 days: a month of traces is already millions of fixes. */
@@ -96,48 +97,62 @@ export async function siteCoverage(em: EntityManager, area: string, from: Date, 
   }));
 }
 
-/** Per patrol zone meeting the area: its area and the share of it the units' paths covered in the window. */
-export async function zoneCoverage(em: EntityManager, rules: VisitRules, area: string, from: Date, to: Date): Promise<ZoneCoverageRow[]> {
-  // Zone coverage (brief, area definition): the share of the zone's area within r metres of a
-  // unit's path in the window, where the path joins consecutive fixes less than g apart.
+/**
+ * Per patrol zone meeting the area: its area and the share of it the units' reach covered
+ * in the window (brief, area definition: within r metres of a unit's path, the path joining
+ * consecutive fixes less than g apart; a step counts when it ends in the window).
+ *
+ * Settled days come from the reach kept per unit and day (analytics/reach.ts), computed on
+ * first use; the hours around them, and the last hours, are buffered now.
+ */
+export async function zoneCoverage(
+  em: EntityManager,
+  rules: VisitRules,
+  area: string,
+  from: Date,
+  to: Date,
+  now = new Date(),
+): Promise<ZoneCoverageRow[]> {
+  const settled = settledDays(from, to, now);
+  if (settled) await fillReach(em, rules, settled.first, settled.end);
+  const fresh = (
+    settled
+      ? [
+          [from, settled.first],
+          [settled.end, to],
+        ]
+      : [[from, to]]
+  ).filter(([a, b]) => a! < b!) as [Date, Date][];
+  // Fixes near the chosen zones only (ST_Extent gives a box without an SRID; 0.01° ≈ 700 m of margin).
+  const box = '(select box from extent)';
+  const parts = [
+    ...fresh.map(([a, b]) => reachPiecesSql(rules, { from: a, to: b, box })),
+    ...(settled
+      ? [
+          `select r.reach as g from patrol_reach r
+           where r.day >= '${settled.first.toISOString().slice(0, 10)}'::date and r.day < '${settled.end.toISOString().slice(0, 10)}'::date
+             and r.reach && ST_Transform((select box from extent), 27700)`,
+        ]
+      : []),
+  ];
   const zones = await em.execute<{ zone_id: string; area: number; covered: number }[]>(
     `with chosen as (
        select z.id, z.boundary_bng from patrol_zones z where ST_Intersects(z.boundary, ${areaSql})
      ),
-     fixes as (
-       select p.unit_id, p.recorded_at, ST_Transform(p.location, 27700) as pt,
-              lag(p.recorded_at) over w as prev_at, lag(ST_Transform(p.location, 27700)) over w as prev_pt,
-              row_number() over w as k
-       from positions p
-       where p.recorded_at >= ? and p.recorded_at < ?
-         -- Fixes near the chosen zones (ST_Extent gives a box without an SRID; 0.01° ≈ 700 m of margin).
-         and ST_Intersects(p.location, ST_SetSRID(ST_Expand((select ST_Extent(boundary) from patrol_zones where id in (select id from chosen))::geometry, 0.01), 4326))
-       window w as (partition by p.unit_id order by p.recorded_at)
+     extent as materialized (
+       select ST_SetSRID(ST_Expand(ST_Extent(boundary)::geometry, 0.01), 4326) as box from patrol_zones where id in (select id from chosen)
      ),
-     -- Each unit's path is buffered in pieces of 64 steps and the pieces' buffers are unioned:
-     -- the same area (the buffer of a union is the union of the buffers), but buffering every
-     -- path of the window at once nodes every crossing of every trace with every other, and
-     -- for a day of 120 units in one borough grew past 20 GB until the kernel killed the
-     -- backend (tests/bench); in pieces it takes seconds and about 100 MB.
-     pieces as (
-       -- Zero-length steps (a unit standing still) are kept by preserveCollapsed and buffer to a disc.
-       -- 5 m simplification and 2 segments per quarter circle: the covered share moves by about
-       -- 0.5 % of itself and the query runs 2–3 times faster (embedded demo: 45 s → 19 s for a day).
-       select ST_Buffer(ST_Simplify(ST_LineMerge(ST_Collect(ST_MakeLine(prev_pt, pt))), 5, true), ?, 'quad_segs=2') as g
-       from fixes
-       where prev_at is not null and recorded_at - prev_at < ?::interval
-       group by unit_id, k / 64
-     ),
+     parts as (${parts.length ? parts.join('\n union all \n') : 'select null::geometry as g where false'}),
      -- Materialized: computed once. Inlined, the planner may rebuild it for every zone (with
      -- stale statistics PGlite did, 34 times: a day's coverage took 18 s instead of 0.6 s).
      reach as materialized (
-       select coalesce(ST_Union(g), ST_SetSRID('POLYGON EMPTY'::geometry, 27700)) as g from pieces
+       select coalesce(ST_Union(g), ST_SetSRID('POLYGON EMPTY'::geometry, 27700)) as g from parts
      )
      select c.id as zone_id, ST_Area(c.boundary_bng) as area,
             coalesce(ST_Area(ST_Intersection(c.boundary_bng, r.g)), 0) as covered
      from chosen c cross join reach r
      order by c.id`,
-    [area, from, to, rules.radiusMetres, `${rules.gapSeconds} seconds`],
+    [area],
   );
   return zones.map((z) => ({
     zoneId: z.zone_id,

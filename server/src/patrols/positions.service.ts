@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { markStale } from '../analytics/reach.js';
 import { pgArray } from '../db/sql.js';
 import { notFound } from '../graphql/errors.js';
 import { type CheckedBatch, checkBatch, type Rejection, type StoredAround, timesToCheck } from './fix-checks.js';
@@ -155,6 +156,14 @@ export async function ingestPositions(
       if (inserted.delete(time)) stored.push(a);
     }
     stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime());
+    // Late fixes for a day whose reach is kept make it stale (zone coverage computes it again).
+    await markStale(
+      tx as EntityManager,
+      unitId,
+      stored.map((s) => s.fix.recordedAt),
+      rules.gapSeconds,
+      now,
+    );
     const visits: VisitChange[] = [];
     for (const [from, to] of runsOf(stored.map((s) => s.fix.recordedAt.getTime()))) {
       visits.push(...(await detectVisits(tx as EntityManager, unitId, new Date(from), new Date(to), rules)));

@@ -4,7 +4,8 @@ import { recordAudit } from '../audit/audit.service.js';
 /**
  * Deletes positions older than the retention period, in batches so a big purge never
  * holds a long lock, and records the purge in the audit log. Visits derived from the
- * positions stay: they are the record of what was done.
+ * positions stay: they are the record of what was done. The reach kept per unit-day
+ * (zone coverage) goes with the positions.
  */
 export async function purgePositions(
   em: EntityManager,
@@ -24,6 +25,8 @@ export async function purgePositions(
     deleted += n;
     if (n < 50000) break;
   }
+  // The reach kept for days now wholly before the cut is location history too.
+  await em.execute(`delete from patrol_reach where day < (?::timestamptz at time zone 'UTC')::date`, [before]);
   await recordAudit(em, {
     caller: null,
     operation: 'purgePositions',
