@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoUsers } from '@vigil/seeds';
+import { fillReach, settledDays } from './analytics/reach.js';
 import { type Config, ConfigError, loadConfig, repoRoot } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { startLiveSimulator } from './demo/live.js';
@@ -44,10 +45,12 @@ async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T
 }
 
 /**
- * Runs the retention purge at start and daily. Purging is idempotent, so several instances
- * doing it at once only repeat an empty delete.
+ * At start and daily: the retention purge, then the patrol reach of the settled days of
+ * the last four weeks. Both are idempotent, so several instances doing them at once only
+ * repeat work that finds nothing to do.
  */
-function schedulePurge(db: Database, config: Config): NodeJS.Timeout {
+function scheduleDaily(db: Database, config: Config): { stop: () => Promise<void> } {
+  const stopping = new AbortController();
   const run = async () => {
     try {
       const { deleted } = await purgePositions(db.orm.em.fork() as never, config.positionRetentionDays);
@@ -55,11 +58,33 @@ function schedulePurge(db: Database, config: Config): NodeJS.Timeout {
     } catch (error) {
       console.error('retention purge failed:', error);
     }
+    // The reach kept per unit and day for the last four weeks (the dashboard's longest
+    // period), computed now rather than when someone first opens zone coverage. A day per
+    // statement, so requests get their turn in between.
+    try {
+      const days = settledDays(new Date(Date.now() - 28 * 86_400_000), new Date());
+      const rules = { radiusMetres: config.visitRadiusMetres, gapSeconds: config.visitGapSeconds };
+      if (days) await fillReach(db.orm.em.fork() as never, rules, days.first, days.end, stopping.signal);
+    } catch (error) {
+      console.error('keeping the patrol reach failed:', error);
+    }
   };
-  void run();
-  const timer = setInterval(run, 24 * 3600 * 1000);
+  // The run in progress, if any: stopping waits for its statement, so the database never closes under it.
+  let running: Promise<void> = run();
+  const timer = setInterval(
+    () => {
+      running = running.then(run);
+    },
+    24 * 3600 * 1000,
+  );
   timer.unref();
-  return timer;
+  return {
+    async stop() {
+      clearInterval(timer);
+      stopping.abort();
+      await running;
+    },
+  };
 }
 
 async function serve(config: Config, { demo }: { demo: boolean }): Promise<void> {
@@ -88,8 +113,8 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
         onError: (e) => console.error('live demo:', e),
       })
     : undefined;
-  // Retention: purge old positions now and every day; one instance at a time does it.
-  const purge = schedulePurge(db, config);
+  // Retention and the kept patrol reach, now and every day.
+  const daily = scheduleDaily(db, config);
   console.log(
     `Vigil is running at ${server.url}  (${db.kind === 'embedded' ? `embedded PostGIS in ${config.dataDir}` : 'PostgreSQL'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
@@ -113,7 +138,7 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
     console.log(`${signal}: stopping Vigil…`);
     let failed = false;
     for (const [what, step] of [
-      ['purge timer', async () => clearInterval(purge)],
+      ['daily jobs', () => daily.stop()],
       ['live demo', async () => live?.stop()],
       ['server', () => server.stop()],
       ['database', () => db.close()],

@@ -68,9 +68,10 @@ export function settledDays(from: Date, to: Date, now = new Date()): { first: Da
  * requests get their turn in between). A unit without fixes that day gets an empty reach.
  *
  * Safe against late fixes arriving meanwhile: markStale bumps the row's version, and a
- * result is written only over the version it was computed from.
+ * result is written only over the version it was computed from. `signal` stops it between
+ * days (a server shutting down waits for one statement, not for weeks of them).
  */
-export async function fillReach(em: EntityManager, rules: VisitRules, first: Date, end: Date): Promise<void> {
+export async function fillReach(em: EntityManager, rules: VisitRules, first: Date, end: Date, signal?: AbortSignal): Promise<void> {
   // The days with a unit whose reach is missing or stale; usually none once computed.
   const pending = await em.execute<{ day: string }[]>(
     `select to_char(d, 'YYYY-MM-DD') as day
@@ -82,6 +83,7 @@ export async function fillReach(em: EntityManager, rules: VisitRules, first: Dat
     [isoDate(first), isoDate(end)],
   );
   for (const { day } of pending) {
+    if (signal?.aborted) return;
     const start = new Date(`${day}T00:00:00Z`);
     const pieces = reachPiecesSql(rules, { from: start, to: new Date(start.getTime() + DAY_MS), unit: 'u.id' });
     await em.execute(
