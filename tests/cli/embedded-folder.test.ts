@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
 
@@ -15,12 +15,19 @@ interface Running {
 }
 
 /** `vigil <command>` on the embedded database in `dataDir`, as an operator starts it. */
+const started: ChildProcess[] = [];
+// Nothing outlives the test, even when it fails half-way.
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 function vigil(command: string, dataDir: string, port = '0'): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', command], {
     cwd: serverDir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, VIGIL_DATA_DIR: dataDir, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => {
     output += d;
@@ -94,5 +101,6 @@ describe('the embedded database folder', () => {
     const migrate = vigil('migrate', dataDir);
     expect(await migrate.exited).toBe(0);
     expect(migrate.output()).not.toMatch(/Applied/);
-  });
+    // Five starts of a process, two of them a first boot of PostGIS: slow on a loaded machine.
+  }, 300_000);
 });

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 
 import type { Context } from '../graphql/context.js';
 import { PatrolUnit } from '../patrols/patrol-unit.entity.js';
 import { DEVICE_TOKEN_TTL_DAYS, issueDeviceToken, revokeDeviceTokens } from './device-tokens.service.js';
+import { announceRevocation } from './revocation.js';
 import { Role } from './role.js';
 import { User } from './user.entity.js';
 
@@ -28,11 +29,13 @@ export class DeviceTokenResolver {
   @Mutation(() => DeviceToken, {
     description: `Issues a long-lived (${DEVICE_TOKEN_TTL_DAYS}-day) token for a unit's device, which may then only send positions for that unit. Revokes the unit's earlier device tokens. Planners and superintendents.`,
   })
-  issueDeviceToken(
+  async issueDeviceToken(
     @Arg('unitId', () => ID, { description: 'Id of the patrol unit.' }) unitId: string,
     @Ctx() ctx: Context,
   ): Promise<DeviceToken> {
-    return issueDeviceToken(ctx.em, ctx.config.jwtSecret, unitId);
+    const issued = await issueDeviceToken(ctx.em, ctx.config.jwtSecret, unitId);
+    announceRevocation(ctx, issued.user.id);
+    return issued;
   }
 
   @Authorized(Role.PLANNER, Role.SUPERINTENDENT)
@@ -40,10 +43,12 @@ export class DeviceTokenResolver {
     description:
       'Revokes every device token of a unit at once (e.g. a stolen handset). False if none was ever issued. Planners and superintendents.',
   })
-  revokeDeviceTokens(
+  async revokeDeviceTokens(
     @Arg('unitId', () => ID, { description: 'Id of the patrol unit.' }) unitId: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return revokeDeviceTokens(ctx.em, unitId);
+    const userId = await revokeDeviceTokens(ctx.em, unitId);
+    if (userId) announceRevocation(ctx, userId);
+    return userId !== null;
   }
 }

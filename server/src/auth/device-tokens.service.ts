@@ -54,13 +54,13 @@ export async function issueDeviceToken(em: EntityManager, secret: string, unitId
   return { token, unit, user, expiresAt };
 }
 
-/** Revokes every token issued for the unit's device. Returns whether the unit had a device account. */
-export async function revokeDeviceTokens(em: EntityManager, unitId: string): Promise<boolean> {
+/** Revokes every token issued for the unit's device. Returns its device account's id, or null if it never had one. */
+export async function revokeDeviceTokens(em: EntityManager, unitId: string): Promise<string | null> {
   const unit = await em.findOne(PatrolUnit, { id: checkId('unitId', unitId) });
   if (!unit) throw notFound('Patrol unit', unitId);
   const user = await em.findOne(User, { deviceUnitId: unit.id });
-  if (!user) return false;
+  if (!user) return null;
   user.tokenVersion += 1;
   await em.flush();
-  return true;
+  return user.id;
 }

@@ -2,6 +2,7 @@ import { IsEmail, Length, MaxLength } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
+import { announceRevocation } from './revocation.js';
 import { Role } from './role.js';
 import { User } from './user.entity.js';
 import { upsertUser } from './users.service.js';
@@ -55,8 +56,7 @@ export class UsersResolver {
     user.disabledAt ??= new Date();
     user.tokenVersion += 1;
     await ctx.em.flush();
-    // Its open live feeds close too, on every server process (http/socket-sessions.ts).
-    ctx.pubSub.publish('revoked', { userId: user.id });
+    announceRevocation(ctx, user.id);
     return user;
   }
 
@@ -66,7 +66,7 @@ export class UsersResolver {
     const user = await ctx.em.findOneOrFail(User, { id: ctx.caller!.userId });
     user.tokenVersion += 1;
     await ctx.em.flush();
-    ctx.pubSub.publish('revoked', { userId: user.id });
+    announceRevocation(ctx, user.id);
     return true;
   }
 }

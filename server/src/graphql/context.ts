@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { UnitDirectory } from '../live/unit-directory.js';
+import type { CallerCache } from './caller.js';
 import type { Loaders } from './loaders.js';
 import type { PubSub } from './pubsub.js';
 
@@ -19,4 +20,6 @@ export interface Context {
   pubSub: PubSub;
   /** Patrol units for live feeds, shared by every subscription of this server (cached up to 30 s). */
   unitDirectory: UnitDirectory;
+  /** Checked tokens of this server; revoking a user's tokens must also drop them here. */
+  callers: CallerCache;
 }

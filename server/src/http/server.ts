@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { Role } from '../auth/role.js';
 import { type Config, repoRoot } from '../config.js';
 import type { Orm } from '../db/orm.js';
-import { resolveCaller } from '../graphql/caller.js';
+import { CallerCache, resolveCaller } from '../graphql/caller.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { PubSub } from '../graphql/pubsub.js';
@@ -90,6 +90,7 @@ export async function startServer({
     intervalMs: live.overdueCheckMs,
   });
   const unitDirectory = new UnitDirectory(orm.em as Context['em']);
+  const callers = new CallerCache(pubSub, config.jwtSecret);
   const sockets = new SocketSessions(pubSub, async (authorization) => {
     try {
       return (await resolveCaller(orm.em.fork(), config.jwtSecret, authorization)) !== null;
@@ -99,6 +100,7 @@ export async function startServer({
   });
   const stopLive = async () => {
     sockets.close();
+    callers.close();
     unitDirectory.close();
     await overdue.stop();
     await pubSub.close();
@@ -143,6 +145,7 @@ export async function startServer({
           loaders: createLoaders(em),
           pubSub,
           unitDirectory,
+          callers,
         };
       },
     },
@@ -211,12 +214,13 @@ export async function startServer({
         const em = orm.em.fork() as Context['em'];
         return {
           em,
-          caller: await resolveCaller(em, config.jwtSecret, req.headers.authorization),
+          caller: await callers.resolve(em, req.headers.authorization),
           clientAddress: req.socket.remoteAddress ?? null,
           config,
           loaders: createLoaders(em),
           pubSub,
           unitDirectory,
+          callers,
         };
       },
     }),
