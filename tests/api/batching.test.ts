@@ -27,6 +27,8 @@ const statementCount = async (work: () => Promise<unknown>) => (await statements
 describe('no N+1: relations are batched per request', () => {
   it('a page of 100 sites with their last visit, its unit and coverage costs as many statements as a page of 10', async () => {
     const token = await t.tokenFor('SUPERINTENDENT');
+    // One request first, so both measured ones find the token checked already (CallerCache).
+    await t.gql(SitesWithLastVisitDocument, { first: 1 }, token);
     let hundred: Awaited<ReturnType<typeof t.gql<unknown, unknown>>> | undefined;
     const forHundred = await statementCount(async () => {
       hundred = await t.gql(SitesWithLastVisitDocument, { first: 100 }, token);
@@ -37,7 +39,7 @@ describe('no N+1: relations are batched per request', () => {
     expect(page).toHaveLength(100);
     expect(page.every((e) => e.node.lastVisit?.unit.callSign)).toBe(true);
     expect(forHundred).toBe(forTen);
-    // Caller check, count, page, audit, last visits (ids + rows), units, visits in the last 24 h.
+    // Count, page, audit, last visits (ids + rows), units, visits in the last 24 h.
     expect(forHundred).toBeLessThanOrEqual(10);
   });
 });
