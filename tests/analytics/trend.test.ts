@@ -1,4 +1,4 @@
-import { HotspotAccuracyDocument, IncidentTrendDocument } from '@vigil/schema';
+import { HotspotAccuracyDocument, IncidentsDocument, IncidentTrendDocument } from '@vigil/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { insertIncidents, type RawIncident, rng } from '../support/incidents.js';
@@ -108,6 +108,22 @@ describe('hot-spot accuracy', () => {
     expect(result.errors).toBeUndefined();
     const a = result.data!.hotspotAccuracy;
     expect(a.testIncidents).toBe(300);
+    // The map was built from June's vehicle crime in the box: as many as the incident list finds.
+    const june = await t.gql(
+      IncidentsDocument,
+      {
+        first: 1,
+        filter: {
+          from: '2026-06-01T00:00:00Z',
+          to: '2026-07-01T00:00:00Z',
+          categories: ['vehicle-crime'],
+          bbox: { west, south, east, north },
+        },
+      },
+      analyst,
+    );
+    expect(a.trainingIncidents).toBeGreaterThan(0);
+    expect(a.trainingIncidents).toBe(june.data!.incidents.totalCount);
     expect(a.areaShare).toBeCloseTo(a.cellsFlagged / a.cellCount, 12);
     expect(a.hitRate).toBeCloseTo(a.testIncidentsCaptured / 300, 12);
     expect(a.pai).toBeCloseTo(a.hitRate / a.areaShare, 9);

@@ -1,4 +1,4 @@
-import { type DarknessFilter, DashboardAccuracyDocument, DashboardIncidentsDocument } from '@vigil/schema';
+import { type DarknessFilter, DashboardAccuracyDocument } from '@vigil/schema';
 import { useQueryWith } from '../api/useQuery';
 import type { Period } from '../state/period';
 import type { MapState } from '../state/urlState';
@@ -34,24 +34,9 @@ export function accuracyInput(state: MapState, period: Period) {
 export function PaiFigure({ state, period }: { state: MapState; period: Period }) {
   const input = accuracyInput(state, period);
   const accuracy = useQueryWith(DashboardAccuracyDocument, { input }, {});
-  // hotspotAccuracy does not say how many incidents built the map: with none, its "hottest"
-  // cells are arbitrary and a PAI of 0 would mislead, so count them (one cheap page).
-  const training = useQueryWith(
-    DashboardIncidentsDocument,
-    {
-      first: 1,
-      filter: {
-        from: input.trainFrom,
-        to: input.trainTo,
-        categories: input.categories,
-        darkness: input.darkness,
-        hateCrime: input.hateCrime,
-      },
-    },
-    {},
-  );
   const a = accuracy.data?.hotspotAccuracy;
-  const trainCount = training.data?.incidents.totalCount;
+  // With no incidents to build the map from, its "hottest" cells are arbitrary and a PAI of 0 would mislead.
+  const trainCount = a?.trainingIncidents;
   return (
     <Figure
       testId="kpi-pai"

@@ -16,6 +16,8 @@ export interface Accuracy {
   cellCount: number;
   /** a/A: share of the area flagged. */
   areaShare: number;
+  /** Incidents in the area in the training period (the map's input). */
+  trainingIncidents: number;
   /** n: crimes of the test period inside the flagged cells; N: all of them in the area. */
   testIncidentsCaptured: number;
   testIncidents: number;
@@ -57,6 +59,7 @@ export async function hotspotAccuracy(em: EntityManager, srid: number, options: 
     cellsFlagged: k,
     cellCount: train.cells.length,
     areaShare,
+    trainingIncidents: train.incidentCount,
     testIncidentsCaptured: n,
     testIncidents: bigN,
     hitRate: bigN > 0 ? n / bigN : 0,

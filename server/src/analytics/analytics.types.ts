@@ -293,6 +293,11 @@ export class HotspotAccuracy {
   @Field(() => Float, { description: 'a/A: share of the area flagged.' })
   areaShare!: number;
 
+  @Field(() => Int, {
+    description: 'Incidents in the area in the training period, which built the map: with none, the "hottest" cells are arbitrary.',
+  })
+  trainingIncidents!: number;
+
   @Field(() => Int, { description: 'n: test-period crimes inside the flagged cells.' })
   testIncidentsCaptured!: number;
 
