@@ -42,17 +42,8 @@ export const BOROUGHS: { name: string; lon: number; lat: number }[] = [
   { name: 'Hillingdon', lon: -0.45, lat: 51.535 },
 ];
 
-/** Deterministic pseudo-random numbers (mulberry32): every run builds the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the tests' own generator): every run builds the same data. */
+export { rng } from '../support/incidents.js';
 
 /** A point `east` and `north` metres from [lon, lat]. */
 export function offset([lon, lat]: [number, number], east: number, north: number): [number, number] {

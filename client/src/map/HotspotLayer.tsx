@@ -1,10 +1,10 @@
-import { useLeafletContext } from '@react-leaflet/core';
 import type { Polygon as GeoPolygon } from 'geojson';
-import { canvas, featureGroup, type LatLngExpression, type Layer, type LeafletMouseEvent, polygon, popup } from 'leaflet';
-import { useEffect, useMemo, useState } from 'react';
+import { type LatLngExpression, type Layer, type LeafletMouseEvent, polygon, popup } from 'leaflet';
+import { useEffect } from 'react';
 import { type HotspotCell, type HotspotClasses, type HotspotResult } from './hotspotStyle';
 import { CONFIDENCE_LABELS, GRID_STROKE } from './layers';
 import { ensurePane, escapeHtml } from './panes';
+import { useCanvasGroup } from './useCanvasGroup';
 
 interface HotspotLayerProps {
   result: HotspotResult | undefined;
@@ -34,19 +34,7 @@ function cellPopup(cell: HotspotCell, method: HotspotResult['parameters']['metho
  * pane carries the cell count and class totals for tests (`data-cells`, `data-classes`).
  */
 export function HotspotLayer({ result, classes }: HotspotLayerProps) {
-  const { map, layerContainer } = useLeafletContext();
-  const [group] = useState(() => featureGroup());
-  const renderer = useMemo(() => canvas({ pane: 'hotspots', padding: 0.1 }), []);
-
-  useEffect(() => {
-    ensurePane(map, 'hotspots', 'layer-hotspots');
-    const container = layerContainer ?? map;
-    container.addLayer(group);
-    return () => {
-      container.removeLayer(group);
-      renderer.remove();
-    };
-  }, [map, layerContainer, group, renderer]);
+  const { map, group, renderer } = useCanvasGroup('hotspots', 'layer-hotspots');
 
   useEffect(() => {
     const pane = ensurePane(map, 'hotspots', 'layer-hotspots');

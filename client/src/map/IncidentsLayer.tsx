@@ -1,10 +1,10 @@
-import { useLeafletContext } from '@react-leaflet/core';
-import { canvas, circleMarker, featureGroup, type Layer, type LeafletMouseEvent, popup } from 'leaflet';
-import { useEffect, useMemo, useState } from 'react';
+import { circleMarker, type Layer, type LeafletMouseEvent, popup } from 'leaflet';
+import { useEffect } from 'react';
 import { categoryLabel } from '../state/categories';
 import { formatDateTime } from '../state/period';
 import { DARKNESS_COLOURS, HATE_STROKE } from './layers';
 import { ensurePane, escapeHtml } from './panes';
+import { useCanvasGroup } from './useCanvasGroup';
 import type { IncidentPoint } from './useIncidents';
 
 const DARKNESS_WORDS = { DARK: 'after dark', LIGHT: 'in daylight', UNKNOWN: 'time known to the month only' } as const;
@@ -27,19 +27,7 @@ function incidentPopup(incident: IncidentPoint): string {
  * marks hate crime.
  */
 export function IncidentsLayer({ incidents }: { incidents: readonly IncidentPoint[] | undefined }) {
-  const { map, layerContainer } = useLeafletContext();
-  const [group] = useState(() => featureGroup());
-  const renderer = useMemo(() => canvas({ pane: 'incidents', padding: 0.1, tolerance: 3 }), []);
-
-  useEffect(() => {
-    ensurePane(map, 'incidents', 'layer-incidents');
-    const container = layerContainer ?? map;
-    container.addLayer(group);
-    return () => {
-      container.removeLayer(group);
-      renderer.remove();
-    };
-  }, [map, layerContainer, group, renderer]);
+  const { map, group, renderer } = useCanvasGroup('incidents', 'layer-incidents', { tolerance: 3 });
 
   useEffect(() => {
     const pane = ensurePane(map, 'incidents', 'layer-incidents');

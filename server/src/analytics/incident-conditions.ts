@@ -1,6 +1,6 @@
 import { pgArray } from '../db/sql.js';
 import { badInput } from '../graphql/errors.js';
-import { CATEGORY_SLUGS, isCategory } from '../incidents/categories.js';
+import { checkCategories } from '../incidents/categories.js';
 import type { HateCrimeFlag } from '../incidents/incident.entity.js';
 import { DarknessFilter } from '../incidents/incident.inputs.js';
 import type { Params } from './sql-builder.js';
@@ -19,9 +19,7 @@ export function incidentConditions(p: Params, s: IncidentSelection, field = 'inp
   if (s.from.getTime() >= s.to.getTime()) throw badInput(`${field}.from`, `must be before ${field}.to`);
   const conditions = [`${alias}.occurred_at >= ${p.add(s.from)}`, `${alias}.occurred_at < ${p.add(s.to)}`];
   if (s.categories?.length) {
-    const unknown = s.categories.find((c) => !isCategory(c));
-    if (unknown)
-      throw badInput(`${field}.categories`, `unknown category "${unknown.slice(0, 60)}"; use one of ${CATEGORY_SLUGS.join(', ')}`);
+    checkCategories(`${field}.categories`, s.categories);
     conditions.push(`${alias}.category = any(${p.add(pgArray(s.categories))}::text[])`);
   }
   if (s.darkness && s.darkness !== DarknessFilter.ANY) conditions.push(`${alias}.darkness = ${p.add(s.darkness)}::darkness`);

@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { Role } from './role.js';
 
 /** Who is calling, as far as a resolver needs to know. */
@@ -40,4 +40,13 @@ export async function verifyToken(secret: string, token: string): Promise<Caller
     tokenVersion: payload.ver,
     ...(typeof payload.unit === 'string' ? { unitId: payload.unit } : {}),
   };
+}
+
+/**
+ * When the token in an `Authorization: Bearer …` value expires (epoch ms), read without
+ * checking it: for values verifyToken has already accepted.
+ */
+export function tokenExpiry(authorization: string): number | undefined {
+  const exp = decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp;
+  return exp === undefined ? undefined : exp * 1000;
 }

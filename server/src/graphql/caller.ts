@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
-import { decodeJwt } from 'jose';
 import { Role } from '../auth/role.js';
-import { type Caller, verifyToken } from '../auth/tokens.js';
+import { type Caller, tokenExpiry, verifyToken } from '../auth/tokens.js';
 import { User } from '../auth/user.entity.js';
 import type { PubSub } from './pubsub.js';
 
@@ -69,7 +68,7 @@ export class CallerCache {
     if (hit && hit.until > now) return hit.caller;
     const caller = await resolveCaller(em, this.secret, authorization);
     if (caller) {
-      const expiry = (decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0) * 1000;
+      const expiry = tokenExpiry(authorization) ?? 0;
       if (this.entries.size >= MAX_CACHED) this.entries.delete(this.entries.keys().next().value as string);
       this.entries.set(authorization, { caller, until: Math.min(now + this.ttlMs, expiry) });
     }

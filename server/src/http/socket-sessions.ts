@@ -1,5 +1,5 @@
-import { decodeJwt } from 'jose';
 import type { WebSocket } from 'ws';
+import { tokenExpiry } from '../auth/tokens.js';
 import type { PubSub } from '../graphql/pubsub.js';
 
 /** graphql-ws's close code for "Unauthorized": the dashboard signs out on it rather than reconnecting. */
@@ -48,10 +48,10 @@ export class SocketSessions {
   /** Tracks an authorised socket until it closes. */
   open(userId: string, socket: WebSocket, authorization: string): void {
     const session: SocketSession = { socket, authorization };
-    const expiresAt = decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp;
+    const expiresAt = tokenExpiry(authorization);
     if (expiresAt !== undefined) {
       // setTimeout holds at most 2³¹ − 1 ms (24.8 days); device tokens, which live longer, never open sockets.
-      const delay = Math.min(Math.max(expiresAt * 1000 - Date.now(), 0), 2 ** 31 - 1);
+      const delay = Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1);
       session.expiry = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'Token expired: sign in again'), delay);
       session.expiry.unref();
     }

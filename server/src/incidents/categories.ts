@@ -1,3 +1,5 @@
+import { badInput } from '../graphql/errors.js';
+
 /**
  * police.uk crime categories: the slug Vigil stores, and the label the street-level CSV
  * uses in its "Crime type" column. (https://data.police.uk/docs/method/crime-categories/)
@@ -27,6 +29,12 @@ const BY_LABEL = new Map(Object.entries(CRIME_CATEGORIES).map(([slug, label]) =>
 
 export function isCategory(value: string): value is CrimeCategory {
   return Object.hasOwn(CRIME_CATEGORIES, value);
+}
+
+/** Refuses any slug police.uk does not use, naming `field` (e.g. filter.categories) in the error. */
+export function checkCategories(field: string, slugs: readonly string[]): void {
+  const unknown = slugs.find((c) => !isCategory(c));
+  if (unknown !== undefined) throw badInput(field, `unknown category "${unknown.slice(0, 60)}"; use one of ${CATEGORY_SLUGS.join(', ')}`);
 }
 
 /** "Vehicle crime" → "vehicle-crime"; undefined for a label police.uk does not use. */

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, type Page, pageSize, toPage } from '../grap
 import { badInput } from '../graphql/errors.js';
 import { checkPoint, checkPolygonal, checkWindow } from '../shared/geometry-validation.js';
 import { spatialFilter } from '../shared/spatial-filter.js';
-import { CATEGORY_SLUGS, type CrimeCategory, isCategory } from './categories.js';
+import { CATEGORY_SLUGS, type CrimeCategory, checkCategories } from './categories.js';
 import { darknessOf } from './darkness.js';
 import { Incident, TimePrecision } from './incident.entity.js';
 import { DarknessFilter, type IncidentFilter, type IncidentInput } from './incident.inputs.js';
@@ -21,8 +21,7 @@ async function filtered(em: EntityManager, filter: IncidentFilter) {
   checkWindow(filter.from, filter.to, ['filter.from', 'filter.to']);
   const qb = em.createQueryBuilder(Incident, 'i');
   if (filter.categories?.length) {
-    const unknown = filter.categories.find((c) => !isCategory(c));
-    if (unknown) throw badInput('filter.categories', `unknown category "${unknown.slice(0, 60)}"; use one of ${CATEGORY_SLUGS.join(', ')}`);
+    checkCategories('filter.categories', filter.categories);
     qb.andWhere({ category: { $in: filter.categories } });
   }
   if (filter.from) qb.andWhere({ occurredAt: { $gte: filter.from } });
@@ -94,9 +93,7 @@ function readOnlyIncident({ location_bng: _bng, location, ...row }: IncidentRow)
 
 /** Checks one input and turns it into an entity's data; `field` prefixes error paths. */
 function toIncidentData(field: string, input: IncidentInput, defaultSource: string) {
-  if (!isCategory(input.category)) {
-    throw badInput(`${field}.category`, `unknown category "${input.category.slice(0, 60)}"; use one of ${CATEGORY_SLUGS.join(', ')}`);
-  }
+  checkCategories(`${field}.category`, [input.category]);
   const location = checkPoint(`${field}.location`, input.location);
   if (input.occurredAt.getTime() > Date.now() + 5 * 60_000) throw badInput(`${field}.occurredAt`, 'is in the future');
   const precision = input.occurredPrecision ?? TimePrecision.EXACT;
