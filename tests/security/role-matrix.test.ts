@@ -15,65 +15,12 @@ import {
   isNonNullType,
   isScalarType,
 } from 'graphql';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { tableChecksums } from '../support/checksum.js';
 import { makeUnit } from '../support/factories.js';
+import { type Caller, EVERYONE, RULES } from '../support/roles.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
-
-/**
- * Who may call what: the README's role table, as data. The test reads the SDL, so an
- * operation added without a line here fails it.
- */
-type Caller = 'ANONYMOUS' | 'DEVICE' | 'ANALYST' | 'PLANNER' | 'SUPERINTENDENT';
-const READERS: Caller[] = ['ANALYST', 'PLANNER', 'SUPERINTENDENT'];
-const EVERYONE: Caller[] = ['ANONYMOUS', 'DEVICE', 'ANALYST', 'PLANNER', 'SUPERINTENDENT'];
-const RULES: Record<string, Caller[]> = {
-  'Query.appConfig': READERS,
-  'Query.me': READERS,
-  'Query.zones': READERS,
-  'Query.zone': READERS,
-  'Query.sites': READERS,
-  'Query.site': READERS,
-  'Query.incidents': READERS,
-  'Query.crimeCategories': READERS,
-  'Query.patrolUnits': READERS,
-  'Query.patrolTrace': READERS,
-  'Query.operations': READERS,
-  'Query.hotspots': READERS,
-  'Query.hotspotAccuracy': READERS,
-  'Query.incidentTrend': READERS,
-  'Query.coverage': READERS,
-  'Query.overdueSites': READERS,
-  'Query.visitRequests': ['PLANNER', 'SUPERINTENDENT'],
-  'Query.previewZone': ['PLANNER', 'SUPERINTENDENT'],
-  'Query.users': ['SUPERINTENDENT'],
-  'Query.auditEvents': ['SUPERINTENDENT'],
-  'Query.auditEventsCsv': ['SUPERINTENDENT'],
-  'Mutation.login': EVERYONE,
-  'Mutation.createSite': ['PLANNER'],
-  'Mutation.updateSite': ['PLANNER'],
-  'Mutation.archiveSite': ['PLANNER'],
-  'Mutation.createZone': ['PLANNER'],
-  'Mutation.updateZone': ['PLANNER'],
-  'Mutation.deleteZone': ['PLANNER'],
-  'Mutation.approveVisitRequest': ['PLANNER'],
-  'Mutation.rejectVisitRequest': ['PLANNER'],
-  // Device accounts are accounts: superintendents manage them too.
-  'Mutation.issueDeviceToken': ['PLANNER', 'SUPERINTENDENT'],
-  'Mutation.revokeDeviceTokens': ['PLANNER', 'SUPERINTENDENT'],
-  'Mutation.reportIncident': ['ANALYST', 'PLANNER'],
-  'Mutation.importIncidents': ['ANALYST', 'PLANNER'],
-  'Mutation.requestReassuranceVisit': READERS,
-  'Mutation.createUser': ['SUPERINTENDENT'],
-  'Mutation.disableUser': ['SUPERINTENDENT'],
-  'Mutation.recordPositions': ['DEVICE', 'PLANNER', 'SUPERINTENDENT'],
-  'Mutation.signOut': ['DEVICE', 'ANALYST', 'PLANNER', 'SUPERINTENDENT'],
-  'Subscription.unitPositions': READERS,
-  'Subscription.visitRecorded': READERS,
-  'Subscription.siteOverdue': READERS,
-  'Subscription.incidentReported': READERS,
-};
+import { codeOf, openSocket, overHttp, overSocket } from '../support/transports.js';
 
 const sdl = readFileSync(fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url)), 'utf8');
 const schema = buildSchema(sdl);
@@ -142,12 +89,12 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-describe('the role matrix covers every operation in the SDL', () => {
+describe('the role matrix covers every operation in the SDL, over HTTP and over graphql-ws', () => {
   it('every query, mutation and subscription has a rule', () => {
     expect(operations.map((o) => o.key).sort()).toEqual(Object.keys(RULES).sort());
   });
 
-  it('each query and mutation is allowed exactly for the roles its rule names', async () => {
+  it('over HTTP, each query and mutation is allowed exactly for the roles its rule names', async () => {
     const outcome: Record<string, Caller[]> = {};
     // signOut revokes the caller's tokens: run it last.
     const ordered = operations
@@ -188,46 +135,74 @@ describe('the role matrix covers every operation in the SDL', () => {
     }
   });
 
-  it('each subscription is allowed exactly for the roles its rule names', async () => {
-    // Fresh tokens: the previous test signed every role out.
-    for (const role of ['ANALYST', 'PLANNER', 'SUPERINTENDENT'] as const)
-      tokens[role] = (await t.gql(LoginDocument, testUsers[role])).data!.login.token;
-    tokens.DEVICE = (
-      await t.gql(IssueDeviceTokenDocument, { unitId: overrides['Mutation.recordPositions']!.unitId as string }, tokens.PLANNER)
-    ).data!.issueDeviceToken.token;
+  it('over HTTP, subscriptions are refused for every caller: live feeds run over graphql-ws', async () => {
+    await freshTokens();
+    for (const { kind, field, key } of operations.filter((o) => o.kind === 'Subscription')) {
+      const { query, variables } = document(kind, field);
+      for (const caller of EVERYONE) {
+        const answer = await overHttp(t.url, { query, variables }, { token: tokens[caller] });
+        expect([key, caller, answer.status, codeOf(answer)]).toEqual([key, caller, 400, 'BAD_REQUEST']);
+      }
+    }
+  });
+
+  it('over graphql-ws, each subscription is allowed exactly for the roles its rule names', async () => {
+    await freshTokens();
     const outcome: Record<string, Caller[]> = {};
     for (const { kind, field, key } of operations.filter((o) => o.kind === 'Subscription')) {
       const { query, variables } = document(kind, field);
       outcome[key] = [];
       for (const caller of EVERYONE) {
-        const allowed = await new Promise<boolean>((resolve) => {
-          const client = createClient({
-            url: `${t.url.replace(/^http/, 'ws')}/graphql`,
-            webSocketImpl: WebSocket,
-            connectionParams: tokens[caller as 'DEVICE'] ? { authorization: `Bearer ${tokens[caller as 'DEVICE']}` } : {},
-            retryAttempts: 0,
-          });
-          const timer = setTimeout(() => finish(true), 700);
-          const finish = (value: boolean) => {
-            clearTimeout(timer);
-            void client.dispose();
-            resolve(value);
-          };
-          client.subscribe(
-            { query, variables },
-            {
-              next: (message) => finish(!refused(message.errors as never)),
-              error: (error) =>
-                finish(
-                  !(Array.isArray(error) ? refused(error as never) : true) && !(error instanceof Error || 'code' in (error as object)),
-                ),
-              complete: () => finish(true),
-            },
-          );
-        });
-        if (allowed) outcome[key].push(caller);
+        const answer = await overSocket(t.url, { query, variables }, { token: tokens[caller] }, t.em());
+        if (answer.kind === 'error' && answer.errors.some((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED'))
+          throw new Error(`${key}: probe did not validate: ${JSON.stringify(answer.errors)}`);
+        // Anonymous callers and devices are refused at the socket (4403); others by role, or listening.
+        if (answer.kind === 'listening' || (answer.kind === 'next' && !refused(answer.result.errors as never))) outcome[key].push(caller);
       }
     }
     expect(outcome).toEqual(Object.fromEntries(Object.keys(outcome).map((k) => [k, RULES[k]])));
   });
+
+  it('over graphql-ws, every query and mutation is refused for every caller before it runs', async () => {
+    await freshTokens();
+    const before = await tableChecksums(t.em());
+    const outcome: Record<string, string[]> = {};
+    for (const caller of EVERYONE) {
+      const socket = await openSocket(t.url, { token: tokens[caller] });
+      if ('kind' in socket) {
+        // No token, or a device's: the socket itself is refused, so no operation is ever read.
+        expect([caller, socket.code]).toEqual([caller, 4403]);
+        continue;
+      }
+      try {
+        for (const { kind, field, key } of operations.filter((o) => o.kind !== 'Subscription')) {
+          const { query, variables } = document(kind, field);
+          Object.assign(variables, overrides[key]);
+          const answer = await socket.send({ query, variables });
+          outcome[key] = [...(outcome[key] ?? []), `${caller}:${answer.kind}:${codeOf(answer)}`];
+        }
+      } finally {
+        await socket.close();
+      }
+    }
+    const signedIn = EVERYONE.filter((c) => c !== 'ANONYMOUS' && c !== 'DEVICE');
+    expect(outcome).toEqual(
+      Object.fromEntries(
+        operations.filter((o) => o.kind !== 'Subscription').map((o) => [o.key, signedIn.map((c) => `${c}:error:BAD_REQUEST`)]),
+      ),
+    );
+    expect(await tableChecksums(t.em())).toEqual(before);
+    // signOut was refused too: every token still works.
+    for (const caller of signedIn)
+      expect(codeOf(await overHttp(t.url, { query: '{ me { id } }' }, { token: tokens[caller] }))).toBeUndefined();
+  });
 });
+
+/** Fresh tokens: the HTTP matrix signed every role out. */
+async function freshTokens(): Promise<void> {
+  for (const role of ['ANALYST', 'PLANNER', 'SUPERINTENDENT'] as const)
+    tokens[role] = (await t.gql(LoginDocument, testUsers[role])).data!.login.token;
+  tokens.DEVICE = (
+    await t.gql(IssueDeviceTokenDocument, { unitId: overrides['Mutation.recordPositions']!.unitId as string }, tokens.PLANNER)
+  ).data!.issueDeviceToken.token;
+}

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { storePositions } from '@vigil/server';
+import { type OperationDefinitionNode, parse, print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSite, makeUnit, offset, SOUTH_END_GREEN, stay } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { statementsDuring } from '../support/statements.js';
+import { codeOf, messagesOf, overHttp, overSocket } from '../support/transports.js';
+
+/**
+ * Issue 13, row 4: every list that grows with data is paged or capped and counted by the
+ * cost estimate, so an amplification query is refused before it runs.
+ */
+let t: TestServer;
+let supt: string;
+let siteId: string;
+let unitId: string;
+const rules = { radiusMetres: 50, gapSeconds: 120 };
+const day = 86_400_000;
+beforeAll(async () => {
+  t = await startTestServer();
+  supt = await t.tokenFor('SUPERINTENDENT');
+  // Ten sites, each visited 30 times over the last 30 days by one unit.
+  const unit = await makeUnit(t.em());
+  unitId = unit.id;
+  const now = Date.now();
+  for (let s = 0; s < 10; s++) {
+    const at = offset(SOUTH_END_GREEN, s * 400, 0);
+    const site = await makeSite(t.em(), { at });
+    if (s === 0) siteId = site.id;
+    for (let d = 0; d < 30; d++) {
+      await storePositions(t.em(), unit.id, stay(at, new Date(now - (d + 1) * day + s * 600_000), 2, { everySeconds: 30 }), rules);
+    }
+  }
+});
+afterAll(() => t?.close());
+
+/** Row 4: each level multiplies the answer by the visits of every site. */
+const amplification = (levels: number) =>
+  `{ sites(first: 500) { nodes { ${'visits(from: "1900-01-01T00:00:00Z") { site { '.repeat(levels)}name${' } }'.repeat(levels)} } } }`;
+
+describe('row 4: an amplification query is refused before it runs', () => {
+  it('over HTTP: QUERY_TOO_COSTLY with 400, and not one statement reads visits', async () => {
+    let answer: Awaited<ReturnType<typeof overHttp>> | undefined;
+    const statements = await statementsDuring(t, async () => {
+      answer = await overHttp(t.url, { query: amplification(4) }, { token: supt });
+    });
+    expect(answer!.status).toBe(400);
+    expect(codeOf(answer!)).toBe('QUERY_TOO_COSTLY');
+    expect(statements.filter((s) => /visits/.test(s))).toEqual([]);
+  });
+
+  it('even two levels of visits inside a page of sites are refused', async () => {
+    const answer = await overHttp(t.url, { query: amplification(2) }, { token: supt });
+    expect(codeOf(answer)).toBe('QUERY_TOO_COSTLY');
+  });
+
+  it('over graphql-ws: the same amplification inside a live feed is refused', async () => {
+    const query = `subscription { visitRecorded { site { visits { site { visits { site { visits { id } } } } } } } }`;
+    const answer = await overSocket(t.url, { query }, { token: supt });
+    expect(answer.kind).toBe('error');
+    expect(codeOf(answer)).toBe('QUERY_TOO_COSTLY');
+    expect(messagesOf(answer)).toMatch(/points/);
+  });
+});
+
+describe('Site.visits is paged and its window capped', () => {
+  it('`first` bounds the visits of a site, newest first; more than 500 is refused', async () => {
+    const query = 'query ($id: ID!, $first: Int) { site(id: $id) { visits(from: "2000-01-01T00:00:00Z", first: $first) { enteredAt } } }';
+    const ten = await overHttp(t.url, { query, variables: { id: siteId, first: 10 } }, { token: supt });
+    expect(ten.body?.errors).toBeUndefined();
+    const visits = (ten.body!.data as { site: { visits: { enteredAt: string }[] } }).site.visits;
+    expect(visits).toHaveLength(10);
+    const times = visits.map((v) => Date.parse(v.enteredAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const all = await overHttp(t.url, { query, variables: { id: siteId, first: 500 } }, { token: supt });
+    expect((all.body!.data as { site: { visits: unknown[] } }).site.visits).toHaveLength(30);
+    const tooMany = await overHttp(t.url, { query, variables: { id: siteId, first: 501 } }, { token: supt });
+    expect(codeOf(tooMany)).toBe('BAD_USER_INPUT');
+    expect(messagesOf(tooMany)).toMatch(/first/);
+  });
+
+  it('a window longer than the retention period is refused, naming the argument', async () => {
+    const answer = await overHttp(
+      t.url,
+      {
+        query: `query ($id: ID!) { site(id: $id) { visits(from: "0001-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { id } } }`,
+        variables: { id: siteId },
+      },
+      { token: supt },
+    );
+    expect(codeOf(answer)).toBe('BAD_USER_INPUT');
+    expect(answer.body?.errors?.[0]?.extensions?.field).toBe('from');
+  });
+});
+
+describe('a trace is bounded however dense its fixes', () => {
+  it('three hours and a half at 1 Hz (12,600 fixes) come back as at most 5,000 points and a line of at most 5,000 vertices', async () => {
+    const dense = await makeUnit(t.em());
+    const start = new Date(Date.now() - 2 * day);
+    const fixes = Array.from({ length: 12_600 }, (_, k) => {
+      const [longitude, latitude] = offset(SOUTH_END_GREEN, (k % 600) * 2, Math.floor(k / 600) * 2);
+      return { recordedAt: new Date(start.getTime() + k * 1000), longitude, latitude };
+    });
+    await storePositions(t.em(), dense.id, fixes, rules);
+    const answer = await overHttp(
+      t.url,
+      {
+        query: `query ($u: ID!, $from: DateTime!, $to: DateTime!) { patrolTrace(unitId: $u, from: $from, to: $to) { fixCount line points { recordedAt } } }`,
+        variables: { u: dense.id, from: start.toISOString(), to: new Date(start.getTime() + day).toISOString() },
+      },
+      { token: supt },
+    );
+    expect(answer.body?.errors).toBeUndefined();
+    const trace = (answer.body!.data as { patrolTrace: { fixCount: number; line: { coordinates: unknown[] }; points: unknown[] } })
+      .patrolTrace;
+    expect(trace.fixCount).toBe(12_600);
+    expect(trace.points.length).toBeLessThanOrEqual(5000);
+    expect(trace.line.coordinates.length).toBeLessThanOrEqual(5000);
+    expect(answer.text.length).toBeLessThan(1_000_000);
+  });
+});
+
+describe('the dashboard and the shared documents stay inside the limits', () => {
+  const operationsDir = fileURLToPath(new URL('../../schema/operations/', import.meta.url));
+  const files = ['dashboard.graphql', 'sites.graphql', 'patrols.graphql', 'analytics.graphql', 'incidents.graphql', 'zones.graphql'];
+  const documents = files.flatMap((file) => {
+    const document = parse(readFileSync(`${operationsDir}${file}`, 'utf8'));
+    const fragments = document.definitions.filter((d) => d.kind === 'FragmentDefinition');
+    return document.definitions
+      .filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.operation === 'query')
+      .map((d) => ({ name: d.name!.value, query: [d, ...fragments].map((n) => print(n)).join('\n') }));
+  });
+
+  it('no shared query is refused as too costly, whatever its (valid) variables', async () => {
+    expect(documents.length).toBeGreaterThan(10);
+    const refused: string[] = [];
+    for (const { name, query } of documents) {
+      // Variables are left out: an operation missing required ones fails validation, and
+      // the cost of the others does not depend on them except for `first` (default page).
+      const answer = await overHttp(t.url, { query, variables: { unitId, id: siteId } }, { token: supt });
+      if (codeOf(answer) === 'QUERY_TOO_COSTLY') refused.push(`${name}: ${messagesOf(answer)}`);
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it('a page of 500 sites with their coverage and last visit is allowed', async () => {
+    const answer = await overHttp(
+      t.url,
+      { query: '{ sites(first: 500) { nodes { name latitude lastVisit { enteredAt unit { callSign } } coverage { state } } } }' },
+      { token: supt },
+    );
+    expect(answer.body?.errors).toBeUndefined();
+  });
+});
