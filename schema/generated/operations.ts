@@ -331,8 +331,10 @@ export type FixRejection =
   | 'IN_THE_FUTURE'
   /** At longitude 0, latitude 0: what receivers send when they have no fix. */
   | 'NULL_ISLAND'
-  /** Longitude outside -180..180, latitude outside -90..90, or a negative accuracy or speed, or a heading outside 0..360. */
-  | 'OUT_OF_RANGE';
+  /** Longitude outside -180..180, latitude outside -90..90, an accuracy outside 0..100,000 m, a negative speed, or a heading outside 0..360. */
+  | 'OUT_OF_RANGE'
+  /** Recorded before the retention period (POSITION_RETENTION_DAYS): it would be purged at once, so it is not stored. */
+  | 'TOO_OLD';
 
 /** Hate-crime motivation recorded on an incident. */
 export type HateCrimeFlag =
@@ -377,7 +379,7 @@ export type HotspotAccuracy = {
 
 /** A hot-spot map built on a training period, scored on the test period after it. */
 export type HotspotAccuracyInput = {
-  /** KDE bandwidth, metres. */
+  /** KDE bandwidth, metres, 50–5,000. */
   bandwidth?: InputMaybe<Scalars['Float']['input']>;
   /** Area: a box. */
   bbox?: InputMaybe<BBoxInput>;
@@ -391,7 +393,7 @@ export type HotspotAccuracyInput = {
   hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
   /** How the training map ranks cells (default GI_STAR). */
   method?: InputMaybe<HotspotMethod>;
-  /** Gi* neighbourhood, metres. */
+  /** Gi* neighbourhood, metres, 25–10,000. */
   neighbourhood?: InputMaybe<Scalars['Float']['input']>;
   /** Cell shape (default SQUARE). */
   shape?: InputMaybe<CellShape>;
@@ -688,9 +690,9 @@ export type Mutation = {
   importIncidents: IncidentImportResult;
   /** Issues a long-lived (365-day) token for a unit's device, which may then only send positions for that unit. Revokes the unit's earlier device tokens. Planners and superintendents. */
   issueDeviceToken: DeviceToken;
-  /** Sign in with e-mail and password; returns a bearer token. */
+  /** Sign in with e-mail and password; returns a bearer token. At most 5 wrong passwords per account and client address in 15 minutes are checked (then TOO_MANY_REQUESTS); many failures on an account from anywhere slow each sign-in by up to 5 seconds. */
   login: AuthPayload;
-  /** Stores a batch of up to 1,000 fixes of one unit and updates its visits, in one transaction; fixes at (0,0), out of range, more than 5 minutes in the future or implying more than 70 m/s are refused by index, the rest stored. Idempotent: a fix resent is counted as a duplicate. Devices (for their own unit only), planners and superintendents. */
+  /** Stores a batch of up to 1,000 fixes of one unit and updates its visits, in one transaction; fixes at (0,0), out of range, more than 5 minutes in the future, older than the retention period or implying more than 70 m/s are refused by index, the rest stored. Idempotent: a fix resent is counted as a duplicate. Devices (for their own unit only), planners and superintendents. */
   recordPositions: IngestResult;
   /** Rejects a request with a reason (planners). */
   rejectVisitRequest: VisitRequest;
@@ -868,7 +870,7 @@ export type PatrolTrace = {
   fixCount: Scalars['Int']['output'];
   /** Start of the window. */
   from: Scalars['DateTime']['output'];
-  /** The path as a GeoJSON LineString (every fix, in time order); empty with fewer than 2 fixes. */
+  /** The path as a GeoJSON LineString through the replay points (every fix up to 5,000, else evenly thinned to 5,000), in time order; empty with fewer than 2 fixes. */
   line?: Maybe<Scalars['GeoJSON']['output']>;
   /** Fixes with their times for replay: all of them up to 5,000, else evenly thinned to 5,000. */
   points: Array<TracePoint>;
@@ -876,7 +878,7 @@ export type PatrolTrace = {
   to: Scalars['DateTime']['output'];
   /** The unit. */
   unit: PatrolUnit;
-  /** Visits overlapping the window, in time order. */
+  /** Visits overlapping the window, in time order (at most 1,000: a window holding more is refused). */
   visits: Array<Visit>;
 };
 
@@ -962,7 +964,7 @@ export type Query = {
   appConfig: AppConfig;
   /** The audit log, newest first (superintendents). */
   auditEvents: AuditEventConnection;
-  /** The audit log as CSV (RFC 4180), oldest first, up to 100,000 rows (superintendents). */
+  /** The audit log as CSV (RFC 4180), oldest first, at most 50,000 rows: a filter matching more is refused, so an export is never cut short unseen (superintendents). */
   auditEventsCsv: Scalars['String']['output'];
   /** Patrol coverage over a window: per site, per zone, per hot-spot cell, and totals. */
   coverage: CoverageReport;
@@ -1175,13 +1177,14 @@ export type Site = {
   riskLevel: RiskLevel;
   /** When the site was last changed. */
   updatedAt: Scalars['DateTime']['output'];
-  /** Visits in a window (default: the last 7 days), newest first. */
+  /** Visits in a window (default: the last 7 days; at most POSITION_RETENTION_DAYS long, 400 by default), newest first, at most `first` of them. */
   visits: Array<Visit>;
 };
 
 
 /** A place that needs reassurance: a synagogue, mosque, school, business… */
 export type SiteVisitsArgs = {
+  first?: Scalars['Int']['input'];
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };

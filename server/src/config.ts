@@ -44,6 +44,7 @@ const environment = z.object({
   VISIT_RADIUS_METRES: integer(5, 1000).default(50),
   VISIT_GAP_SECONDS: integer(10, 3600).default(120),
   POSITION_RETENTION_DAYS: integer(1, 3650).default(400),
+  RATE_LIMIT_PER_MINUTE: integer(10, 1_000_000).default(1200),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -72,6 +73,8 @@ export interface Config {
   /** Visit gap g: consecutive fixes further apart than this split a visit (brief: default 2 min). */
   visitGapSeconds: number;
   positionRetentionDays: number;
+  /** Operations a minute per verified caller (or per client address without one), per server process. */
+  rateLimitPerMinute: number;
   corsOrigins: string[];
 }
 
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     visitRadiusMetres: e.VISIT_RADIUS_METRES,
     visitGapSeconds: e.VISIT_GAP_SECONDS,
     positionRetentionDays: e.POSITION_RETENTION_DAYS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     corsOrigins: e.CORS_ORIGINS,
   };
 }

@@ -14,6 +14,7 @@ export * from './db/geometry.js';
 export { migrate, type Orm, openOrm } from './db/orm.js';
 export { type LiveSimulator, startLiveSimulator } from './demo/live.js';
 export { type SeedOptions, type SeedSummary, seedDemo } from './demo/seed.js';
+export { addressKey } from './graphql/budget.js';
 export { PubSub } from './graphql/pubsub.js';
 export { printSdl } from './graphql/schema.js';
 export { type ServerOptions, startServer, type VigilServer } from './http/server.js';

@@ -80,7 +80,7 @@ describe('accounts, sessions and the audit log', () => {
     }
     const locked = await t.gql(LoginDocument, { email: 'Target@test.vigil', password: 'the right password' });
     expect(locked.errors?.[0]).toMatchObject({ extensions: { code: 'TOO_MANY_REQUESTS' } });
-    expect(locked.errors?.[0]?.message).toMatch(/^Too many failed sign-ins for this account: try again in \d+ minutes$/);
+    expect(locked.errors?.[0]?.message).toMatch(/^Too many failed sign-ins for this account from this address: try again in \d+ minutes?$/);
     // Other accounts are not affected.
     expect((await t.gql(LoginDocument, testUsers.PLANNER)).data?.login.token).toBeTruthy();
   });

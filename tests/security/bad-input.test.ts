@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeUnit, SOUTH_END_GREEN } from '../support/factories.js';
+import { makeSite, makeUnit, SOUTH_END_GREEN } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let t: TestServer;
@@ -14,6 +14,8 @@ beforeAll(async () => {
     SUPERINTENDENT: await t.tokenFor('SUPERINTENDENT'),
   };
   unitId = (await makeUnit(t.em())).id;
+  // One site, so that fields of a site (its visits) are resolved and their arguments checked.
+  await makeSite(t.em());
 });
 afterAll(() => t?.close());
 
@@ -504,6 +506,18 @@ const cases = (): Case[] => [
     message: /^input\.name: /,
   },
   {
+    name: 'NUL in a variable default',
+    body: { query: 'query ($z: ID = "a\\u0000") { sites(filter: { zoneId: $z }) { totalCount } }' },
+    code: 'BAD_USER_INPUT',
+    message: /^filter\.zoneId: .*NUL/,
+  },
+  {
+    name: 'first of a million',
+    body: { query: '{ sites(first: 1000000) { totalCount } }' },
+    code: 'BAD_USER_INPUT',
+    message: /^first: must be between 1 and 500/,
+  },
+  {
     name: 'NUL in an id',
     body: { query: 'query ($id: ID!) { site(id: $id) { id } }', variables: { id: '\u0000' } },
     code: 'BAD_USER_INPUT',
@@ -835,6 +849,12 @@ const cases = (): Case[] => [
     name: 'a variable that is not a DateTime',
     body: { query: 'query ($t: DateTime!) { incidents(filter: { from: $t }) { totalCount } }', variables: { t: 'nope' } },
     code: 'BAD_USER_INPUT',
+    status: 400,
+  },
+  {
+    name: 'a persisted query',
+    body: { query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } },
+    code: 'PERSISTED_QUERY_NOT_SUPPORTED',
     status: 400,
   },
   { name: 'variables not an object', body: { query: '{ me { id } }', variables: 'x' }, code: 'BAD_REQUEST' },

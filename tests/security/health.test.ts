@@ -25,13 +25,15 @@ describe('row 13: /health checks the schema, not only the connection', () => {
     const [last] = await t.em().execute(`select id, name, executed_at from mikro_orm_migrations order by id desc limit 1`);
     await t.em().execute(`delete from mikro_orm_migrations where id = ?`, [last!.id]);
     try {
+      // The answer is reused for up to a second (a flood of /health is not a flood of queries).
+      await eventually(async () => (await health()).status === 503);
       expect(await health()).toMatchObject({ status: 503, body: { status: 'unavailable' } });
     } finally {
       await t
         .em()
         .execute(`insert into mikro_orm_migrations (id, name, executed_at) values (?, ?, ?)`, [last!.id, last!.name, last!.executed_at]);
     }
-    expect((await health()).status).toBe(200);
+    await eventually(async () => (await health()).status === 200);
   });
 
   // Dropping the database under a running server needs a real PostgreSQL server (the embedded one is the process itself).
@@ -50,7 +52,7 @@ describe('row 13: /health checks the schema, not only the connection', () => {
           return false;
         }
       });
-      await eventually(async () => (await fetch(`${t.url}/health`)).status !== 500);
+      await eventually(async () => (await health()).status === 503);
       expect(await health()).toMatchObject({ status: 503, body: { status: 'unavailable' } });
     } finally {
       await admin.end();

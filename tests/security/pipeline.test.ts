@@ -80,7 +80,7 @@ describe('row 2: in production, introspection and suggestions are off and errors
 
   it('a database failure reaches neither an HTTP client nor a live feed as SQL: only a reference', async () => {
     const site = await makeSite(prod.em());
-    const feed = overSocket(prod.url, { query: 'subscription { siteOverdue { site { name } } }' }, { token: prodAnalyst }, prod.em());
+    const feed = overSocket(prod.url, { query: 'subscription { siteOverdue { site { name } } }' }, { token: prodAnalyst });
     // Wait until the feed listens (its start is audited), then break the table it reads.
     const listening = await eventually(async () => {
       const [row] = await prod.em().execute(`select count(*)::int as n from audit_events where operation = 'siteOverdue'`);
@@ -152,6 +152,25 @@ describe('graphql-ws carries live feeds only, through the same checks', () => {
     expect(overPost.status).toBe(400);
     expect(codeOf(overPost)).toBe('BAD_REQUEST');
     expect(messagesOf(overPost)).toMatch(/graphql-ws/);
+  });
+
+  it('one socket holds at most 20 live feeds: the 21st is refused, the others keep running', async () => {
+    const before = dev.server.liveOperations();
+    const socket = new WebSocket(`${dev.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const messages: { id?: string; type: string; payload?: { extensions?: { code?: string } }[] }[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${devAnalyst}` } }));
+    await eventually(() => messages.some((m) => m.type === 'connection_ack'));
+    for (let k = 1; k <= 20; k++)
+      socket.send(JSON.stringify({ id: String(k), type: 'subscribe', payload: { query: 'subscription { visitRecorded { id } }' } }));
+    await eventually(() => dev.server.liveOperations() === before + 20);
+    socket.send(JSON.stringify({ id: '21', type: 'subscribe', payload: { query: 'subscription { visitRecorded { id } }' } }));
+    const refused = await eventually(() => messages.find((m) => m.id === '21'));
+    expect(refused).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'TOO_MANY_REQUESTS' } }] });
+    expect(dev.server.liveOperations()).toBe(before + 20);
+    socket.terminate();
+    await eventually(() => dev.server.liveOperations() === before);
   });
 
   it('closing a socket ends its feeds on the server', async () => {

@@ -275,10 +275,16 @@ export class HotspotAccuracyInput {
   @Field(() => HotspotMethod, { nullable: true, description: 'How the training map ranks cells (default GI_STAR).' })
   method?: HotspotMethod;
 
-  @Field(() => Float, { nullable: true, description: 'KDE bandwidth, metres.' })
+  @Field(() => Float, { nullable: true, description: 'KDE bandwidth, metres, 50–5,000.' })
+  @IsOptional()
+  @Min(50)
+  @Max(5000)
   bandwidth?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Gi* neighbourhood, metres.' })
+  @Field(() => Float, { nullable: true, description: 'Gi* neighbourhood, metres, 25–10,000.' })
+  @IsOptional()
+  @Min(25)
+  @Max(10000)
   neighbourhood?: number;
 }
 

@@ -4,11 +4,10 @@ import { checkId, notFound } from '../graphql/errors.js';
 import { PatrolUnit } from '../patrols/patrol-unit.entity.js';
 import { hashPassword } from './passwords.js';
 import { Role } from './role.js';
-import { issueToken } from './tokens.js';
+import { DEVICE_TOKEN_TTL_DAYS, issueToken } from './tokens.js';
 import { User } from './user.entity.js';
 
-/** A device in a car is not signed in again every shift: its token lasts a year, unless revoked. */
-export const DEVICE_TOKEN_TTL_DAYS = 365;
+export { DEVICE_TOKEN_TTL_DAYS };
 
 export interface IssuedDeviceToken {
   token: string;

@@ -69,14 +69,31 @@ export function encodeCursor(values: (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, length: number): (string | number)[] {
-  try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
-      return values as (string | number)[];
+/** What each value of a cursor is: a cursor made by a list holds exactly these, so a forged one is refused here. */
+export type CursorPart = 'text' | 'uuid' | 'timestamp' | 'serial';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PARTS: Record<CursorPart, (v: unknown) => boolean> = {
+  text: (v) => typeof v === 'string' && v.length <= 1000 && !v.includes('\u0000'),
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(v) && Number.isFinite(Date.parse(v)),
+  // bigserial ids, as the decimal strings the database returns them as.
+  serial: (v) => typeof v === 'string' && /^[1-9]\d{0,18}$/.test(v),
+};
+
+/**
+ * The values of a cursor this list made, or BAD_USER_INPUT naming `after`. Each value is
+ * checked against what the list puts there, so a cursor forged to hold SQL, a huge number
+ * or text where an id belongs never reaches a statement.
+ */
+export function decodeCursor(cursor: string, parts: CursorPart[]): string[] {
+  if (cursor.length <= 4096) {
+    try {
+      const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+      if (Array.isArray(values) && values.length === parts.length && values.every((v, i) => PARTS[parts[i]!](v))) return values as string[];
+    } catch {
+      // fall through to the error below
     }
-  } catch {
-    // fall through to the error below
   }
   throw badInput('after', 'is not a cursor from this list');
 }

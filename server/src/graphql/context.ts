@@ -1,20 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import { SiteReads } from '../audit/site-reads.js';
 import type { Caller } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import type { Orm } from '../db/orm.js';
 import type { UnitDirectory } from '../live/unit-directory.js';
+import { RequestBudget } from './budget.js';
 import type { CallerCache } from './caller.js';
-import type { Loaders } from './loaders.js';
+import { createLoaders, type Loaders } from './loaders.js';
 import type { PubSub } from './pubsub.js';
 
-/** Per-request state: built fresh for each HTTP request or WebSocket operation. */
+/** Per-operation state: built once, by buildContext, for each HTTP request and each operation over graphql-ws. */
 export interface Context {
-  /** Forked per request: never the global entity manager. */
+  /** Forked per operation: never the global entity manager. */
   em: EntityManager;
-  /** The signed-in caller, or null for anonymous requests. */
+  /** The signed-in caller, or null for anonymous requests (and for a token that failed: see authFailure). */
   caller: Caller | null;
   clientAddress: string | null;
   config: Config;
-  /** DataLoaders for this request only. */
+  /** DataLoaders for this operation only. */
   loaders: Loaders;
   /** Live events, shared by every request of this server and heard by every server process. */
   pubSub: PubSub;
@@ -22,4 +26,70 @@ export interface Context {
   unitDirectory: UnitDirectory;
   /** Checked tokens of this server; revoking a user's tokens must also drop them here. */
   callers: CallerCache;
+  /** The sites this operation's answer carries, for its one audit line (audit/site-reads.ts). */
+  reads: SiteReads;
+  /** Aborted when the client is gone (HTTP connection closed, socket closed, subscription completed): resolving stops. */
+  signal: AbortSignal;
+  /**
+   * Set when the request carried a token that failed (forged, expired, revoked): the
+   * operation is refused before it runs — and a mutation's refusal audited first — rather
+   * than at the moment the context is built, when nothing is known of the operation yet.
+   */
+  authFailure: GraphQLError | null;
+  /** When the caller's token expires (epoch ms); null without one. */
+  tokenExpiresAt: number | null;
+}
+
+/** What every operation's context is built from, shared by the server's transports. */
+export interface ContextServices {
+  orm: Orm;
+  config: Config;
+  pubSub: PubSub;
+  unitDirectory: UnitDirectory;
+  callers: CallerCache;
+  budget: RequestBudget;
+}
+
+/** Where one operation comes from. */
+export interface OperationSource {
+  authorization: string | null | undefined;
+  clientAddress: string | null;
+  signal: AbortSignal;
+}
+
+/**
+ * The one context builder, for HTTP and graphql-ws alike: the token is verified (through
+ * the checked-token cache), then one operation is taken from the budget of whoever that
+ * proved to be — or of the client address when there is no token or it failed — so the
+ * rate limit never depends on how the header is written.
+ */
+export async function buildContext(services: ContextServices, source: OperationSource): Promise<Context> {
+  const em = services.orm.em.fork() as Context['em'];
+  let caller: Caller | null = null;
+  let tokenExpiresAt: number | null = null;
+  let authFailure: GraphQLError | null = null;
+  try {
+    const verified = await services.callers.resolve(em, source.authorization);
+    caller = verified?.caller ?? null;
+    tokenExpiresAt = verified?.expiresAt ?? null;
+  } catch (error) {
+    // A database failure while checking is not the caller's fault: let it surface as one.
+    if (!(error instanceof GraphQLError)) throw error;
+    authFailure = error;
+  }
+  await services.budget.consume(RequestBudget.key(caller?.userId ?? null, source.clientAddress));
+  return {
+    em,
+    caller,
+    clientAddress: source.clientAddress,
+    config: services.config,
+    loaders: createLoaders(em),
+    pubSub: services.pubSub,
+    unitDirectory: services.unitDirectory,
+    callers: services.callers,
+    reads: new SiteReads(),
+    signal: source.signal,
+    authFailure,
+    tokenExpiresAt,
+  };
 }

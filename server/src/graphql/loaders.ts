@@ -13,6 +13,20 @@ export interface SiteWindowKey {
   to: Date;
 }
 
+/** The newest `first` visits of one site in a window; batched per window and page size. */
+export interface SiteVisitsKey extends SiteWindowKey {
+  first: number;
+}
+
+const windowOf = (k: SiteWindowKey) => `${k.from.toISOString()}/${k.to.toISOString()}`;
+
+/** Keys grouped by what they share beyond the site, so each group is one statement. */
+function groupBy<K extends { siteId: string }>(keys: readonly K[], shared: (k: K) => string): Map<string, K[]> {
+  const groups = new Map<string, K[]>();
+  for (const key of keys) groups.set(shared(key), [...(groups.get(shared(key)) ?? []), key]);
+  return groups;
+}
+
 /**
  * Per-request batching: a page of 100 sites with their last visits costs one query for
  * the visits, not 100. Created fresh for every request, so nothing is cached across callers.
@@ -39,30 +53,53 @@ export function createLoaders(em: EntityManager) {
       return siteIds.map((id) => bySite.get(id) ?? null);
     }),
 
-    /** Visits per site in a window, newest first; keys sharing a window share one query. */
-    visitsInWindow: new DataLoader<SiteWindowKey, Visit[], string>(
+    /**
+     * The newest `first` visits per site in a window; keys sharing a window and a page size
+     * share one statement, which reads at most `first` rows per site (one index range scan
+     * each, on visits_site_entered_at_idx) however long the window.
+     */
+    visitsInWindow: new DataLoader<SiteVisitsKey, Visit[], string>(
       async (keys) => {
-        const groups = new Map<string, SiteWindowKey[]>();
-        for (const key of keys) {
-          const window = `${key.from.toISOString()}/${key.to.toISOString()}`;
-          groups.set(window, [...(groups.get(window) ?? []), key]);
-        }
         const found = new Map<string, Visit[]>();
-        for (const [window, group] of groups) {
-          const { from, to } = group[0]!;
-          const visits = await em.find(
-            Visit,
-            { site: { $in: group.map((k) => k.siteId) }, enteredAt: { $gte: from, $lt: to } },
-            { orderBy: { enteredAt: 'desc' } },
+        for (const group of groupBy(keys, (k) => `${windowOf(k)}#${k.first}`).values()) {
+          const { from, to, first } = group[0]!;
+          const rows = await em.getConnection().execute<{ id: string }[]>(
+            `select v.id from unnest(?::uuid[]) as s(id)
+             cross join lateral (
+               select id from visits where site_id = s.id and entered_at >= ? and entered_at < ? order by entered_at desc limit ?
+             ) v`,
+            [pgArray(group.map((k) => k.siteId)), from, to, first],
           );
+          const visits = rows.length
+            ? await em.find(Visit, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { enteredAt: 'desc' } })
+            : [];
           for (const v of visits) {
-            const k = `${v.site.id}@${window}`;
+            const k = `${v.site.id}@${windowOf(group[0]!)}#${first}`;
             found.set(k, [...(found.get(k) ?? []), v]);
           }
         }
-        return keys.map((k) => found.get(`${k.siteId}@${k.from.toISOString()}/${k.to.toISOString()}`) ?? []);
+        return keys.map((k) => found.get(`${k.siteId}@${windowOf(k)}#${k.first}`) ?? []);
       },
-      { cacheKeyFn: (k) => `${k.siteId}@${k.from.toISOString()}/${k.to.toISOString()}` },
+      { cacheKeyFn: (k) => `${k.siteId}@${windowOf(k)}#${k.first}` },
+    ),
+
+    /** How many visits each site had in a window (coverage status counts them; it needs no rows). */
+    visitCounts: new DataLoader<SiteWindowKey, number, string>(
+      async (keys) => {
+        const counts = new Map<string, number>();
+        for (const group of groupBy(keys, windowOf).values()) {
+          const { from, to } = group[0]!;
+          const rows = await em
+            .getConnection()
+            .execute<{ site_id: string; n: number }[]>(
+              `select site_id, count(*)::int as n from visits where site_id = any(?::uuid[]) and entered_at >= ? and entered_at < ? group by site_id`,
+              [pgArray(group.map((k) => k.siteId)), from, to],
+            );
+          for (const r of rows) counts.set(`${r.site_id}@${windowOf(group[0]!)}`, r.n);
+        }
+        return keys.map((k) => counts.get(`${k.siteId}@${windowOf(k)}`) ?? 0);
+      },
+      { cacheKeyFn: (k) => `${k.siteId}@${windowOf(k)}` },
     ),
 
     /** Zone areas in m², from the stored British National Grid boundary. */

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { defaultFieldResolver, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AnalyticsResolver } from '../analytics/analytics.resolver.js';
 import { CoverageResolver, CoverageTotalsResolver } from '../analytics/coverage.resolver.js';
-import { auditMutations } from '../audit/audit.middleware.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { authChecker } from '../auth/auth-checker.js';
@@ -18,6 +17,7 @@ import { VisitRequestResolver } from '../requests/visit-request.resolver.js';
 import { AppConfigResolver } from '../shared/app-config.resolver.js';
 import { SiteResolver } from '../sites/site.resolver.js';
 import { ZoneResolver } from '../zones/zone.resolver.js';
+import { instrument } from './instrument.js';
 import { createLocalPubSub, type PubSub } from './pubsub.js';
 import { DateTimeScalar } from './scalars.js';
 import { validateInput } from './validation.js';
@@ -62,23 +62,8 @@ export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
     [schema.getSubscriptionType(), 'Live events over graphql-ws, authorised when the socket connects.'],
   ] as const;
   for (const [type, description] of roots) if (type) type.description = description;
-  auditEveryMutation(schema);
+  instrument(schema);
   return schema;
-}
-
-/**
- * Wraps each Mutation field in the audit middleware. Not as a type-graphql global
- * middleware: that wraps every field of every type, so each field of each object resolves
- * through a promise, and a list of 500 positions costs thousands of them (measured: a live
- * position event took about twice as long to deliver). Wrapped around type-graphql's own
- * resolver, the audit line also covers callers refused by role.
- */
-function auditEveryMutation(schema: GraphQLSchema): void {
-  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
-    const resolve = field.resolve ?? defaultFieldResolver;
-    field.resolve = (root, args, context, info) =>
-      auditMutations({ root, args, context, info }, async () => resolve(root, args, context, info));
-  }
 }
 
 /** The SDL committed to schema/schema.graphql: sorted, so diffs show real changes only. */

@@ -2,20 +2,18 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express, { type RequestHandler } from 'express';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { Role } from '../auth/role.js';
+import express from 'express';
 import { type Config, repoRoot } from '../config.js';
 import type { Orm } from '../db/orm.js';
+import { RequestBudget } from '../graphql/budget.js';
 import { CallerCache, resolveCaller } from '../graphql/caller.js';
-import type { Context } from '../graphql/context.js';
-import { createLoaders } from '../graphql/loaders.js';
+import { buildContext, type Context, type ContextServices } from '../graphql/context.js';
+import { createPipeline, type Pipeline } from '../graphql/pipeline.js';
 import { PubSub } from '../graphql/pubsub.js';
 import { createSchema } from '../graphql/schema.js';
 import { compact } from '../live/live.service.js';
@@ -24,8 +22,10 @@ import { advisoryLockLeadership, soleLeader, startOverdueWatcher } from '../live
 import { localTransport } from '../live/transport.js';
 import { UnitDirectory } from '../live/unit-directory.js';
 import type { Fix } from '../patrols/positions.service.js';
-import { bodyErrors, formatError, rateLimit, validationLimits } from './guards.js';
+import { bodyErrors, MAX_BODY_BYTES, noStore } from './guards.js';
+import { healthCheck } from './health.js';
 import { SocketSessions } from './socket-sessions.js';
+import { startSocketServer } from './websocket.js';
 
 export interface VigilServer {
   /** http://host:port — the dashboard at /, the API at /graphql (HTTP and WebSocket). */
@@ -38,6 +38,8 @@ export interface VigilServer {
    * simulator through storePositions). Call it after they are committed.
    */
   publishPositions(unitId: string, fixes: Fix[], storedAt?: Date): void;
+  /** Subscriptions running now over graphql-ws on this server (each ends when it completes or its socket closes). */
+  liveOperations(): number;
   stop(): Promise<void>;
 }
 
@@ -60,11 +62,44 @@ export interface ServerOptions {
   };
 }
 
-/** API answers are never cached (Apollo's cache-control plugin marked them so; it is off now). */
-const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-};
+/**
+ * The pipeline's steps as Apollo hooks, for HTTP: the checks before execution once the
+ * operation is known (so a mutation refused for its token can be audited by name), and the
+ * audit of the sites the answer carries before it is sent — if that line cannot be
+ * written, the answer is not sent either.
+ */
+function pipelinePlugin(pipeline: Pipeline): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operation, contextValue }) {
+          if (!operation) return;
+          await pipeline.beforeExecution({
+            document,
+            operation,
+            variables: request.variables ?? {},
+            context: contextValue,
+            transport: 'http',
+          });
+        },
+        async willSendResponse({ document, operation, contextValue, response }) {
+          // An answer without data never ran (a persisted-query refusal, say, which Apollo sends
+          // as 200): whatever stopped it, it is the client's to fix.
+          if (response.body?.kind === 'single' && response.body.singleResult.data === undefined && (response.http.status ?? 200) === 200)
+            response.http.status = 400;
+          if (!document || !operation) return;
+          try {
+            await pipeline.afterExecution({ document, operation, context: contextValue });
+          } catch (error) {
+            const formatted = pipeline.formatError({ message: `audit failed: ${(error as Error).message}` });
+            response.body = { kind: 'single', singleResult: { errors: [formatted] } };
+            response.http.status = 500;
+          }
+        },
+      };
+    },
+  };
+}
 
 /** One HTTP server, one port: dashboard, GraphQL over HTTP, GraphQL over WebSocket, health. */
 export async function startServer({
@@ -91,6 +126,7 @@ export async function startServer({
   });
   const unitDirectory = new UnitDirectory(orm.em as Context['em']);
   const callers = new CallerCache(pubSub, config.jwtSecret);
+  const services: ContextServices = { orm, config, pubSub, unitDirectory, callers, budget: new RequestBudget(config.rateLimitPerMinute) };
   const sockets = new SocketSessions(pubSub, async (authorization) => {
     try {
       return (await resolveCaller(orm.em.fork(), config.jwtSecret, authorization)) !== null;
@@ -106,71 +142,34 @@ export async function startServer({
     await pubSub.close();
   };
   const schema = await createSchema(pubSub);
+  const production = config.env === 'production';
+  const pipeline = createPipeline(schema, { production });
   const app = express();
   const httpServer = createServer(app);
-  const production = config.env === 'production';
+  const socketServer = startSocketServer({ httpServer, schema, pipeline, services, sockets });
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { caller?: Context['caller'] }>(
-    {
-      schema,
-      // Subscriptions are authorised on connect: no valid token, no socket.
-      onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const header =
-          typeof params.authorization === 'string'
-            ? params.authorization
-            : typeof params.Authorization === 'string'
-              ? params.Authorization
-              : null;
-        try {
-          const caller = await resolveCaller(orm.em.fork(), config.jwtSecret, header);
-          // Devices only send positions (over HTTP): they may not watch anything.
-          if (!caller || caller.role === Role.DEVICE || !header) return false;
-          ctx.extra.caller = caller;
-          // Closed when the token expires or is revoked, not only when the client leaves.
-          sockets.open(caller.userId, ctx.extra.socket, header);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      context: (ctx): Context => {
-        const em = orm.em.fork() as Context['em'];
-        return {
-          em,
-          caller: ctx.extra.caller ?? null,
-          clientAddress: (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress ?? null,
-          config,
-          loaders: createLoaders(em),
-          pubSub,
-          unitDirectory,
-          callers,
-        };
-      },
-    },
-    wsServer,
-  );
-
-  const limits = validationLimits(schema, production);
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: !production,
+    // Introspection is governed by the pipeline's rules, the same for both transports (off in production).
+    introspection: true,
     csrfPrevention: true,
     // Production hides internals: no stack traces in errors; internal errors are masked always.
     includeStacktraceInErrorResponses: !production,
-    formatError,
+    formatError: pipeline.formatError,
     // One operation per request: a batch of a hundred would multiply every other limit.
     allowBatchedHttpRequests: false,
+    // No client uses persisted queries; without them there is no query cache for strangers to fill.
+    persistedQueries: false,
     // The CLI stops everything in order on SIGINT/SIGTERM (the database last); Apollo's own
     // handler would stop the server on its own and send the signal again.
     stopOnTerminationSignals: false,
-    validationRules: limits.validationRules,
+    parseOptions: pipeline.parseOptions,
+    validationRules: pipeline.validationRules,
     // Compact JSON: Apollo's default indents every response, which for a page of 500
     // incidents is a third more bytes and a visible share of the request's CPU (tests/bench).
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
-      ...limits.plugins,
+      pipelinePlugin(pipeline),
       // No cache hints are used, and the cache-control plugin wraps every field resolver to
       // collect them (a tenth of the CPU of a 500-incident page, tests/bench); responses are
       // marked no-store below instead, as the plugin marked them.
@@ -180,7 +179,7 @@ export async function startServer({
         async serverWillStart() {
           return {
             async drainServer() {
-              await wsCleanup.dispose();
+              await socketServer.dispose();
             },
           };
         },
@@ -191,37 +190,27 @@ export async function startServer({
   await apollo.start();
 
   app.disable('x-powered-by');
-  app.get('/health', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok', database });
-    } catch (error) {
-      console.error('[vigil] health check failed:', error);
-      res.status(503).json({ status: 'unavailable', database });
-    }
-  });
+  app.get('/health', healthCheck(orm, database));
   // Browsers on other origins only where configured; none by default (the dashboard is same-origin).
   app.use('/graphql', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false }));
   app.use(
     '/graphql',
     noStore,
-    rateLimit(),
-    // 2 MB holds the largest legitimate request (5,000 incidents or 1,000 positions) with room to spare.
-    express.json({ limit: '2mb' }),
+    express.json({ limit: MAX_BODY_BYTES }),
     bodyErrors,
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<Context> => {
-        const em = orm.em.fork() as Context['em'];
-        return {
-          em,
-          caller: await callers.resolve(em, req.headers.authorization),
+      // The one context builder (graphql/context.ts), as for graphql-ws: built once per request.
+      context: ({ req, res }) => {
+        const controller = new AbortController();
+        // The client went away before its answer: stop resolving for it.
+        res.once('close', () => {
+          if (!res.writableFinished) controller.abort();
+        });
+        return buildContext(services, {
+          authorization: req.headers.authorization,
           clientAddress: req.socket.remoteAddress ?? null,
-          config,
-          loaders: createLoaders(em),
-          pubSub,
-          unitDirectory,
-          callers,
-        };
+          signal: controller.signal,
+        });
       },
     }),
   );
@@ -252,9 +241,10 @@ export async function startServer({
       const sorted = [...fixes].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
       pubSub.publish('positions', { unitId, storedAt: storedAt.toISOString(), fixes: sorted.map(compact) });
     },
+    liveOperations: () => socketServer.liveOperations(),
     async stop() {
       await apollo.stop();
-      wsServer.close();
+      socketServer.close();
       await stopLive();
     },
   };

@@ -1,5 +1,4 @@
 import type { WebSocket } from 'ws';
-import { tokenExpiry } from '../auth/tokens.js';
 import type { PubSub } from '../graphql/pubsub.js';
 
 /** graphql-ws's close code for "Unauthorized": the dashboard signs out on it rather than reconnecting. */
@@ -45,16 +44,13 @@ export class SocketSessions {
     ];
   }
 
-  /** Tracks an authorised socket until it closes. */
-  open(userId: string, socket: WebSocket, authorization: string): void {
+  /** Tracks an authorised socket until it closes; `expiresAt` is when its (verified) token expires. */
+  open(userId: string, socket: WebSocket, authorization: string, expiresAt: number): void {
     const session: SocketSession = { socket, authorization };
-    const expiresAt = tokenExpiry(authorization);
-    if (expiresAt !== undefined) {
-      // setTimeout holds at most 2³¹ − 1 ms (24.8 days); device tokens, which live longer, never open sockets.
-      const delay = Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1);
-      session.expiry = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'Token expired: sign in again'), delay);
-      session.expiry.unref();
-    }
+    // setTimeout holds at most 2³¹ − 1 ms (24.8 days); device tokens, which live longer, never open sockets.
+    const delay = Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1);
+    session.expiry = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'Token expired: sign in again'), delay);
+    session.expiry.unref();
     let sessions = this.byUser.get(userId);
     if (!sessions) {
       sessions = new Set();
@@ -66,6 +62,11 @@ export class SocketSessions {
       sessions.delete(session);
       if (sessions.size === 0 && this.byUser.get(userId) === sessions) this.byUser.delete(userId);
     });
+  }
+
+  /** Open sockets of one account. */
+  countFor(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
   }
 
   /** Open sockets, for tests and health figures. */

@@ -65,7 +65,7 @@ export async function listIncidents(
 
   const totalCount = await qb.clone().getCount();
   if (after) {
-    const [occurredAt, id] = decodeCursor(after, 2);
+    const [occurredAt, id] = decodeCursor(after, ['timestamp', 'uuid']);
     qb.andWhere('(i.occurred_at, i.id) < (?::timestamptz, ?::uuid)', [occurredAt, id]);
   }
   // A page is only read, so its rows become plain Incident instances rather than managed
@@ -117,7 +117,10 @@ function toIncidentData(field: string, input: IncidentInput, defaultSource: stri
 }
 
 export async function reportIncident(em: EntityManager, input: IncidentInput): Promise<Incident> {
-  const incident = em.create(Incident, toIncidentData('input', input, 'report'));
+  const data = toIncidentData('input', input, 'report');
+  // The source's identifier is unique: a second report of it is the client's mistake, not a database error.
+  if (data.sourceRef && (await em.count(Incident, { sourceRef: data.sourceRef }))) throw badInput('input.sourceRef', 'is already recorded');
+  const incident = em.create(Incident, data);
   await em.persistAndFlush(incident);
   return incident;
 }

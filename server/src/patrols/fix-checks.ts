@@ -12,11 +12,18 @@ export const MAX_SPEED_MPS = 70;
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
 /** Fixes per recordPositions call: a device that was offline for an hour at 1 Hz sends 4 batches. */
 export const MAX_BATCH = 1000;
+/**
+ * A receiver reports its horizontal accuracy in metres: a few metres outdoors, hundreds
+ * from cell towers alone. Past 100 km the fix says nothing about where the unit is (and
+ * 1e300 is past what the `real` column holds, 3.4e38).
+ */
+export const MAX_ACCURACY_METRES = 100_000;
 
 export enum FixRejection {
   NULL_ISLAND = 'NULL_ISLAND',
   OUT_OF_RANGE = 'OUT_OF_RANGE',
   IN_THE_FUTURE = 'IN_THE_FUTURE',
+  TOO_OLD = 'TOO_OLD',
   IMPOSSIBLE_SPEED = 'IMPOSSIBLE_SPEED',
 }
 registerEnumType(FixRejection, {
@@ -25,9 +32,13 @@ registerEnumType(FixRejection, {
   valuesConfig: {
     NULL_ISLAND: { description: 'At longitude 0, latitude 0: what receivers send when they have no fix.' },
     OUT_OF_RANGE: {
-      description: 'Longitude outside -180..180, latitude outside -90..90, or a negative accuracy or speed, or a heading outside 0..360.',
+      description:
+        'Longitude outside -180..180, latitude outside -90..90, an accuracy outside 0..100,000 m, a negative speed, or a heading outside 0..360.',
     },
     IN_THE_FUTURE: { description: 'Recorded more than 5 minutes after the server clock: the device clock is wrong.' },
+    TOO_OLD: {
+      description: 'Recorded before the retention period (POSITION_RETENTION_DAYS): it would be purged at once, so it is not stored.',
+    },
     IMPOSSIBLE_SPEED: { description: 'A reported speed, or the speed implied from the previous fix, above 70 m/s (252 km/h).' },
   },
 });
@@ -72,16 +83,23 @@ export function metresBetween(a: { longitude: number; latitude: number }, b: { l
   return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** The oldest a fix may be, and the server clock, for the checks of a fix on its own. */
+export interface FixClock {
+  now: Date;
+  /** Fixes recorded before this are refused as TOO_OLD: the retention cut. */
+  oldest: Date;
+}
+
 /** What is wrong with a fix on its own, if anything. */
-function problemOf(fix: Fix, now: Date): Omit<Rejection, 'index'> | null {
+function problemOf(fix: Fix, { now, oldest }: FixClock): Omit<Rejection, 'index'> | null {
   const { longitude: lon, latitude: lat } = fix;
   const time = fix.recordedAt instanceof Date ? fix.recordedAt.getTime() : Number.NaN;
   if (!Number.isFinite(lon) || !Number.isFinite(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90)
     return { reason: FixRejection.OUT_OF_RANGE, message: `position (${lon}, ${lat}) is outside longitude -180..180, latitude -90..90` };
   if (lon === 0 && lat === 0)
     return { reason: FixRejection.NULL_ISLAND, message: 'position (0, 0) is what a receiver without a fix sends' };
-  if (fix.accuracy != null && !(fix.accuracy >= 0))
-    return { reason: FixRejection.OUT_OF_RANGE, message: `accuracy ${fix.accuracy} is negative` };
+  if (fix.accuracy != null && !(fix.accuracy >= 0 && fix.accuracy <= MAX_ACCURACY_METRES))
+    return { reason: FixRejection.OUT_OF_RANGE, message: `accuracy ${fix.accuracy} is outside 0..${MAX_ACCURACY_METRES} m` };
   if (fix.speed != null && !(fix.speed >= 0)) return { reason: FixRejection.OUT_OF_RANGE, message: `speed ${fix.speed} is negative` };
   if (fix.heading != null && !(fix.heading >= 0 && fix.heading <= 360))
     return { reason: FixRejection.OUT_OF_RANGE, message: `heading ${fix.heading} is outside 0..360` };
@@ -91,15 +109,20 @@ function problemOf(fix: Fix, now: Date): Omit<Rejection, 'index'> | null {
       reason: FixRejection.IN_THE_FUTURE,
       message: `recordedAt ${fix.recordedAt.toISOString()} is more than ${MAX_FUTURE_MS / 60_000} minutes ahead of the server clock`,
     };
+  if (time < oldest.getTime())
+    return {
+      reason: FixRejection.TOO_OLD,
+      message: `recordedAt ${fix.recordedAt.toISOString()} is before the retention period (positions before ${oldest.toISOString()} are purged)`,
+    };
   if (fix.speed != null && fix.speed > MAX_SPEED_MPS)
     return { reason: FixRejection.IMPOSSIBLE_SPEED, message: `reported speed ${fix.speed} m/s is above ${MAX_SPEED_MPS} m/s` };
   return null;
 }
 
 /** The distinct times of the fixes that pass the checks of a fix on its own: what `around` must cover. */
-export function timesToCheck(fixes: Fix[], now: Date): Date[] {
+export function timesToCheck(fixes: Fix[], clock: FixClock): Date[] {
   const times = new Set<number>();
-  for (const fix of fixes) if (!problemOf(fix, now)) times.add(fix.recordedAt.getTime());
+  for (const fix of fixes) if (!problemOf(fix, clock)) times.add(fix.recordedAt.getTime());
   return [...times].map((t) => new Date(t));
 }
 
@@ -114,11 +137,11 @@ export function timesToCheck(fixes: Fix[], now: Date): Date[] {
  * `around` tells, for each time in the batch, the unit's stored fix before it and whether
  * one is stored at that very time (see `timesToCheck`).
  */
-export function checkBatch(fixes: Fix[], around: Map<number, StoredAround>, now: Date): CheckedBatch {
+export function checkBatch(fixes: Fix[], around: Map<number, StoredAround>, clock: FixClock): CheckedBatch {
   const rejected: Rejection[] = [];
   const candidates: { index: number; fix: Fix; time: number }[] = [];
   fixes.forEach((fix, index) => {
-    const problem = problemOf(fix, now);
+    const problem = problemOf(fix, clock);
     if (problem) rejected.push({ index, ...problem });
     else candidates.push({ index, fix, time: fix.recordedAt.getTime() });
   });

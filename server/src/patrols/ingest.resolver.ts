@@ -62,7 +62,7 @@ class IngestResult {
 export class IngestResolver {
   @Authorized(Role.DEVICE, Role.PLANNER, Role.SUPERINTENDENT)
   @Mutation(() => IngestResult, {
-    description: `Stores a batch of up to ${MAX_BATCH.toLocaleString('en-GB')} fixes of one unit and updates its visits, in one transaction; fixes at (0,0), out of range, more than ${MAX_FUTURE_MS / 60_000} minutes in the future or implying more than ${MAX_SPEED_MPS} m/s are refused by index, the rest stored. Idempotent: a fix resent is counted as a duplicate. Devices (for their own unit only), planners and superintendents.`,
+    description: `Stores a batch of up to ${MAX_BATCH.toLocaleString('en-GB')} fixes of one unit and updates its visits, in one transaction; fixes at (0,0), out of range, more than ${MAX_FUTURE_MS / 60_000} minutes in the future, older than the retention period or implying more than ${MAX_SPEED_MPS} m/s are refused by index, the rest stored. Idempotent: a fix resent is counted as a duplicate. Devices (for their own unit only), planners and superintendents.`,
   })
   async recordPositions(
     @Arg('unitId', () => ID, { description: 'Id of the patrol unit the fixes belong to.' }) unitId: string,
@@ -75,10 +75,13 @@ export class IngestResolver {
     if (ctx.caller?.role === Role.DEVICE && ctx.caller.unitId !== id)
       throw forbidden(`Mutation.recordPositions: this device may only send positions for its own unit`);
     if (positions.length > MAX_BATCH) throw badInput('positions', `at most ${MAX_BATCH} fixes per batch (got ${positions.length})`);
-    const outcome = await ingestPositions(ctx.em, id, positions, {
-      radiusMetres: ctx.config.visitRadiusMetres,
-      gapSeconds: ctx.config.visitGapSeconds,
-    });
+    const outcome = await ingestPositions(
+      ctx.em,
+      id,
+      positions,
+      { radiusMetres: ctx.config.visitRadiusMetres, gapSeconds: ctx.config.visitGapSeconds },
+      { retentionDays: ctx.config.positionRetentionDays },
+    );
     // Committed: now, and only now, tell the live subscribers.
     publishIngest(ctx.pubSub, id, outcome);
     return { accepted: outcome.stored.length, duplicates: outcome.duplicates, rejected: outcome.rejected };

@@ -33,7 +33,8 @@ class PatrolTrace {
 
   @Field(() => GeoJSONScalar, {
     nullable: true,
-    description: 'The path as a GeoJSON LineString (every fix, in time order); empty with fewer than 2 fixes.',
+    description:
+      'The path as a GeoJSON LineString through the replay points (every fix up to 5,000, else evenly thinned to 5,000), in time order; empty with fewer than 2 fixes.',
   })
   line!: LineString | null;
 
@@ -46,7 +47,7 @@ class PatrolTrace {
   @Field(() => [TracePoint], { description: 'Fixes with their times for replay: all of them up to 5,000, else evenly thinned to 5,000.' })
   points!: TracePoint[];
 
-  @Field(() => [Visit], { description: 'Visits overlapping the window, in time order.' })
+  @Field(() => [Visit], { description: 'Visits overlapping the window, in time order (at most 1,000: a window holding more is refused).' })
   visits!: Visit[];
 }
 

@@ -7,8 +7,10 @@ import { Visit } from './visit.entity.js';
 
 /** A trace spans at most a week: longer windows belong to the analytics, not to a line on a map. */
 export const MAX_TRACE_DAYS = 7;
-/** Fixes returned for replay; longer traces are thinned evenly (the line keeps every fix). */
+/** Fixes returned for replay, and vertices of the line; longer traces are thinned evenly (the distance counts every fix). */
 export const MAX_TRACE_POINTS = 5000;
+/** Visits in one trace: a unit at a site every few minutes for a week is under a thousand. */
+export const MAX_TRACE_VISITS = 1000;
 
 export interface TracePoint {
   recordedAt: Date;
@@ -35,9 +37,8 @@ export async function patrolTrace(em: EntityManager, unitId: string, from: Date,
   const unit = await em.findOne(PatrolUnit, { id: checkId('unitId', unitId) });
   if (!unit) throw notFound('Patrol unit', unitId);
   const conn = em.getConnection();
-  const [summary] = await conn.execute<{ line: string | null; fixes: string; metres: number | null }[]>(
-    `select ST_AsGeoJSON(ST_MakeLine(location order by recorded_at), 7) as line, count(*) as fixes,
-            ST_Length(ST_MakeLine(location order by recorded_at)::geography) as metres
+  const [summary] = await conn.execute<{ fixes: string; metres: number | null }[]>(
+    `select count(*) as fixes, ST_Length(ST_MakeLine(location order by recorded_at)::geography) as metres
      from positions where unit_id = ? and recorded_at >= ? and recorded_at < ?`,
     [unit.id, from, to],
   );
@@ -50,14 +51,24 @@ export async function patrolTrace(em: EntityManager, unitId: string, from: Date,
      ) p where n % ? = 0 order by recorded_at`,
     [unit.id, from, to, step],
   );
-  const visits = await em.find(Visit, { unit, enteredAt: { $lt: to }, exitedAt: { $gte: from } }, { orderBy: { enteredAt: 'asc' } });
-  const line = summary?.line ? (JSON.parse(summary.line) as LineString) : null;
+  const visits = await em.find(
+    Visit,
+    { unit, enteredAt: { $lt: to }, exitedAt: { $gte: from } },
+    { orderBy: { enteredAt: 'asc' }, limit: MAX_TRACE_VISITS + 1 },
+  );
+  if (visits.length > MAX_TRACE_VISITS)
+    throw badInput('to', `the window holds more than ${MAX_TRACE_VISITS} visits: ask for a shorter one`);
+  // The line joins the replay points: at most MAX_TRACE_POINTS vertices, however dense the fixes.
+  // Seven decimals (about 1 cm), as ST_AsGeoJSON(…, 7) gave.
+  const round = (v: number) => Math.round(v * 1e7) / 1e7;
+  const line: LineString | null =
+    points.length >= 2 ? { type: 'LineString', coordinates: points.map((p) => [round(p.lon), round(p.lat)]) } : null;
   return {
     unit,
     from,
     to,
     // A single fix makes a one-point "line", which GeoJSON does not allow.
-    line: line && line.coordinates.length >= 2 ? line : null,
+    line,
     fixCount,
     distanceMetres: summary?.metres ?? 0,
     points: points.map((p) => ({ recordedAt: new Date(p.recorded_at), longitude: p.lon, latitude: p.lat })),

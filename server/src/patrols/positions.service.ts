@@ -57,7 +57,17 @@ export interface IngestOptions {
   check?: boolean;
   /** The server clock for the "in the future" check (default: now). */
   now?: Date;
+  /** Fixes older than this many days are refused as TOO_OLD: they would be purged at once (default: no limit). */
+  retentionDays?: number;
 }
+
+/**
+ * A value for a `real` (float4) column: what the column would hold anyway. PostgreSQL
+ * refuses a number too small for float4 ("value out of range: underflow", e.g. a speed of
+ * 1e-50 m/s) instead of rounding it to zero, which failed the whole batch; Math.fround
+ * rounds it as the column would. Values too large are refused before this (fix-checks.ts).
+ */
+const asReal = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.fround(value));
 
 /**
  * Stores a unit's fixes in one statement (not one per ping) and brings its visits up to
@@ -85,7 +95,7 @@ export async function ingestPositions(
   unitId: string,
   fixes: Fix[],
   rules: VisitRules,
-  { check = true, now = new Date() }: IngestOptions = {},
+  { check = true, now = new Date(), retentionDays }: IngestOptions = {},
 ): Promise<IngestOutcome> {
   if (fixes.length === 0) return { stored: [], duplicates: 0, rejected: [], visits: [], storedAt: null };
   return em.transactional(async (tx) => {
@@ -98,7 +108,8 @@ export async function ingestPositions(
       // For each time in the batch, one index probe each: the unit's last stored fix
       // before it (the speed check's anchor) and whether that time is stored already.
       // Bounded by the batch, however far apart its times are.
-      const times = timesToCheck(fixes, now);
+      const clock = { now, oldest: new Date(retentionDays === undefined ? -8.64e15 : now.getTime() - retentionDays * 86_400_000) };
+      const times = timesToCheck(fixes, clock);
       const rows = times.length
         ? await tx.execute<{ t: string; prev_at: Date | null; lon: number | null; lat: number | null; stored: boolean }[]>(
             `select (extract(epoch from f.t) * 1000)::bigint as t, p.recorded_at as prev_at,
@@ -121,19 +132,22 @@ export async function ingestPositions(
           },
         ]),
       );
-      batch = checkBatch(fixes, around, now);
+      batch = checkBatch(fixes, around, clock);
     } else {
       batch = { accepted: fixes.map((fix, index) => ({ index, fix })), duplicates: 0, rejected: [] };
     }
     if (batch.accepted.length === 0)
       return { stored: [], duplicates: batch.duplicates, rejected: batch.rejected, visits: [], storedAt: null };
 
-    const rows = await tx.execute<{ recorded_at: Date; received_at: Date }[]>(
+    // The times come back as epoch milliseconds, computed by PostgreSQL: the driver's own
+    // parsing of a timestamptz reads the year 1 as 1901, and a stored fix was then counted
+    // as a duplicate.
+    const rows = await tx.execute<{ t: string; received_at: Date }[]>(
       `insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
        select ?, f.recorded_at, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
        from jsonb_to_recordset(?::jsonb) as f(recorded_at timestamptz, lon float8, lat float8, accuracy real, speed real, heading real)
        on conflict (unit_id, recorded_at) do nothing
-       returning recorded_at, received_at`,
+       returning (extract(epoch from recorded_at) * 1000)::bigint as t, received_at`,
       [
         unitId,
         JSON.stringify(
@@ -141,15 +155,15 @@ export async function ingestPositions(
             recorded_at: f.recordedAt.toISOString(),
             lon: f.longitude,
             lat: f.latitude,
-            accuracy: f.accuracy ?? null,
-            speed: f.speed ?? null,
-            heading: f.heading ?? null,
+            accuracy: asReal(f.accuracy),
+            speed: asReal(f.speed),
+            heading: asReal(f.heading),
           })),
         ),
       ],
     );
     // Without the check a repeated time is found here, by the unique key, instead.
-    const inserted = new Set(rows.map((r) => new Date(r.recorded_at).getTime()));
+    const inserted = new Set(rows.map((r) => Number(r.t)));
     const stored: IngestOutcome['stored'] = [];
     for (const a of batch.accepted) {
       const time = a.fix.recordedAt.getTime();

@@ -7,9 +7,14 @@ export const MAX_VERTICES = 20_000;
 
 type Position = [number, number];
 
+/**
+ * Positions are [longitude, latitude]; an altitude (RFC 7946 allows a third value, GPS
+ * exports carry one) is accepted and dropped, the same way for every geometry of every
+ * operation, since every column is two-dimensional. A fourth value is not GeoJSON.
+ */
 function checkPosition(field: string, value: unknown): asserts value is Position {
   if (!Array.isArray(value) || value.length < 2 || value.length > 3) {
-    throw badInput(field, 'a position must be [longitude, latitude]');
+    throw badInput(field, 'a position must be [longitude, latitude] (an altitude may follow, and is dropped)');
   }
   const [lon, lat] = value as unknown[];
   if (typeof lon !== 'number' || !Number.isFinite(lon) || typeof lat !== 'number' || !Number.isFinite(lat)) {
@@ -28,9 +33,10 @@ export function checkPoint(field: string, value: unknown): Point {
   return { type: 'Point', coordinates: [g.coordinates[0], g.coordinates[1]] };
 }
 
-function checkRings(field: string, rings: unknown, count: { vertices: number }): void {
+/** The rings of a polygon, checked, as two-dimensional positions. */
+function checkRings(field: string, rings: unknown, count: { vertices: number }): Position[][] {
   if (!Array.isArray(rings) || rings.length === 0) throw badInput(field, 'a polygon needs at least one ring');
-  rings.forEach((ring, r) => {
+  return rings.map((ring, r) => {
     const ringField = `${field}[${r}]`;
     if (!Array.isArray(ring) || ring.length < 4) throw badInput(ringField, 'a ring needs at least 4 positions (closed)');
     count.vertices += ring.length;
@@ -39,6 +45,7 @@ function checkRings(field: string, rings: unknown, count: { vertices: number }):
     const first = ring[0] as Position;
     const last = ring.at(-1) as Position;
     if (first[0] !== last[0] || first[1] !== last[1]) throw badInput(ringField, 'a ring must end where it starts');
+    return (ring as Position[]).map(([lon, lat]) => [lon, lat] as Position);
   });
 }
 
@@ -54,20 +61,29 @@ export async function checkPolygonal(em: EntityManager, field: string, value: un
   }
   if (g.crs !== undefined) throw badInput(field, 'must be in WGS84 (RFC 7946 has no "crs" member)');
   const count = { vertices: 0 };
-  if (g.type === 'Polygon') checkRings(`${field}.coordinates`, g.coordinates, count);
+  let coordinates: Position[][] | Position[][][];
+  if (g.type === 'Polygon') coordinates = checkRings(`${field}.coordinates`, g.coordinates, count);
   else {
     if (!Array.isArray(g.coordinates) || g.coordinates.length === 0)
       throw badInput(`${field}.coordinates`, 'a MultiPolygon needs at least one polygon');
-    for (const [i, polygon] of g.coordinates.entries()) checkRings(`${field}.coordinates[${i}]`, polygon, count);
+    coordinates = g.coordinates.map((polygon, i) => checkRings(`${field}.coordinates[${i}]`, polygon, count));
   }
+  const shape = { type: g.type, coordinates } as Polygon | MultiPolygon;
   const [row] = await em
     .getConnection()
     .execute<{ valid: boolean; reason: string }[]>(
       `select ST_IsValid(g) as valid, ST_IsValidReason(g) as reason from ST_GeomFromGeoJSON(?) as g`,
-      [JSON.stringify({ type: g.type, coordinates: g.coordinates })],
+      [JSON.stringify(shape)],
     );
   if (!row?.valid) throw badInput(field, `is not a valid polygon: ${row?.reason ?? 'unknown reason'}`);
-  return { type: g.type, coordinates: g.coordinates } as Polygon | MultiPolygon;
+  return shape;
+}
+
+/** A window at most `days` long (e.g. the retention period); the error names `from`, the end to move. */
+export function checkWindowSpan(from: Date, to: Date, days: number, names = ['from', 'to']): void {
+  if (to.getTime() - from.getTime() > days * 86_400_000) {
+    throw badInput(names[0]!, `is more than ${days} days before ${names[1]}: a window spans at most ${days} days`);
+  }
 }
 
 /** A time window: `from` must come before `to`. */

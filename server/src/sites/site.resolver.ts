@@ -1,10 +1,9 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { recordAudit } from '../audit/audit.service.js';
 import { Role } from '../auth/role.js';
-import { Connection } from '../graphql/connection.js';
+import { Connection, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
 import { Visit } from '../patrols/visit.entity.js';
-import { checkWindow } from '../shared/geometry-validation.js';
+import { checkWindow, checkWindowSpan } from '../shared/geometry-validation.js';
 import { coverageStatus, SiteCoverageStatus } from './coverage-status.js';
 import { Site } from './site.entity.js';
 import { CreateSiteInput, SiteFilter, UpdateSiteInput } from './site.inputs.js';
@@ -24,29 +23,14 @@ export class SiteResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–500 (default 100).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item of the previous page.' }) after?: string,
   ) {
-    const page = await listSites(ctx.em, filter, first, after);
-    await recordAudit(ctx.em, {
-      caller: ctx.caller,
-      operation: 'sites',
-      targetIds: page.nodes.map((s) => s.id),
-      outcome: 'SUCCESS',
-      clientAddress: ctx.clientAddress,
-    });
-    return page;
+    // Audited with the sites the answer carries, like every read of a site (audit/site-reads.ts).
+    return listSites(ctx.em, filter, first, after);
   }
 
   @Authorized()
   @Query(() => Site, { description: 'One site, with its visits and current coverage status. Audited.' })
-  async site(@Arg('id', () => ID, { description: 'Id of the site.' }) id: string, @Ctx() ctx: Context): Promise<Site> {
-    const site = await getSite(ctx.em, id);
-    await recordAudit(ctx.em, {
-      caller: ctx.caller,
-      operation: 'site',
-      targetIds: [site.id],
-      outcome: 'SUCCESS',
-      clientAddress: ctx.clientAddress,
-    });
-    return site;
+  site(@Arg('id', () => ID, { description: 'Id of the site.' }) id: string, @Ctx() ctx: Context): Promise<Site> {
+    return getSite(ctx.em, id);
   }
 
   @Authorized(Role.PLANNER)
@@ -79,17 +63,28 @@ export class SiteResolver {
     return ctx.loaders.lastVisit.load(site.id);
   }
 
-  @FieldResolver(() => [Visit], { description: 'Visits in a window (default: the last 7 days), newest first.' })
+  @FieldResolver(() => [Visit], {
+    description:
+      'Visits in a window (default: the last 7 days; at most POSITION_RETENTION_DAYS long, 400 by default), newest first, at most `first` of them.',
+  })
   visits(
     @Root() site: Site,
     @Ctx() ctx: Context,
     @Arg('from', () => Date, { nullable: true, description: 'Start of the window (default: 7 days before `to`).' }) from?: Date,
     @Arg('to', () => Date, { nullable: true, description: 'End of the window (default: now).' }) to?: Date,
+    @Arg('first', () => Int, {
+      defaultValue: DEFAULT_PAGE_SIZE,
+      description: `How many visits at most, newest first, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
+    })
+    first: number = DEFAULT_PAGE_SIZE,
   ): Promise<Visit[]> {
     const end = to ?? new Date();
     const start = from ?? new Date(end.getTime() - 7 * DAY_MS);
     checkWindow(start, end);
-    return ctx.loaders.visitsInWindow.load({ siteId: site.id, from: start, to: end });
+    // Visits are kept for good, positions only for the retention period: a window longer
+    // than that is a scan of the whole history, not a question about patrols.
+    checkWindowSpan(start, end, ctx.config.positionRetentionDays, ['from', 'to']);
+    return ctx.loaders.visitsInWindow.load({ siteId: site.id, from: start, to: end, first: pageSize(first) });
   }
 
   @FieldResolver(() => SiteCoverageStatus, { description: 'Where the site stands right now against its required visits (last 24 hours).' })
@@ -98,9 +93,9 @@ export class SiteResolver {
     // Rounded to the minute so every site of a page shares one window, hence one query.
     const to = new Date(Math.ceil(now.getTime() / 60_000) * 60_000);
     const [recent, last] = await Promise.all([
-      ctx.loaders.visitsInWindow.load({ siteId: site.id, from: new Date(to.getTime() - DAY_MS), to }),
+      ctx.loaders.visitCounts.load({ siteId: site.id, from: new Date(to.getTime() - DAY_MS), to }),
       ctx.loaders.lastVisit.load(site.id),
     ]);
-    return coverageStatus(site, recent.length, last?.exitedAt ?? null, now);
+    return coverageStatus(site, recent, last?.exitedAt ?? null, now);
   }
 }

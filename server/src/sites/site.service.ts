@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor, encodeCursor, type Page, pageSize, toPage } from '../graphql/connection.js';
-import { checkId, notFound } from '../graphql/errors.js';
+import { badInput, checkId, notFound } from '../graphql/errors.js';
 import { checkPoint, checkPolygonal, checkWindow } from '../shared/geometry-validation.js';
 import { spatialFilter } from '../shared/spatial-filter.js';
 import { RISK_ORDER, Site } from './site.entity.js';
@@ -23,7 +23,7 @@ export async function listSites(
 
   const totalCount = await qb.clone().getCount();
   if (after) {
-    const [name, id] = decodeCursor(after, 2);
+    const [name, id] = decodeCursor(after, ['text', 'uuid']);
     qb.andWhere('(s.name, s.id) > (?, ?)', [name, id]);
   }
   const rows = await qb
@@ -41,7 +41,11 @@ export async function getSite(em: EntityManager, id: string): Promise<Site> {
 
 export async function createSite(em: EntityManager, input: CreateSiteInput): Promise<Site> {
   const location = checkPoint('input.location', input.location);
+  // activeFrom defaults to now: an activeTo before now is as wrong as one before a given activeFrom.
+  const activeFrom = input.activeFrom ?? new Date();
   checkWindow(input.activeFrom, input.activeTo, ['input.activeFrom', 'input.activeTo']);
+  if (!input.activeFrom && input.activeTo && input.activeTo.getTime() <= activeFrom.getTime())
+    throw badInput('input.activeTo', `must be after activeFrom, which is now when left out (got ${input.activeTo.toISOString()})`);
   const site = em.create(Site, {
     name: input.name.trim(),
     kind: input.kind,
@@ -50,7 +54,7 @@ export async function createSite(em: EntityManager, input: CreateSiteInput): Pro
     requiredVisitsPerDay: input.requiredVisitsPerDay,
     community: input.community ?? null,
     requestedBy: input.requestedBy ?? null,
-    activeFrom: input.activeFrom ?? new Date(),
+    activeFrom,
     activeTo: input.activeTo ?? null,
   });
   await em.persistAndFlush(site);
