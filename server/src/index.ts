@@ -42,6 +42,11 @@ export {
   type VisitRules,
 } from './patrols/positions.service.js';
 export { purgePositions } from './patrols/retention.service.js';
+export { nearestNeighbourPlan } from './plans/baseline.js';
+export { lowerBoundMetres } from './plans/lower-bound.js';
+export { previewPlan } from './plans/plan.service.js';
+export { routeMetres, schedule, solve } from './plans/solver.js';
+export { importStreets } from './imports/streets.js';
 export { Visit } from './patrols/visit.entity.js';
 export { VisitRequest, VisitRequestStatus } from './requests/visit-request.entity.js';
 export { RiskLevel, Site, SiteKind } from './sites/site.entity.js';
