@@ -454,10 +454,10 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
   const metric = places.length
     ? await conn.execute<{ x: number; y: number }[]>(
         `select ST_X(g) as x, ST_Y(g) as y
-         from jsonb_to_recordset(?::jsonb) with ordinality as p(lon float8, lat float8, n bigint),
+         from jsonb_to_recordset(?::jsonb) as p(n int, lon float8, lat float8),
               lateral (select ST_Transform(ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326), ${Number(srid)}) as g) m
          order by p.n`,
-        [JSON.stringify(places.map((p) => ({ lon: p.longitude, lat: p.latitude })))],
+        [JSON.stringify(places.map((p, n) => ({ n, lon: p.longitude, lat: p.latitude })))],
       )
     : [];
   const fullPlaces: Place[] = places.map((p, i) => ({ ...p, x: metric[i]!.x, y: metric[i]!.y }));
