@@ -44,6 +44,7 @@ export async function previewPlan(em: EntityManager, config: Config, input: Patr
   const { problem, info } = built;
   const solution = solve(problem);
   const nn = nearestNeighbourPlan(problem);
+  const visitNumber = numberVisits(built, solution);
   const method = methodOf(built);
   const units: UnitPlan[] = built.units.map((u, ui) => {
     const stops = schedule(problem, ui, solution.routes[ui]!)!;
@@ -71,7 +72,7 @@ export async function previewPlan(em: EntityManager, config: Config, input: Patr
         travelMetres: round1(stop.metres),
         travelSeconds: stop.seconds,
         route,
-        visitNumber: meta.visitNumber,
+        visitNumber: visitNumber.get(stop.task)!,
         visitsPlanned: meta.visitsPlanned,
         windowFrom: date(task.earliest),
         windowTo: date(task.latest),
@@ -112,7 +113,7 @@ export async function previewPlan(em: EntityManager, config: Config, input: Patr
         site: info[k]!.site,
         cellId: info[k]!.cellId,
         placeName: info[k]!.placeName,
-        visitNumber: info[k]!.visitNumber,
+        visitNumber: visitNumber.get(k)!,
         reason,
         message,
         windowFrom: date(task.earliest),
@@ -147,6 +148,30 @@ export async function previewPlan(em: EntityManager, config: Config, input: Patr
     createdAt: null,
   };
   return { built, solution, plan };
+}
+
+/**
+ * Visits of a place are numbered as they happen: the planned ones in time order, then the
+ * ones left out (the solver may keep the place's second window and drop its first, when only
+ * one visit fits and either part of the shift would do).
+ */
+function numberVisits(built: PlanProblem, solution: Solution): Map<number, number> {
+  const { problem, info } = built;
+  const starts = new Map<number, number>();
+  solution.routes.forEach((route, u) => {
+    for (const stop of schedule(problem, u, route) ?? []) starts.set(stop.task, stop.start);
+  });
+  const groups = new Map<number, number[]>();
+  problem.tasks.forEach((task, k) => groups.set(task.group, [...(groups.get(task.group) ?? []), k]));
+  const numbers = new Map<number, number>();
+  for (const tasks of groups.values()) {
+    const first = Math.min(...tasks.map((k) => info[k]!.visitNumber));
+    const ordered = [...tasks].sort(
+      (a, b) => (starts.get(a) ?? Number.POSITIVE_INFINITY) - (starts.get(b) ?? Number.POSITIVE_INFINITY) || a - b,
+    );
+    ordered.forEach((k, i) => numbers.set(k, first + i));
+  }
+  return numbers;
 }
 
 /** Solves the request again (same input, same plan) and stores it, in one transaction. */

@@ -8,6 +8,7 @@ import { badInput, checkId } from '../graphql/errors.js';
 import { checkCategories } from '../incidents/categories.js';
 import { civilTwilight } from '../incidents/darkness.js';
 import { DarknessFilter } from '../incidents/incident.inputs.js';
+import { listIncidents } from '../incidents/incident.service.js';
 import { Operation } from '../operations/operation.entity.js';
 import { ActivityKind } from '../patrols/activity.entity.js';
 import { PatrolUnit } from '../patrols/patrol-unit.entity.js';
@@ -376,6 +377,10 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
       if (!row?.area) throw badInput(field, 'the units have no patrol zones: give the hot spots an area (bbox, within or zoneId)');
       area = row.area;
     }
+    const period = `${periodFrom.toISOString().slice(0, 10)} to ${periodTo.toISOString().slice(0, 10)}`;
+    // A filter that matches nothing is refused before any grid is built (the incidents' own count).
+    const matching = await listIncidents(em, { ...filter, bbox: undefined, zoneId: undefined, within: JSON.parse(area), from: periodFrom, to: periodTo }, 1);
+    if (matching.totalCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
     const map = await hotspotMap(em, srid, {
       categories: filter.categories,
       darkness: filter.darkness,
@@ -386,7 +391,6 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
       within: JSON.parse(area),
       method: 'GI_STAR',
     });
-    const period = `${periodFrom.toISOString().slice(0, 10)} to ${periodTo.toISOString().slice(0, 10)}`;
     if (map.incidentCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
     const hot = map.cells
       .filter((c) => (c.confidence === 'HOT_99' || c.confidence === 'HOT_95') && c.zScore !== null)
