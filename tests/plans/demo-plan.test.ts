@@ -29,7 +29,11 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const plan = async (input: Record<string, unknown>, token = planner) => {
-  const result = await t.gql(PatrolPlanDocument, { input: { from, to, unitIds: [units['CN-R1'], units['IS-R1']], ...input } as never }, token);
+  const result = await t.gql(
+    PatrolPlanDocument,
+    { input: { from, to, unitIds: [units['CN-R1'], units['IS-R1']], ...input } as never },
+    token,
+  );
   expect(result.errors).toBeUndefined();
   return result.data!.patrolPlan as Plan;
 };
@@ -112,9 +116,12 @@ describe('a day’s plan for the Camden and the Islington reassurance cars', () 
                                       ST_Transform(ST_SetSRID(ST_MakePoint(b.lon, b.lat), 4326), 27700)) order by a.n) as d
          from jsonb_to_recordset(?::jsonb) a(n int, lon float8, lat float8)
          join jsonb_to_recordset(?::jsonb) b(n int, lon float8, lat float8) on b.n = a.n + 1`,
-        [JSON.stringify(points.map(([lon, lat], n) => ({ n, lon, lat }))), JSON.stringify(points.map(([lon, lat], n) => ({ n, lon, lat })))],
+        [
+          JSON.stringify(points.map(([lon, lat], n) => ({ n, lon, lat }))),
+          JSON.stringify(points.map(([lon, lat], n) => ({ n, lon, lat }))),
+        ],
       );
-      unit.stops.forEach((stop, i) => expect(Math.abs(stop.travelMetres - row!.d[i]! * 1.3)).toBeLessThan(0.2));
+      for (const [i, stop] of unit.stops.entries()) expect(Math.abs(stop.travelMetres - row!.d[i]! * 1.3)).toBeLessThan(0.2);
     }
   });
 

@@ -19,10 +19,12 @@ const to = '2026-06-10T22:00:00.000Z';
 async function zoneFor(unitIds: string[], halfSideMetres = 9000): Promise<void> {
   const [w, s] = offset(HOME, -halfSideMetres, -halfSideMetres);
   const [e, n] = offset(HOME, halfSideMetres, halfSideMetres);
-  const [zone] = await t.em().execute<{ id: string }[]>(
-    `insert into patrol_zones (id, name, boundary) values (gen_random_uuid(), 'Test zone', ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))) returning id`,
-    [w, s, e, n],
-  );
+  const [zone] = await t
+    .em()
+    .execute<{ id: string }[]>(
+      `insert into patrol_zones (id, name, boundary) values (gen_random_uuid(), 'Test zone', ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))) returning id`,
+      [w, s, e, n],
+    );
   for (const u of unitIds) await t.em().execute('insert into patrol_zone_units values (?, ?)', [zone!.id, u]);
 }
 
@@ -42,11 +44,13 @@ beforeAll(async () => {
     await makeSite(em, { name: `Ring site ${k + 1}`, at: offset(HOME, r * Math.cos(angle), r * Math.sin(angle)), requiredVisitsPerDay: 2 });
   }
   // Both units start at home.
-  for (const u of [car, foot]) await storePositions(em, u, [{ recordedAt: new Date('2026-06-10T05:00:00Z'), longitude: HOME[0], latitude: HOME[1] }], rules);
+  for (const u of [car, foot])
+    await storePositions(em, u, [{ recordedAt: new Date('2026-06-10T05:00:00Z'), longitude: HOME[0], latitude: HOME[1] }], rules);
 });
 afterAll(() => t?.close());
 
-const preview = (input: Record<string, unknown>) => t.gql(PatrolPlanDocument, { input: { from, to, unitIds: [car], ...input } as never }, planner);
+const preview = (input: Record<string, unknown>) =>
+  t.gql(PatrolPlanDocument, { input: { from, to, unitIds: [car], ...input } as never }, planner);
 
 describe('bad input is BAD_USER_INPUT with the field, and nothing is stored', () => {
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
@@ -59,7 +63,20 @@ describe('bad input is BAD_USER_INPUT with the field, and nothing is stored', ()
     ['a 9-minute stop', { dwellMinutes: 9 }, 'input.dwellMinutes', /not be less than 10/],
     ['a 17-minute stop', { dwellMinutes: 17 }, 'input.dwellMinutes', /not be greater than 16/],
     ['re-planning outside the shift', { replanAt: '2026-06-11T01:00:00Z' }, 'input.replanAt', /within the shift/],
-    ['a start that is not a point', { startAt: { type: 'LineString', coordinates: [[0, 0], [1, 1]] } }, 'input.startAt', /GeoJSON Point/],
+    [
+      'a start that is not a point',
+      {
+        startAt: {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [1, 1],
+          ],
+        },
+      },
+      'input.startAt',
+      /GeoJSON Point/,
+    ],
     ['an unknown operation', { operationId: '00000000-0000-4000-8000-000000000001' }, 'input.operationId', /no operation/],
     [
       'a dosage filter that matches nothing',
@@ -67,7 +84,12 @@ describe('bad input is BAD_USER_INPUT with the field, and nothing is stored', ()
       'input.dosage.filter',
       /matches no incidents/,
     ],
-    ['an unknown crime category', { dosage: { filter: { categories: ['car-crime'] } } }, 'input.dosage.filter.categories', /unknown category/],
+    [
+      'an unknown crime category',
+      { dosage: { filter: { categories: ['car-crime'] } } },
+      'input.dosage.filter.categories',
+      /unknown category/,
+    ],
     ['too many dosage cells', { dosage: { filter: {}, cells: 11 } }, 'input.dosage.cells', /not be greater than 10/],
     ['a reversed dosage period', { dosage: { filter: { from: to, to: from } } }, 'input.dosage.filter.from', /must be before/],
     [
@@ -76,14 +98,19 @@ describe('bad input is BAD_USER_INPUT with the field, and nothing is stored', ()
       'input.visitWindows[0].siteId',
       /not on the list/,
     ],
-    ['a reversed stated window', { visitWindows: [{ siteId: '00000000-0000-4000-8000-000000000002', from: to, to: from }] }, 'input.visitWindows[0].from', /must be before/],
+    [
+      'a reversed stated window',
+      { visitWindows: [{ siteId: '00000000-0000-4000-8000-000000000002', from: to, to: from }] },
+      'input.visitWindows[0].from',
+      /must be before/,
+    ],
     ['streets asked for with none imported', { travelMethod: 'STREET_NETWORK' }, 'input.travelMethod', /no street network is imported/],
   ];
   it.each(cases)('%s', async (_name, input, field, message) => {
     const resolved = JSON.parse(JSON.stringify(input).replaceAll('__car', car));
     const before = await count('patrol_plans');
-    for (const document of [PatrolPlanDocument, SavePatrolPlanDocument]) {
-      const result = await t.gql(document, { input: { from, to, unitIds: [car], ...resolved } as never }, planner);
+    const variables = { input: { from, to, unitIds: [car], ...resolved } as never };
+    for (const result of [await t.gql(PatrolPlanDocument, variables, planner), await t.gql(SavePatrolPlanDocument, variables, planner)]) {
       expect(result.data ?? null).toBeNull();
       const error = result.errors?.[0];
       expect(error?.extensions?.code, JSON.stringify(result.errors)).toBe('BAD_USER_INPUT');
@@ -124,7 +151,12 @@ describe('what cannot fit is said, not dropped', () => {
 
   it('when not everything fits, the higher-risk and operation-priority sites go in first', async () => {
     const em = t.em() as EntityManager;
-    const critical = await makeSite(em, { name: 'Critical one', at: offset(HOME, 5500, 0), riskLevel: 'CRITICAL' as never, requiredVisitsPerDay: 1 });
+    const critical = await makeSite(em, {
+      name: 'Critical one',
+      at: offset(HOME, 5500, 0),
+      riskLevel: 'CRITICAL' as never,
+      requiredVisitsPerDay: 1,
+    });
     try {
       const short = (await preview({ to: '2026-06-10T07:30:00Z' })).data!.patrolPlan as Plan;
       expect(short.stops.some((s) => s.site?.id === critical.id)).toBe(true);
@@ -166,9 +198,11 @@ describe('who reads a plan', () => {
     // Outside the shift there is no current plan.
     expect((await t.gql(MyPlanDocument, { at: '2026-06-11T12:00:00Z' }, device)).data!.myPlan).toBeNull();
     // Saving is audited, with the plan's id.
-    const [audit] = await t.em().execute<{ target_ids: string[] }[]>(
-      `select target_ids from audit_events where operation = 'savePatrolPlan' and outcome = 'SUCCESS' order by id desc limit 1`,
-    );
+    const [audit] = await t
+      .em()
+      .execute<{ target_ids: string[] }[]>(
+        `select target_ids from audit_events where operation = 'savePatrolPlan' and outcome = 'SUCCESS' order by id desc limit 1`,
+      );
     expect(audit!.target_ids).toContain(saved.data!.savePatrolPlan.id);
   });
 
@@ -199,6 +233,8 @@ describe('who reads a plan', () => {
     const end = (await t.gql(UnitPlanDocument, { unitId: car, at: '2026-06-10T21:59:59Z' }, planner)).data!.unitPlan!.progress;
     const final = (await t.gql(UnitPlanDocument, { unitId: car, at: to }, planner)).data!.unitPlan;
     expect(final).toBeNull();
-    expect(end.stops.filter((s) => s.state === 'LATE' || s.state === 'DONE').length).toBe(end.stops.length - end.stops.filter((s) => s.state === 'PLANNED').length);
+    expect(end.stops.filter((s) => s.state === 'LATE' || s.state === 'DONE').length).toBe(
+      end.stops.length - end.stops.filter((s) => s.state === 'PLANNED').length,
+    );
   });
 });

@@ -133,10 +133,12 @@ beforeAll(async () => {
   walker = (await makeUnit(em, { callSign: 'GR-F', kind: UnitKind.FOOT })).id;
   const [w, s] = offset(ORIGIN, -400, -400);
   const [e, n] = offset(ORIGIN, 1200, 1200);
-  const [zone] = await t.em().execute<{ id: string }[]>(
-    `insert into patrol_zones (id, name, boundary) values (gen_random_uuid(), 'Grid', ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))) returning id`,
-    [w, s, e, n],
-  );
+  const [zone] = await t
+    .em()
+    .execute<{ id: string }[]>(
+      `insert into patrol_zones (id, name, boundary) values (gen_random_uuid(), 'Grid', ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326))) returning id`,
+      [w, s, e, n],
+    );
   for (const u of [car, walker]) await t.em().execute('insert into patrol_zone_units values (?, ?)', [zone!.id, u]);
   for (const [name, node] of Object.entries(SITES)) {
     const site = await makeSite(em, { name: `Site ${name}`, at: position(node), requiredVisitsPerDay: 1 });
@@ -207,7 +209,10 @@ describe('travel over an imported OSM street grid', () => {
       expect(vertices.every((v: number | undefined) => v !== undefined)).toBe(true);
       for (let k = 1; k < vertices.length; k++)
         if (vertices[k] !== vertices[k - 1])
-          expect(graph.get(vertices[k - 1]!)?.some(([w]) => w === vertices[k]), `${mode} ${vertices[k - 1]} → ${vertices[k]}`).toBe(true);
+          expect(
+            graph.get(vertices[k - 1]!)?.some(([w]) => w === vertices[k]),
+            `${mode} ${vertices[k - 1]} → ${vertices[k]}`,
+          ).toBe(true);
       expect(vertices[0]).toBe(previous);
       expect(vertices.at(-1)).toBe(target);
       // The grid is laid out with a flat-earth offset; PostGIS measures on the spheroid: within 0.3 %.
@@ -219,7 +224,9 @@ describe('travel over an imported OSM street grid', () => {
   const westOnStreet2 = (p: Plan) =>
     p.stops.some((stop) => {
       const v = stop.route.coordinates.map(([lon, lat]: [number, number]) => nodeOf(lon, lat));
-      return v.some((n: number | undefined, k: number) => k > 0 && [0, 1, 2, 3].some((x) => v[k - 1] === junction(x + 1, 2) && n === junction(x, 2)));
+      return v.some(
+        (n: number | undefined, k: number) => k > 0 && [0, 1, 2, 3].some((x) => v[k - 1] === junction(x + 1, 2) && n === junction(x, 2)),
+      );
     });
 
   it('a car’s legs follow the streets, keep to one-way streets, and measure what the shortest path measures', async () => {
@@ -271,11 +278,7 @@ describe('travel over an imported OSM street grid', () => {
       const p = await plan(car);
       expect(p.method.kind).toBe('STRAIGHT_LINE');
       expect(p.method.description).toMatch(/no road within 400 m/);
-      const forced = await t.gql(
-        PatrolPlanDocument,
-        { input: { from, to, unitIds: [car], travelMethod: 'STREET_NETWORK' } },
-        planner,
-      );
+      const forced = await t.gql(PatrolPlanDocument, { input: { from, to, unitIds: [car], travelMethod: 'STREET_NETWORK' } }, planner);
       expect(forced.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(forced.errors?.[0]?.message).toMatch(/^input\.travelMethod: .*no road within 400 m/);
     } finally {

@@ -12,4 +12,19 @@ import { Site } from '../sites/site.entity.js';
 import { PatrolZone } from '../zones/patrol-zone.entity.js';
 
 /** Every entity, listed by hand: no folder scanning, so tsx, vitest and a bundle all see the same set. */
-export const entities = [User, AuditEvent, Site, Incident, PatrolUnit, Position, Visit, Activity, PatrolZone, Operation, VisitRequest, PatrolPlanRecord, UnitPlanRecord, PlanStopRecord];
+export const entities = [
+  User,
+  AuditEvent,
+  Site,
+  Incident,
+  PatrolUnit,
+  Position,
+  Visit,
+  Activity,
+  PatrolZone,
+  Operation,
+  VisitRequest,
+  PatrolPlanRecord,
+  UnitPlanRecord,
+  PlanStopRecord,
+];

@@ -62,7 +62,7 @@ function oneway(value: string | undefined): 1 | -1 | 0 | undefined {
 /** Access of a way, or null when no one of the three may use it (not a street, closed, an area…). */
 export function accessOf(tags: Tags): Access | null {
   const highway = tags.highway;
-  if (!highway || tags.area === 'yes' && highway !== 'pedestrian') return null;
+  if (!highway || (tags.area === 'yes' && highway !== 'pedestrian')) return null;
   const isRoad = CAR_HIGHWAYS.has(highway);
   const car = isRoad && allowed(tags, ['motorcar', 'motor_vehicle', 'vehicle', 'access'], true);
   const cycle =

@@ -146,13 +146,13 @@ export interface StreetEdge {
  */
 export function buildStreetGraph(extract: OsmExtract, skips: Skips): { edges: StreetEdge[]; read: number } {
   const streets: { way: OsmWay; access: Access }[] = [];
-  extract.ways.forEach((way, i) => {
+  for (const [i, way] of extract.ways.entries()) {
     const access = accessOf(way.tags);
-    if (!access) return skips.add(STREET_SKIP.notStreet, i + 1);
-    if (way.refs.length < 2) return skips.add(STREET_SKIP.tooShort, i + 1);
-    if (way.refs.some((ref) => !extract.nodes.has(ref))) return skips.add(STREET_SKIP.missingNodes, i + 1);
-    streets.push({ way, access });
-  });
+    if (!access) skips.add(STREET_SKIP.notStreet, i + 1);
+    else if (way.refs.length < 2) skips.add(STREET_SKIP.tooShort, i + 1);
+    else if (way.refs.some((ref) => !extract.nodes.has(ref))) skips.add(STREET_SKIP.missingNodes, i + 1);
+    else streets.push({ way, access });
+  }
   const uses = new Map<number, number>();
   for (const { way } of streets) {
     way.refs.forEach((ref, k) => {
@@ -194,7 +194,8 @@ export async function importStreets(em: EntityManager, file: string, options: { 
   const extract = isPbf(file) ? await readOsmPbf(file) : readOsmXml(readFileSync(file, 'utf8'));
   const skips = new Skips();
   const { edges, read } = buildStreetGraph(extract, skips);
-  if (edges.length === 0) throw new ImportError(`No streets in ${basename(file)}: no way with a highway tag that cars, cycles or people on foot may use`);
+  if (edges.length === 0)
+    throw new ImportError(`No streets in ${basename(file)}: no way with a highway tag that cars, cycles or people on foot may use`);
 
   const flags = new Map<number, { car: boolean; cycle: boolean; foot: boolean }>();
   for (const e of edges) {
@@ -212,7 +213,8 @@ export async function importStreets(em: EntityManager, file: string, options: { 
   });
   progress.start(nodes.length + edges.length, 'nodes and edges');
   await em.transactional(async (tx) => {
-    const conn = tx.getConnection();
+    // Through the transaction's entity manager: the connection's own execute would take another connection, outside it.
+    const conn = { execute: (sql: string, params: unknown[] = []) => tx.execute(sql, params) };
     await conn.execute('delete from street_edges');
     await conn.execute('delete from street_nodes');
     await conn.execute('delete from street_networks');

@@ -64,7 +64,11 @@ export class PatrolPlanRecord {
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
-  @OneToMany(() => UnitPlanRecord, (u) => u.plan, { cascade: [Cascade.ALL], orderBy: { position: 'asc' } })
+  @OneToMany(
+    () => UnitPlanRecord,
+    (u) => u.plan,
+    { cascade: [Cascade.ALL], orderBy: { position: 'asc' } },
+  )
   units = new Collection<UnitPlanRecord>(this);
 }
 
@@ -110,7 +114,11 @@ export class UnitPlanRecord {
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
-  @OneToMany(() => PlanStopRecord, (s) => s.unitPlan, { cascade: [Cascade.ALL], orderBy: { sequence: 'asc' } })
+  @OneToMany(
+    () => PlanStopRecord,
+    (s) => s.unitPlan,
+    { cascade: [Cascade.ALL], orderBy: { sequence: 'asc' } },
+  )
   stops = new Collection<PlanStopRecord>(this);
 }
 

@@ -30,7 +30,10 @@ export class PlanDosageInput {
   @Max(KOPER_MAX_MINUTES)
   minutes?: number;
 
-  @Field(() => ActivityKind, { nullable: true, description: 'What to do at the cells (default STREET_BRIEFING; LETTER_DROP for vehicle crime).' })
+  @Field(() => ActivityKind, {
+    nullable: true,
+    description: 'What to do at the cells (default STREET_BRIEFING; LETTER_DROP for vehicle crime).',
+  })
   activity?: ActivityKind;
 }
 
@@ -95,7 +98,8 @@ export class PatrolPlanInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'The operation whose priority communities and site kinds weigh when not everything fits; default: every one running at the shift start.',
+    description:
+      'The operation whose priority communities and site kinds weigh when not everything fits; default: every one running at the shift start.',
   })
   operationId?: string;
 

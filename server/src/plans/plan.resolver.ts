@@ -60,7 +60,9 @@ export class UnitPlanResolver {
   }
 
   @Authorized(Role.PLANNER, Role.SUPERINTENDENT)
-  @Query(() => [UnitPlan], { description: 'The current stored plan of every unit that has one at a moment (default now), by call sign. Audited.' })
+  @Query(() => [UnitPlan], {
+    description: 'The current stored plan of every unit that has one at a moment (default now), by call sign. Audited.',
+  })
   async patrolPlans(
     @Ctx() ctx: Context,
     @Arg('at', () => Date, { nullable: true, description: 'The moment (default now).' }) at?: Date,

@@ -54,7 +54,10 @@ export async function previewPlan(em: EntityManager, config: Config, input: Patr
       const previous = n === 0 ? problem.units[ui]!.start : problem.tasks[stops[n - 1]!.task]!.place;
       const previousDepart = n === 0 ? problem.units[ui]!.from : stops[n - 1]!.depart;
       const coordinates = built.travel.leg(u.profile, previous, task.place);
-      const route: LineString = { type: 'LineString', coordinates: coordinates.length >= 2 ? coordinates : [coordinates[0]!, coordinates[0]!] };
+      const route: LineString = {
+        type: 'LineString',
+        coordinates: coordinates.length >= 2 ? coordinates : [coordinates[0]!, coordinates[0]!],
+      };
       return {
         sequence: n + 1,
         unit: u.unit,
@@ -162,14 +165,14 @@ function numberVisits(built: PlanProblem, solution: Solution): Map<number, numbe
     for (const stop of schedule(problem, u, route) ?? []) starts.set(stop.task, stop.start);
   });
   const groups = new Map<number, number[]>();
-  problem.tasks.forEach((task, k) => groups.set(task.group, [...(groups.get(task.group) ?? []), k]));
+  for (const [k, task] of problem.tasks.entries()) groups.set(task.group, [...(groups.get(task.group) ?? []), k]);
   const numbers = new Map<number, number>();
   for (const tasks of groups.values()) {
     const first = Math.min(...tasks.map((k) => info[k]!.visitNumber));
     const ordered = [...tasks].sort(
       (a, b) => (starts.get(a) ?? Number.POSITIVE_INFINITY) - (starts.get(b) ?? Number.POSITIVE_INFINITY) || a - b,
     );
-    ordered.forEach((k, i) => numbers.set(k, first + i));
+    for (const [i, k] of ordered.entries()) numbers.set(k, first + i);
   }
   return numbers;
 }
@@ -247,7 +250,11 @@ export async function savePlan(em: EntityManager, config: Config, input: PatrolP
 
 /** A stored plan, as the API shows it. */
 export async function readPlan(em: EntityManager, id: string): Promise<PatrolPlan> {
-  const record = await em.findOne(PatrolPlanRecord, { id }, { populate: ['units', 'units.unit', 'units.stops', 'units.stops.site'], refresh: true });
+  const record = await em.findOne(
+    PatrolPlanRecord,
+    { id },
+    { populate: ['units', 'units.unit', 'units.stops', 'units.stops.site'], refresh: true },
+  );
   if (!record) throw notFound('Patrol plan', id);
   const units = record.units.getItems().map((u) => toUnitPlan(u, record));
   const siteIds = record.unplanned.map((u) => u.siteId).filter((x): x is string => x !== null);

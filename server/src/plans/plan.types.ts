@@ -303,7 +303,6 @@ export class UnitPlan {
 
   @Field(() => Date, { nullable: true, description: 'When it was stored; empty in a preview.' })
   createdAt!: Date | null;
-
 }
 
 @ObjectType({ description: 'A patrol plan for one or more units over a shift: a preview, or stored.' })

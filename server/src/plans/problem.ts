@@ -95,7 +95,7 @@ async function checkRequest(em: EntityManager, input: PatrolPlanInput): Promise<
   if (input.to.getTime() - input.from.getTime() > MAX_PLAN_HOURS * 3600_000)
     throw badInput('input.to', `a plan covers one shift: at most ${MAX_PLAN_HOURS} hours after input.from`);
   const ids = input.unitIds.map((id, i) => checkId(`input.unitIds[${i}]`, id));
-  const duplicate = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+  const duplicate = ids.findIndex((id, i) => ids.slice(0, i).includes(id));
   if (duplicate >= 0) throw badInput(`input.unitIds[${duplicate}]`, `unit ${ids[duplicate]} is listed twice`);
   const found = await em.find(PatrolUnit, { id: { $in: ids } });
   const missing = ids.findIndex((id) => !found.some((u) => u.id === id));
@@ -336,7 +336,11 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
     // The k-th remaining visit in the k-th equal part of what is left of the window, and at
     // least 12 h ÷ n after the one before (rules.ts).
     const part = (b - a) / remaining;
-    if (remaining > 1) partitions.set(remaining, Array.from({ length: remaining - 1 }, (_, k) => Math.round(a + (k + 1) * part)));
+    if (remaining > 1)
+      partitions.set(
+        remaining,
+        Array.from({ length: remaining - 1 }, (_, k) => Math.round(a + (k + 1) * part)),
+      );
     for (let k = 0; k < remaining; k++) {
       const earliest = Math.round(a + k * part);
       const latest = Math.min(Math.round(a + (k + 1) * part) - (k + 1 < remaining ? 1 : 0), b - dwell);
@@ -379,7 +383,11 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
     }
     const period = `${periodFrom.toISOString().slice(0, 10)} to ${periodTo.toISOString().slice(0, 10)}`;
     // A filter that matches nothing is refused before any grid is built (the incidents' own count).
-    const matching = await listIncidents(em, { ...filter, bbox: undefined, zoneId: undefined, within: JSON.parse(area), from: periodFrom, to: periodTo }, 1);
+    const matching = await listIncidents(
+      em,
+      { ...filter, bbox: undefined, zoneId: undefined, within: JSON.parse(area), from: periodFrom, to: periodTo },
+      1,
+    );
     if (matching.totalCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
     const map = await hotspotMap(em, srid, {
       categories: filter.categories,
@@ -419,7 +427,8 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
       const step = DOSAGE_SLOT_STEP_MINUTES * 60;
       const width = DOSAGE_SLOT_WIDTH_MINUTES * 60;
       const slots: [number, number][] = [];
-      for (const [h0, h1] of hours) for (let t = h0; t + minutes * 60 <= h1; t += step) slots.push([t, Math.min(t + width, h1 - minutes * 60)]);
+      for (const [h0, h1] of hours)
+        for (let t = h0; t + minutes * 60 <= h1; t += step) slots.push([t, Math.min(t + width, h1 - minutes * 60)]);
       const name = `Hot spot ${k + 1} (${what}, Gi* z = ${cell.zScore!.toFixed(1)})`;
       const why = `Gi* ${cell.confidence === 'HOT_99' ? '99' : '95'} % hot spot of ${what}, ${period}: ${cell.count} incidents in the cell; back within 2 hours (Koper)`;
       notes.push(

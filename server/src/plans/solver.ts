@@ -93,7 +93,14 @@ export function schedule(problem: Problem, unitIndex: number, route: readonly nu
     const previous = last.get(task.group) ?? task.lastDone;
     const start = Math.max(arrive, task.earliest, previous === undefined ? -Infinity : previous + task.gap);
     if (start > task.latest + EPS || start + task.dwell > unit.to + EPS) return null;
-    stops.push({ task: k, arrive, start, depart: start + task.dwell, metres: problem.travel.metres(unit.profile, here, task.place), seconds });
+    stops.push({
+      task: k,
+      arrive,
+      start,
+      depart: start + task.dwell,
+      metres: problem.travel.metres(unit.profile, here, task.place),
+      seconds,
+    });
     last.set(task.group, start);
     t = start + task.dwell;
     here = task.place;
@@ -197,8 +204,7 @@ class Route {
     const nextPlace = p < this.tasks.length ? this.placeAt(p) : null;
     const m = problem.travel.metres;
     return (
-      m(profile, prevPlace, task.place) +
-      (nextPlace === null ? 0 : m(profile, task.place, nextPlace) - m(profile, prevPlace, nextPlace))
+      m(profile, prevPlace, task.place) + (nextPlace === null ? 0 : m(profile, task.place, nextPlace) - m(profile, prevPlace, nextPlace))
     );
   }
 

@@ -53,7 +53,9 @@ export async function loadStreetNetwork(em: EntityManager, srid: number): Promis
   );
   if (!network) return null;
   if (cached?.id === network.id) return cached;
-  const nodes = await conn.execute<{ id: string; lon: number; lat: number; x: number; y: number; car: boolean; cycle: boolean; foot: boolean }[]>(
+  const nodes = await conn.execute<
+    { id: string; lon: number; lat: number; x: number; y: number; car: boolean; cycle: boolean; foot: boolean }[]
+  >(
     `select id, ST_X(location) as lon, ST_Y(location) as lat, ST_X(ST_Transform(location, ${Number(srid)})) as x,
             ST_Y(ST_Transform(location, ${Number(srid)})) as y, car, cycle, foot
      from street_nodes order by id`,
