@@ -17,6 +17,7 @@ import { hotspotScenario } from './hotspots.js';
 import { ingestScenario } from './ingest.js';
 import { liveScenario } from './live.js';
 import { megabytes } from './measure.js';
+import { plans47Scenario, plans400Scenario } from './plans.js';
 import { Profiler } from './profile.js';
 import { table, writeResults } from './report.js';
 import type { Context, Row } from './scenario.js';
@@ -90,6 +91,8 @@ try {
     ['coverage', coverageScenario],
     ['ingest', ingestScenario],
     ['live', liveScenario],
+    ['plans-47', plans47Scenario],
+    ['plans-400', plans400Scenario],
   ];
   try {
     for (const [name, scenario] of scenarios) {

@@ -161,8 +161,8 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
           overdueCount={overdue.data?.overdueSites.length}
           live={liveStatus === 'connected'}
         />
-        <OverduePanel overdue={overdue} onSelect={selectSite} />
         <PlanProgressPanel onShow={setPlanOnMap} />
+        <OverduePanel overdue={overdue} onSelect={selectSite} />
         {siteDetail}
         {tracePanel}
         <TrendPanel state={state} />

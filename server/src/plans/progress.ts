@@ -27,7 +27,8 @@ export async function planProgress(
   const visits = siteIds.length
     ? await em.find(
         Visit,
-        { unit: unitId, site: { $in: siteIds }, enteredAt: { $gte: plan.startsAt, $lt: plan.to } },
+        // A stay under way when the stops start counts too (a unit already at its first site).
+        { unit: unitId, site: { $in: siteIds }, exitedAt: { $gte: plan.startsAt }, enteredAt: { $lt: plan.to } },
         { orderBy: { enteredAt: 'asc', id: 'asc' } },
       )
     : [];
