@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVigil } from '../support/cli.js';
 import { makeSite, makeUnit, offset } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { osmPbf } from './osm-pbf.js';
 import { expectPlanKeepsTheRules, type Plan } from './support.js';
 
 /**
@@ -269,6 +270,30 @@ describe('travel over an imported OSM street grid', () => {
       const leaving = out.route.coordinates.map(([lon, lat]: [number, number]) => nodeOf(lon, lat));
       expect(leaving.slice(0, 2)).toEqual([DEAD_END, junction(0, 4)]);
     }
+  });
+
+  it('the same grid as a PBF extract imports to the same graph, and plans the same', async () => {
+    const before = await plan(car);
+    const edges = () =>
+      t
+        .em()
+        .execute<{ e: string }[]>(
+          `select source || '>' || target || ':' || car_forward || car_backward || foot || ':' || round(length_metres::numeric, 3) as e from street_edges order by 1`,
+        );
+    const fromXml = await edges();
+    const ways = gridWays();
+    const nodes = [...new Set(ways.flatMap((w) => w.nodes))].map((id) => ({ id, lon: position(id)[0], lat: position(id)[1] }));
+    const file = join(mkdtempSync(join(tmpdir(), 'vigil-streets-')), 'grid.osm.pbf');
+    writeFileSync(file, osmPbf(nodes, ways));
+    const pbf = await runVigil(['import', 'streets', file], t.db.url);
+    expect(pbf.code, pbf.stderr).toBe(0);
+    expect(pbf.stdout).toMatch(/Read 15 ways from grid\.osm\.pbf/);
+    expect(await edges()).toEqual(fromXml);
+    const after = await plan(car);
+    expect(after.method.description).toMatch(/grid\.osm\.pbf/);
+    expect(after.stops.map((s) => [s.site!.id, s.travelMetres, s.route])).toEqual(
+      before.stops.map((s) => [s.site!.id, s.travelMetres, s.route]),
+    );
   });
 
   it('a stop far from every street falls back to the straight line, and says why', async () => {

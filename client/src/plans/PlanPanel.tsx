@@ -143,7 +143,11 @@ function PlanSummary({ plan }: { plan: PatrolPlanFieldsFragment }) {
     <div className="plan-summary" data-testid="plan-summary" data-plan-id={plan.id ?? ''}>
       <dl className="kpis kpis-compact">
         <Figure label="Visits planned" value={`${plan.plannedVisits} of ${plan.requiredVisits}`} testId="plan-visits" />
-        <Figure label="Travel" value={km(plan.travelMetres)} note={`a nearest-neighbour round: ${km(plan.solver.nearestNeighbourMetres)} for ${plan.solver.nearestNeighbourVisits} stops; at least ${km(plan.solver.lowerBoundMetres)}`} />
+        <Figure
+          label="Travel"
+          value={km(plan.travelMetres)}
+          note={`a nearest-neighbour round: ${km(plan.solver.nearestNeighbourMetres)} for ${plan.solver.nearestNeighbourVisits} stops; at least ${km(plan.solver.lowerBoundMetres)}`}
+        />
         <Figure label="Dosage stops" value={String(plan.dosageStops)} />
       </dl>
       <p className="panel-note" data-testid="plan-method">
