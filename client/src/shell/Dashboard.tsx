@@ -161,8 +161,8 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
           overdueCount={overdue.data?.overdueSites.length}
           live={liveStatus === 'connected'}
         />
-        <PlanProgressPanel onShow={setPlanOnMap} />
         <OverduePanel overdue={overdue} onSelect={selectSite} />
+        <PlanProgressPanel onShow={setPlanOnMap} />
         {siteDetail}
         {tracePanel}
         <TrendPanel state={state} />
@@ -176,7 +176,6 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
       </>
     ) : role === 'PLANNER' ? (
       <>
-        <PlanPanel onShow={setPlanOnMap} />
         <ZonePlanningPanel
           zones={zones.data?.zones}
           onZonesChanged={zones.refetch}
@@ -191,6 +190,7 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
           onApproved={sites.refetch}
           onFocus={(lat, lng) => focusOn({ lat, lng, zoom: 16 })}
         />
+        <PlanPanel onShow={setPlanOnMap} />
         {siteDetail}
       </>
     ) : (
