@@ -1,3 +1,5 @@
+import { nearestNeighbourPlan } from './baseline.js';
+
 /**
  * The plan solver: which unit makes which visit, in what order, at what time. A vehicle
  * routing problem with time windows, fixed stop lengths and spacing between the visits of
@@ -15,6 +17,8 @@
  *    shortens the total travel and every rule still holds.
  * 3. Insertion again of what was left out (the local search may have freed time), then
  *    step 2 again, up to three rounds.
+ * 4. When visits were left out, steps 2–3 again from the nearest-neighbour round; the better
+ *    of the two is the plan.
  *
  * Times are epoch seconds. A route is scheduled as early as possible (each stop starts at
  * the latest of its arrival, its window's start and its spacing after the place's previous
@@ -223,11 +227,34 @@ interface Candidate {
   position: number;
 }
 
-/** Solves a plan. Same problem, same solution. */
+/**
+ * Solves a plan. Same problem, same solution. When not everything fits, a second start is
+ * improved the same way — the nearest-neighbour round, which in a short shift can fit more
+ * visits by taking what is near first — and the better kept: more priority planned, then
+ * less travel.
+ */
 export function solve(problem: Problem, options: { maxPasses?: number } = {}): Solution {
-  const routes = problem.units.map((_, u) => new Route(problem, u));
+  const byInsertion = improveFrom(
+    problem,
+    problem.units.map(() => []),
+    options,
+  );
+  // Everything fits: nothing to gain in visits from the other start.
+  if (byInsertion.unplanned.length === 0) return byInsertion;
+  const byNeighbour = improveFrom(problem, nearestNeighbourPlan(problem).routes, options);
+  const score = (x: Solution) => x.routes.flat().reduce((sum, k) => sum + problem.tasks[k]!.priority, 0);
+  const metres = (x: Solution) => x.routes.reduce((sum, r, u) => sum + routeMetres(problem, u, r), 0);
+  const a = score(byInsertion);
+  const b = score(byNeighbour);
+  return b > a + EPS || (Math.abs(a - b) <= EPS && metres(byNeighbour) < metres(byInsertion) - 0.5) ? byNeighbour : byInsertion;
+}
+
+function improveFrom(problem: Problem, start: number[][], options: { maxPasses?: number }): Solution {
+  const routes = problem.units.map((_, u) => new Route(problem, u, [...start[u]!]));
   const owner = new Map<number, number>();
-  let unplanned = problem.tasks.map((_, k) => k);
+  for (const [u, route] of start.entries()) for (const k of route) owner.set(problem.tasks[k]!.group, u);
+  const placed = new Set(start.flat());
+  let unplanned = problem.tasks.map((_, k) => k).filter((k) => !placed.has(k));
   let moves = 0;
   for (let round = 0; round < 3; round++) {
     const before = unplanned.length;
