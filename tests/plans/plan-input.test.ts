@@ -129,6 +129,8 @@ describe('what cannot fit is said, not dropped', () => {
     expect(short.requiredVisits).toBe(60);
     expect(short.plannedVisits).toBeGreaterThan(3);
     expect(short.plannedVisits + short.unplanned.length).toBe(60);
+    // Every site weighs the same here: the plan holds at least as many visits as a nearest-neighbour round.
+    expect(short.plannedVisits).toBeGreaterThanOrEqual(short.solver.nearestNeighbourVisits);
     const reasons = new Set(short.unplanned.map((u) => u.reason));
     // The second visits cannot be 6 h after the first within 2 h: WINDOW; the first visits that did not fit: TIME.
     expect(reasons).toEqual(new Set(['TIME', 'WINDOW']));
