@@ -18,6 +18,7 @@ import { ingestScenario } from './ingest.js';
 import { liveScenario } from './live.js';
 import { megabytes } from './measure.js';
 import { Profiler } from './profile.js';
+import { replicaScenario } from './replicas.js';
 import { table, writeResults } from './report.js';
 import type { Context, Row } from './scenario.js';
 import { startBenchServer } from './server.js';
@@ -90,6 +91,7 @@ try {
     ['coverage', coverageScenario],
     ['ingest', ingestScenario],
     ['live', liveScenario],
+    ['replicas', replicaScenario],
   ];
   try {
     for (const [name, scenario] of scenarios) {
