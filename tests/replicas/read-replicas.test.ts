@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IncidentsDocument, ReportIncidentDocument } from '@vigil/schema';
 import { openDatabase, startServer } from '@vigil/server';
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOUTH_END_GREEN } from '../support/factories.js';
 import { eventually, post } from '../support/live.js';
@@ -153,9 +155,28 @@ suite('read replicas', () => {
     const failures: unknown[] = [];
     let served = 0;
     let running = true;
+    // A fresh connection per request: a kept-alive socket that the server closes as idle just
+    // as it is reused fails with ECONNRESET, which would say nothing about the standby.
+    const once = (): Promise<{ errors?: unknown; data?: { incidents: { totalCount: number } } }> =>
+      new Promise((resolve, reject) => {
+        const body = JSON.stringify({ query: print(IncidentsDocument), variables: { filter, first: 1 } });
+        const req = request(
+          `${t.url}/graphql`,
+          { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${analyst}` } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (d: string) => {
+              text += d;
+            });
+            res.on('end', () => resolve(JSON.parse(text)));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
     const reader = async () => {
       while (running) {
-        const result = await post(t.url, IncidentsDocument, { filter, first: 1 }, analyst);
+        const result = await once();
         if (result.errors || result.data?.incidents.totalCount !== expected) failures.push(result.errors ?? result.data);
         else served++;
       }
