@@ -97,7 +97,7 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ config, orm: db.orm, database: db.kind });
+    server = await startServer({ config, orm: db.orm, database: db.kind, replicas: db.replicas });
   } catch (error) {
     await db.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
