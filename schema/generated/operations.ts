@@ -20,6 +20,15 @@ export type Scalars = {
   GeoJSON: { input: { type: string; coordinates: any }; output: { type: string; coordinates: any }; }
 };
 
+/** What a patrol did at a place. */
+export type ActivityKind =
+  /** Crime-prevention letters through front doors. */
+  | 'LETTER_DROP'
+  /** A reassurance visit at a site. */
+  | 'REASSURANCE_VISIT'
+  /** A briefing with people in the street. */
+  | 'STREET_BRIEFING';
+
 /** Settings the dashboard needs from the server. */
 export type AppConfig = {
   /** EPSG code of the metric projection used for distances and grids. */
@@ -702,6 +711,8 @@ export type Mutation = {
   requestReassuranceVisit: VisitRequest;
   /** Revokes every device token of a unit at once (e.g. a stolen handset). False if none was ever issued. Planners and superintendents. */
   revokeDeviceTokens: Scalars['Boolean']['output'];
+  /** Makes the plan patrolPlan previews for the same input (the solver is deterministic) and stores it: from now on it is each unit’s current plan for the shift (planners, superintendents). */
+  savePatrolPlan: PatrolPlan;
   /** Signs out everywhere: every token issued to the caller so far stops working. */
   signOut: Scalars['Boolean']['output'];
   /** Changes a site (planners). */
@@ -808,6 +819,12 @@ export type MutationRevokeDeviceTokensArgs = {
 
 
 /** Changes. Every one is audited, and needs the role its description names. */
+export type MutationSavePatrolPlanArgs = {
+  input: PatrolPlanInput;
+};
+
+
+/** Changes. Every one is audited, and needs the role its description names. */
 export type MutationUpdateSiteArgs = {
   id: Scalars['ID']['input'];
   input: UpdateSiteInput;
@@ -860,6 +877,66 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   /** Cursor of the first item on this page. */
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** A patrol plan for one or more units over a shift: a preview, or stored. */
+export type PatrolPlan = {
+  /** When it was stored. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Dosage stops planned at hot-spot cells. */
+  dosageStops: Scalars['Int']['output'];
+  /** Start of the shift. */
+  from: Scalars['DateTime']['output'];
+  /** Id of the stored plan; empty in a preview. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** How the legs were measured: street network or straight line (with factor and speeds). */
+  method: PlanMethod;
+  /** Notes on the request, e.g. dark hours used for dosage, operations that set priorities. */
+  notes: Array<Scalars['String']['output']>;
+  /** Of those, planned. */
+  plannedVisits: Scalars['Int']['output'];
+  /** The moment the plan was re-made from, if it was. */
+  replanAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Site visits the window asks for (after those already made when re-planning). */
+  requiredVisits: Scalars['Int']['output'];
+  /** How it was solved, with a lower bound and the nearest-neighbour figure. */
+  solver: PlanSolver;
+  /** Every unit’s stops: unit by unit (as in units), each in order. */
+  stops: Array<PlanStop>;
+  /** End of the shift. */
+  to: Scalars['DateTime']['output'];
+  /** Metres of all units’ legs. */
+  travelMetres: Scalars['Float']['output'];
+  /** Seconds of all units’ legs. */
+  travelSeconds: Scalars['Int']['output'];
+  /** Each unit’s plan. */
+  units: Array<UnitPlan>;
+  /** Visits the shifts cannot hold, with the reason for each. */
+  unplanned: Array<UnplannedVisit>;
+};
+
+/** What to plan: units, a shift, and optionally a start, hot-spot dosage and stated windows. */
+export type PatrolPlanInput = {
+  /** Hot-spot dosage to plan as well. */
+  dosage?: InputMaybe<PlanDosageInput>;
+  /** Minutes of each site stop, 10–16 (Koper curve; default 12). */
+  dwellMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Start of the shift. */
+  from: Scalars['DateTime']['input'];
+  /** The operation whose priority communities and site kinds weigh when not everything fits; default: every one running at the shift start. */
+  operationId?: InputMaybe<Scalars['ID']['input']>;
+  /** Re-plan the rest of the shift from this moment (usually now): each unit starts from its last fix, and the visits detected since the shift began count against the required ones. */
+  replanAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Where every unit starts (GeoJSON Point); default: each unit’s last fix, or a point in its zones. */
+  startAt?: InputMaybe<Scalars['GeoJSON']['input']>;
+  /** End of the shift (at most 24 hours after the start). */
+  to: Scalars['DateTime']['input'];
+  /** Force a travel method; default: the street network when one is imported and reaches every stop, else straight line. */
+  travelMethod?: InputMaybe<TravelMethod>;
+  /** The units to plan together, 1–20. Sites go to the units whose zones hold them. */
+  unitIds: Array<Scalars['ID']['input']>;
+  /** Stated windows (at most 200): a site listed here gets one visit per window instead of its visits spread over the shift. */
+  visitWindows?: InputMaybe<Array<PlanVisitWindowInput>>;
 };
 
 /** A unit's positions over a window, as a line, with the visits it made. */
@@ -924,6 +1001,118 @@ export type PatrolZone = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** Hot-spot dosage to plan: stops at the top Gi* cells of the incidents a filter chooses. */
+export type PlanDosageInput = {
+  /** What to do at the cells (default STREET_BRIEFING; LETTER_DROP for vehicle crime). */
+  activity?: InputMaybe<ActivityKind>;
+  /** Top Gi* hot cells (95 % or more) to dose, 1–10 (default 3). */
+  cells?: InputMaybe<Scalars['Int']['input']>;
+  /** Which incidents make the hot spots (e.g. vehicle-crime, DARK). Period: the 28 days before the shift when from/to are left out; area: the units’ zones when none is given. DARK plans the stops between civil dusk and dawn, LIGHT between dawn and dusk. */
+  filter: IncidentFilter;
+  /** Minutes of each stop at a cell, 10–16 (Koper; default 12). The unit returns at most every 2 hours. */
+  minutes?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** How a plan measures its legs, said plainly. */
+export type PlanMethod = {
+  /** Straight line only: route ÷ crow-flies distance assumed. */
+  circuityFactor?: Maybe<Scalars['Float']['output']>;
+  /** In words, e.g. "Straight line × 1.3 (circuity) at 20 km/h by car: no street network is imported". */
+  description: Scalars['String']['output'];
+  /** Street network or straight line. */
+  kind: TravelMethod;
+  /** Speed assumed per kind of unit in the plan. */
+  speeds: Array<UnitSpeed>;
+};
+
+/** A unit plan against what the unit did, at a moment. */
+export type PlanProgress = {
+  /** The moment. */
+  at: Scalars['DateTime']['output'];
+  /** Stops made. */
+  done: Scalars['Int']['output'];
+  /** Whether the shift is over: the score is final. */
+  finished: Scalars['Boolean']['output'];
+  /** Stops late or missed. */
+  late: Scalars['Int']['output'];
+  /** Sequence of the next stop, if any. */
+  nextSequence?: Maybe<Scalars['Int']['output']>;
+  /** The shift so far (final once finished). */
+  score: ShiftScore;
+  /** Each stop, in plan order. */
+  stops: Array<StopProgress>;
+};
+
+/** How the plan was solved, and how good it is. */
+export type PlanSolver = {
+  /** No plan making the same visits can travel less than this (metres): a lower bound, see lower-bound.ts. */
+  lowerBoundMetres: Scalars['Float']['output'];
+  /** The method, in words. */
+  method: Scalars['String']['output'];
+  /** Local-search moves kept. */
+  moves: Scalars['Int']['output'];
+  /** Metres a nearest-neighbour round (a crew planning by eye) would travel, for comparison. */
+  nearestNeighbourMetres: Scalars['Float']['output'];
+  /** Visits the nearest-neighbour round would make. */
+  nearestNeighbourVisits: Scalars['Int']['output'];
+};
+
+/** One stop of a unit plan: a reassurance visit at a site, or a dosage stop at a hot-spot cell. */
+export type PlanStop = {
+  /** What to do there: the words the unit records activities with. */
+  activity: ActivityKind;
+  /** Planned arrival: the stop starts. */
+  arriveAt: Scalars['DateTime']['output'];
+  /** The Gi* cell id (as in hotspots), for a dosage stop. */
+  cellId?: Maybe<Scalars['String']['output']>;
+  /** Planned departure: arriveAt + dwellMinutes. */
+  departAt: Scalars['DateTime']['output'];
+  /** Minutes of the stop, 10–16 (Koper curve). */
+  dwellMinutes: Scalars['Int']['output'];
+  /** Latitude of the stop. */
+  latitude: Scalars['Float']['output'];
+  /** Where to stop (GeoJSON Point, WGS84). */
+  location: Scalars['GeoJSON']['output'];
+  /** Longitude of the stop. */
+  longitude: Scalars['Float']['output'];
+  /** What the patrol sheet calls the place. */
+  placeName: Scalars['String']['output'];
+  /** The leg from the previous stop (GeoJSON LineString, WGS84): along the streets when routed. */
+  route: Scalars['GeoJSON']['output'];
+  /** Position in the unit’s plan, from 1. */
+  sequence: Scalars['Int']['output'];
+  /** The site, for a site visit. */
+  site?: Maybe<Site>;
+  /** Metres of the leg from the previous stop (or the start). */
+  travelMetres: Scalars['Float']['output'];
+  /** Seconds of that leg at the unit’s speed. */
+  travelSeconds: Scalars['Int']['output'];
+  /** The unit that makes the stop. */
+  unit: PatrolUnit;
+  /** Which visit of the place this is in the plan, from 1. */
+  visitNumber: Scalars['Int']['output'];
+  /** Visits of the place the plan asks for. */
+  visitsPlanned: Scalars['Int']['output'];
+  /** Minutes free before arriving (the leg takes less than the time to the stop’s window). */
+  waitMinutes: Scalars['Float']['output'];
+  /** Why it is planned, e.g. "HIGH risk; Jewish is a priority community of Operation Safe Haven". */
+  why: Scalars['String']['output'];
+  /** The stop had to start at or after this. */
+  windowFrom: Scalars['DateTime']['output'];
+  /** The stop had to start at or before this. */
+  windowTo: Scalars['DateTime']['output'];
+};
+
+/** A stated window for one visit of a site: the site gets one visit in each window given for it. */
+export type PlanVisitWindowInput = {
+  /** The visit starts at or after this. */
+  from: Scalars['DateTime']['input'];
+  /** The site. */
+  siteId: Scalars['ID']['input'];
+  /** The visit starts at or before this. */
+  to: Scalars['DateTime']['input'];
+};
+
 /** One GPS fix of a patrol unit. */
 export type Position = {
   /** Horizontal accuracy in metres, as reported by the device. */
@@ -980,10 +1169,16 @@ export type Query = {
   incidents: IncidentConnection;
   /** The signed-in user. */
   me: User;
+  /** The calling device’s unit’s current plan at a moment (default now): devices only, their own unit only. Audited. */
+  myPlan?: Maybe<UnitPlan>;
   /** Policing operations, latest start first. */
   operations: Array<Operation>;
   /** Sites with no visit for longer than 24 h ÷ required visits per day, most overdue first. */
   overdueSites: Array<OverdueSite>;
+  /** A patrol plan for units over a shift, saving nothing (planners, superintendents): ordered Koper-length stops at the sites in their zones (each site’s required visits spread over the shift) and optionally at Gi* hot spots, the route, what could not fit and why. Audited (site locations). */
+  patrolPlan: PatrolPlan;
+  /** The current stored plan of every unit that has one at a moment (default now), by call sign. Audited. */
+  patrolPlans: Array<UnitPlan>;
   /** A unit's trace over a window of at most 7 days. */
   patrolTrace: PatrolTrace;
   /** All patrol units by call sign, each with its last known position. */
@@ -994,6 +1189,8 @@ export type Query = {
   site: Site;
   /** Sites on the patrol list, by name. Site locations are sensitive: every read is audited. */
   sites: SiteConnection;
+  /** A unit’s current stored plan at a moment (default now): the newest covering it. Empty when it has none. Audited. */
+  unitPlan?: Maybe<UnitPlan>;
   /** Everyone who can sign in, by e-mail (superintendents). */
   users: Array<User>;
   /** Reassurance-visit requests, oldest first (up to 500). */
@@ -1063,8 +1260,26 @@ export type QueryIncidentsArgs = {
 
 
 /** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryMyPlanArgs = {
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryOperationsArgs = {
   activeAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryPatrolPlanArgs = {
+  input: PatrolPlanInput;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryPatrolPlansArgs = {
+  at?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -1095,6 +1310,13 @@ export type QuerySitesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SiteFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryUnitPlanArgs = {
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  unitId: Scalars['ID']['input'];
 };
 
 
@@ -1140,6 +1362,24 @@ export type Role =
   | 'PLANNER'
   /** Watches live coverage; reads everything, including the audit log; manages users. */
   | 'SUPERINTENDENT';
+
+/** The shift scored against its plan. */
+export type ShiftScore = {
+  /** Minutes the unit spent in the planned cells during the planned dosage hours. */
+  dosageMinutesAchieved: Scalars['Float']['output'];
+  /** Of those, made. */
+  dosageStopsMade: Scalars['Int']['output'];
+  /** Visits made that lasted 10–16 minutes (Koper-compliant). */
+  koperCompliantVisits: Scalars['Int']['output'];
+  /** Dosage planned at hot-spot cells, minutes. */
+  plannedDosageMinutes: Scalars['Float']['output'];
+  /** Dosage stops planned. */
+  plannedDosageStops: Scalars['Int']['output'];
+  /** Site visits planned. */
+  plannedVisits: Scalars['Int']['output'];
+  /** Of those, made. */
+  visitsMade: Scalars['Int']['output'];
+};
 
 /** A place that needs reassurance: a synagogue, mosque, school, business… */
 export type Site = {
@@ -1294,6 +1534,44 @@ export type SiteOverdueEvent = {
   site: Site;
 };
 
+/** Where a unit plan starts from. */
+export type StartSource =
+  /** The startAt point of the request. */
+  | 'GIVEN'
+  /** The unit’s last GPS fix before the plan starts (its live position when re-planning). */
+  | 'LAST_FIX'
+  /** No fix on record: a point inside the unit’s zones. */
+  | 'ZONES';
+
+/** A planned stop against what the unit did. */
+export type StopProgress = {
+  /** When the unit got there (visit entry, or first fix in the cell). */
+  actualArriveAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Minutes it stayed. */
+  actualMinutes?: Maybe<Scalars['Float']['output']>;
+  /** Minutes after the planned arrival it got there (negative: early). */
+  minutesLate?: Maybe<Scalars['Float']['output']>;
+  /** The stop the unit should make next. */
+  next: Scalars['Boolean']['output'];
+  /** The stop’s sequence. */
+  sequence: Scalars['Int']['output'];
+  /** Done, late, planned or missed. */
+  state: StopState;
+  /** The detected visit that made a site stop. */
+  visit?: Maybe<Visit>;
+};
+
+/** Where a planned stop stands against what the unit did. */
+export type StopState =
+  /** Made: a visit (detected from the unit’s fixes) or a stay in the cell matches it. */
+  | 'DONE'
+  /** Not made, and its planned departure is more than 15 minutes past. */
+  | 'LATE'
+  /** Not made by the end of the shift. */
+  | 'MISSED'
+  /** Not made yet, not late. */
+  | 'PLANNED';
+
 /** Live events over graphql-ws, authorised when the socket connects. */
 export type Subscription = {
   /** Incidents as they are added, one event each, by reportIncident or importIncidents. */
@@ -1330,6 +1608,13 @@ export type TracePoint = {
   recordedAt: Scalars['DateTime']['output'];
 };
 
+/** How a plan measures its legs. */
+export type TravelMethod =
+  /** Straight-line distance times a stated circuity factor, at a stated speed per unit kind. */
+  | 'STRAIGHT_LINE'
+  /** Shortest paths over the imported street network (one-way streets kept for cars and cycles). */
+  | 'STREET_NETWORK';
+
 /** How a patrol unit moves. */
 export type UnitKind =
   /** A car. */
@@ -1338,6 +1623,44 @@ export type UnitKind =
   | 'CYCLE'
   /** A foot team. */
   | 'FOOT';
+
+/** One unit’s part of a patrol plan: its ordered stops and the route between them. */
+export type UnitPlan = {
+  /** When it was stored; empty in a preview. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Start of the shift. */
+  from: Scalars['DateTime']['output'];
+  /** Id of the stored unit plan; empty in a preview. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** How the legs were measured. */
+  method: PlanMethod;
+  /** Id of the stored plan it belongs to; empty in a preview. */
+  planId?: Maybe<Scalars['ID']['output']>;
+  /** The plan against what the unit did (visits detected by ingest, fixes in the hot-spot cells), at a moment (default now). */
+  progress: PlanProgress;
+  /** Where the unit starts (GeoJSON Point). */
+  start: Scalars['GeoJSON']['output'];
+  /** Where that start point came from. */
+  startSource: StartSource;
+  /** When the stops start: the shift start, or the re-planning moment. */
+  startsAt: Scalars['DateTime']['output'];
+  /** The stops, in order. */
+  stops: Array<PlanStop>;
+  /** End of the shift. */
+  to: Scalars['DateTime']['output'];
+  /** Metres of all legs. */
+  travelMetres: Scalars['Float']['output'];
+  /** Seconds of all legs. */
+  travelSeconds: Scalars['Int']['output'];
+  /** The unit. */
+  unit: PatrolUnit;
+};
+
+
+/** One unit’s part of a patrol plan: its ordered stops and the route between them. */
+export type UnitPlanProgressArgs = {
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+};
 
 /** New fixes of one patrol unit, as they were stored, or replayed from storage for a subscriber catching up. */
 export type UnitPositionsEvent = {
@@ -1349,6 +1672,43 @@ export type UnitPositionsEvent = {
   storedAt: Scalars['DateTime']['output'];
   /** The unit. */
   unit: PatrolUnit;
+};
+
+/** Speed a plan assumes for a kind of unit. */
+export type UnitSpeed = {
+  /** Kind of unit. */
+  kind: UnitKind;
+  /** Average speed, km/h. */
+  kmh: Scalars['Float']['output'];
+};
+
+/** Why a visit is not in the plan. */
+export type UnplannedReason =
+  /** No unit that may make it can get there (no route, or too far to reach in the shift). */
+  | 'DISTANCE'
+  /** The shift is full: the visit fits on its own but not with the visits of higher priority. */
+  | 'TIME'
+  /** Its window cannot be met: too short, outside the shift, or too soon after the previous visit. */
+  | 'WINDOW';
+
+/** A visit the plan could not hold, and why. */
+export type UnplannedVisit = {
+  /** The Gi* cell id, for a dosage stop. */
+  cellId?: Maybe<Scalars['String']['output']>;
+  /** The reason with its figures. */
+  message: Scalars['String']['output'];
+  /** Name of the place. */
+  placeName: Scalars['String']['output'];
+  /** TIME, DISTANCE or WINDOW. */
+  reason: UnplannedReason;
+  /** The site, for a site visit. */
+  site?: Maybe<Site>;
+  /** Which of the place’s visits, from 1. */
+  visitNumber: Scalars['Int']['output'];
+  /** Start of the window the visit had. */
+  windowFrom: Scalars['DateTime']['output'];
+  /** End of that window. */
+  windowTo: Scalars['DateTime']['output'];
 };
 
 /** Changes to a site; fields left out stay as they are. */
@@ -1827,6 +2187,52 @@ export type OperationsQueryVariables = Exact<{
 
 export type OperationsQuery = { operations: Array<{ id: string, name: string, description?: string | null, startsAt: string, endsAt?: string | null, priorityCommunities: Array<string>, prioritySiteKinds: Array<SiteKind> }> };
 
+export type PlanStopFieldsFragment = { sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null };
+
+export type PlanMethodFieldsFragment = { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> };
+
+export type UnitPlanFieldsFragment = { id?: string | null, planId?: string | null, from: string, to: string, startsAt: string, start: { type: string; coordinates: any }, startSource: StartSource, travelMetres: number, travelSeconds: number, createdAt?: string | null, unit: { id: string, callSign: string, kind: UnitKind, team: string }, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }> };
+
+export type PatrolPlanFieldsFragment = { id?: string | null, from: string, to: string, replanAt?: string | null, requiredVisits: number, plannedVisits: number, dosageStops: number, travelMetres: number, travelSeconds: number, notes: Array<string>, createdAt?: string | null, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, solver: { method: string, lowerBoundMetres: number, nearestNeighbourMetres: number, nearestNeighbourVisits: number, moves: number }, units: Array<{ id?: string | null, planId?: string | null, from: string, to: string, startsAt: string, start: { type: string; coordinates: any }, startSource: StartSource, travelMetres: number, travelSeconds: number, createdAt?: string | null, unit: { id: string, callSign: string, kind: UnitKind, team: string }, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }> }>, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }>, unplanned: Array<{ cellId?: string | null, placeName: string, visitNumber: number, reason: UnplannedReason, message: string, windowFrom: string, windowTo: string, site?: { id: string, name: string, riskLevel: RiskLevel } | null }> };
+
+export type PlanProgressFieldsFragment = { at: string, done: number, late: number, nextSequence?: number | null, finished: boolean, stops: Array<{ sequence: number, state: StopState, next: boolean, actualArriveAt?: string | null, actualMinutes?: number | null, minutesLate?: number | null, visit?: { id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, koperCompliant: boolean } | null }>, score: { plannedVisits: number, visitsMade: number, koperCompliantVisits: number, plannedDosageMinutes: number, dosageMinutesAchieved: number, plannedDosageStops: number, dosageStopsMade: number } };
+
+export type PatrolPlanQueryVariables = Exact<{
+  input: PatrolPlanInput;
+}>;
+
+
+export type PatrolPlanQuery = { patrolPlan: { id?: string | null, from: string, to: string, replanAt?: string | null, requiredVisits: number, plannedVisits: number, dosageStops: number, travelMetres: number, travelSeconds: number, notes: Array<string>, createdAt?: string | null, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, solver: { method: string, lowerBoundMetres: number, nearestNeighbourMetres: number, nearestNeighbourVisits: number, moves: number }, units: Array<{ id?: string | null, planId?: string | null, from: string, to: string, startsAt: string, start: { type: string; coordinates: any }, startSource: StartSource, travelMetres: number, travelSeconds: number, createdAt?: string | null, unit: { id: string, callSign: string, kind: UnitKind, team: string }, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }> }>, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }>, unplanned: Array<{ cellId?: string | null, placeName: string, visitNumber: number, reason: UnplannedReason, message: string, windowFrom: string, windowTo: string, site?: { id: string, name: string, riskLevel: RiskLevel } | null }> } };
+
+export type SavePatrolPlanMutationVariables = Exact<{
+  input: PatrolPlanInput;
+}>;
+
+
+export type SavePatrolPlanMutation = { savePatrolPlan: { id?: string | null, from: string, to: string, replanAt?: string | null, requiredVisits: number, plannedVisits: number, dosageStops: number, travelMetres: number, travelSeconds: number, notes: Array<string>, createdAt?: string | null, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, solver: { method: string, lowerBoundMetres: number, nearestNeighbourMetres: number, nearestNeighbourVisits: number, moves: number }, units: Array<{ id?: string | null, planId?: string | null, from: string, to: string, startsAt: string, start: { type: string; coordinates: any }, startSource: StartSource, travelMetres: number, travelSeconds: number, createdAt?: string | null, unit: { id: string, callSign: string, kind: UnitKind, team: string }, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }> }>, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }>, unplanned: Array<{ cellId?: string | null, placeName: string, visitNumber: number, reason: UnplannedReason, message: string, windowFrom: string, windowTo: string, site?: { id: string, name: string, riskLevel: RiskLevel } | null }> } };
+
+export type UnitPlanQueryVariables = Exact<{
+  unitId: Scalars['ID']['input'];
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+}>;
+
+
+export type UnitPlanQuery = { unitPlan?: { id?: string | null, planId?: string | null, from: string, to: string, startsAt: string, start: { type: string; coordinates: any }, startSource: StartSource, travelMetres: number, travelSeconds: number, createdAt?: string | null, progress: { at: string, done: number, late: number, nextSequence?: number | null, finished: boolean, stops: Array<{ sequence: number, state: StopState, next: boolean, actualArriveAt?: string | null, actualMinutes?: number | null, minutesLate?: number | null, visit?: { id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, koperCompliant: boolean } | null }>, score: { plannedVisits: number, visitsMade: number, koperCompliantVisits: number, plannedDosageMinutes: number, dosageMinutesAchieved: number, plannedDosageStops: number, dosageStopsMade: number } }, unit: { id: string, callSign: string, kind: UnitKind, team: string }, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }> } | null };
+
+export type PatrolPlansQueryVariables = Exact<{
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+}>;
+
+
+export type PatrolPlansQuery = { patrolPlans: Array<{ id?: string | null, planId?: string | null, from: string, to: string, startsAt: string, start: { type: string; coordinates: any }, startSource: StartSource, travelMetres: number, travelSeconds: number, createdAt?: string | null, progress: { at: string, done: number, late: number, nextSequence?: number | null, finished: boolean, stops: Array<{ sequence: number, state: StopState, next: boolean, actualArriveAt?: string | null, actualMinutes?: number | null, minutesLate?: number | null, visit?: { id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, koperCompliant: boolean } | null }>, score: { plannedVisits: number, visitsMade: number, koperCompliantVisits: number, plannedDosageMinutes: number, dosageMinutesAchieved: number, plannedDosageStops: number, dosageStopsMade: number } }, unit: { id: string, callSign: string, kind: UnitKind, team: string }, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }> }> };
+
+export type MyPlanQueryVariables = Exact<{
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+}>;
+
+
+export type MyPlanQuery = { myPlan?: { id?: string | null, planId?: string | null, from: string, to: string, startsAt: string, start: { type: string; coordinates: any }, startSource: StartSource, travelMetres: number, travelSeconds: number, createdAt?: string | null, progress: { at: string, done: number, late: number, nextSequence?: number | null, finished: boolean, stops: Array<{ sequence: number, state: StopState, next: boolean, actualArriveAt?: string | null, actualMinutes?: number | null, minutesLate?: number | null, visit?: { id: string, enteredAt: string, exitedAt: string, dwellMinutes: number, koperCompliant: boolean } | null }>, score: { plannedVisits: number, visitsMade: number, koperCompliantVisits: number, plannedDosageMinutes: number, dosageMinutesAchieved: number, plannedDosageStops: number, dosageStopsMade: number } }, unit: { id: string, callSign: string, kind: UnitKind, team: string }, method: { kind: TravelMethod, description: string, circuityFactor?: number | null, speeds: Array<{ kind: UnitKind, kmh: number }> }, stops: Array<{ sequence: number, cellId?: string | null, placeName: string, location: { type: string; coordinates: any }, latitude: number, longitude: number, arriveAt: string, departAt: string, dwellMinutes: number, waitMinutes: number, activity: ActivityKind, travelMetres: number, travelSeconds: number, route: { type: string; coordinates: any }, visitNumber: number, visitsPlanned: number, windowFrom: string, windowTo: string, why: string, unit: { id: string, callSign: string, kind: UnitKind }, site?: { id: string, name: string, kind: SiteKind, riskLevel: RiskLevel, requiredVisitsPerDay: number, community?: string | null } | null }> } | null };
+
 export type VisitRequestFieldsFragment = { id: string, placeName: string, kind: SiteKind, location?: { type: string; coordinates: any } | null, address?: string | null, community?: string | null, requesterName: string, reason?: string | null, status: VisitRequestStatus, decidedAt?: string | null, rejectionReason?: string | null, site?: { id: string, name: string, location: { type: string; coordinates: any }, requiredVisitsPerDay: number, riskLevel: RiskLevel } | null };
 
 export type VisitRequestsQueryVariables = Exact<{
@@ -1949,6 +2355,11 @@ export type DeleteZoneMutationVariables = Exact<{
 export type DeleteZoneMutation = { deleteZone: { id: string, name: string } };
 
 export const IncidentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<IncidentFieldsFragment, unknown>;
+export const PlanMethodFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanMethodFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanMethod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"circuityFactor"}},{"kind":"Field","name":{"kind":"Name","value":"speeds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"kmh"}}]}}]}}]} as unknown as DocumentNode<PlanMethodFieldsFragment, unknown>;
+export const PlanStopFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanStopFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanStop"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"arriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"departAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"waitMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"activity"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"route"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"visitsPlanned"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}},{"kind":"Field","name":{"kind":"Name","value":"why"}}]}}]} as unknown as DocumentNode<PlanStopFieldsFragment, unknown>;
+export const UnitPlanFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UnitPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnitPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"planId"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"startSource"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanMethodFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanMethod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"circuityFactor"}},{"kind":"Field","name":{"kind":"Name","value":"speeds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"kmh"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanStopFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanStop"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"arriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"departAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"waitMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"activity"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"route"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"visitsPlanned"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}},{"kind":"Field","name":{"kind":"Name","value":"why"}}]}}]} as unknown as DocumentNode<UnitPlanFieldsFragment, unknown>;
+export const PatrolPlanFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PatrolPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"replanAt"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"plannedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"dosageStops"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"solver"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"lowerBoundMetres"}},{"kind":"Field","name":{"kind":"Name","value":"nearestNeighbourMetres"}},{"kind":"Field","name":{"kind":"Name","value":"nearestNeighbourVisits"}},{"kind":"Field","name":{"kind":"Name","value":"moves"}}]}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UnitPlanFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unplanned"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanMethodFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanMethod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"circuityFactor"}},{"kind":"Field","name":{"kind":"Name","value":"speeds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"kmh"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanStopFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanStop"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"arriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"departAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"waitMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"activity"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"route"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"visitsPlanned"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}},{"kind":"Field","name":{"kind":"Name","value":"why"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UnitPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnitPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"planId"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"startSource"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}}]}}]} as unknown as DocumentNode<PatrolPlanFieldsFragment, unknown>;
+export const PlanProgressFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanProgressFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"done"}},{"kind":"Field","name":{"kind":"Name","value":"late"}},{"kind":"Field","name":{"kind":"Name","value":"nextSequence"}},{"kind":"Field","name":{"kind":"Name","value":"finished"}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"next"}},{"kind":"Field","name":{"kind":"Name","value":"actualArriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"actualMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"minutesLate"}},{"kind":"Field","name":{"kind":"Name","value":"visit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"score"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"plannedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"visitsMade"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"plannedDosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutesAchieved"}},{"kind":"Field","name":{"kind":"Name","value":"plannedDosageStops"}},{"kind":"Field","name":{"kind":"Name","value":"dosageStopsMade"}}]}}]}}]} as unknown as DocumentNode<PlanProgressFieldsFragment, unknown>;
 export const VisitRequestFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<VisitRequestFieldsFragment, unknown>;
 export const SiteFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<SiteFieldsFragment, unknown>;
 export const ZoneFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<ZoneFieldsFragment, unknown>;
@@ -1997,6 +2408,11 @@ export const IncidentReportedDocument = {"kind":"Document","definitions":[{"kind
 export const PatrolUnitsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"lastPosition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"accuracy"}}]}}]}}]}}]} as unknown as DocumentNode<PatrolUnitsQuery, PatrolUnitsQueryVariables>;
 export const PatrolTraceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolTrace"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolTrace"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"fixCount"}},{"kind":"Field","name":{"kind":"Name","value":"distanceMetres"}},{"kind":"Field","name":{"kind":"Name","value":"points"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}}]}},{"kind":"Field","name":{"kind":"Name","value":"visits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PatrolTraceQuery, PatrolTraceQueryVariables>;
 export const OperationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Operations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"activeAt"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"activeAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"activeAt"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}},{"kind":"Field","name":{"kind":"Name","value":"priorityCommunities"}},{"kind":"Field","name":{"kind":"Name","value":"prioritySiteKinds"}}]}}]}}]} as unknown as DocumentNode<OperationsQuery, OperationsQueryVariables>;
+export const PatrolPlanDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolPlan"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolPlanInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolPlan"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PatrolPlanFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanMethodFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanMethod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"circuityFactor"}},{"kind":"Field","name":{"kind":"Name","value":"speeds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"kmh"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanStopFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanStop"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"arriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"departAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"waitMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"activity"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"route"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"visitsPlanned"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}},{"kind":"Field","name":{"kind":"Name","value":"why"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UnitPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnitPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"planId"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"startSource"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PatrolPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"replanAt"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"plannedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"dosageStops"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"solver"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"lowerBoundMetres"}},{"kind":"Field","name":{"kind":"Name","value":"nearestNeighbourMetres"}},{"kind":"Field","name":{"kind":"Name","value":"nearestNeighbourVisits"}},{"kind":"Field","name":{"kind":"Name","value":"moves"}}]}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UnitPlanFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unplanned"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}}]}}]}}]} as unknown as DocumentNode<PatrolPlanQuery, PatrolPlanQueryVariables>;
+export const SavePatrolPlanDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SavePatrolPlan"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolPlanInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"savePatrolPlan"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PatrolPlanFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanMethodFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanMethod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"circuityFactor"}},{"kind":"Field","name":{"kind":"Name","value":"speeds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"kmh"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanStopFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanStop"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"arriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"departAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"waitMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"activity"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"route"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"visitsPlanned"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}},{"kind":"Field","name":{"kind":"Name","value":"why"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UnitPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnitPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"planId"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"startSource"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PatrolPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"replanAt"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"plannedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"dosageStops"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"solver"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"lowerBoundMetres"}},{"kind":"Field","name":{"kind":"Name","value":"nearestNeighbourMetres"}},{"kind":"Field","name":{"kind":"Name","value":"nearestNeighbourVisits"}},{"kind":"Field","name":{"kind":"Name","value":"moves"}}]}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UnitPlanFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unplanned"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}}]}}]}}]} as unknown as DocumentNode<SavePatrolPlanMutation, SavePatrolPlanMutationVariables>;
+export const UnitPlanDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnitPlan"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"at"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unitPlan"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UnitPlanFields"}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanProgressFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanMethodFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanMethod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"circuityFactor"}},{"kind":"Field","name":{"kind":"Name","value":"speeds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"kmh"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanStopFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanStop"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"arriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"departAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"waitMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"activity"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"route"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"visitsPlanned"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}},{"kind":"Field","name":{"kind":"Name","value":"why"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UnitPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnitPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"planId"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"startSource"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanProgressFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"done"}},{"kind":"Field","name":{"kind":"Name","value":"late"}},{"kind":"Field","name":{"kind":"Name","value":"nextSequence"}},{"kind":"Field","name":{"kind":"Name","value":"finished"}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"next"}},{"kind":"Field","name":{"kind":"Name","value":"actualArriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"actualMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"minutesLate"}},{"kind":"Field","name":{"kind":"Name","value":"visit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"score"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"plannedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"visitsMade"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"plannedDosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutesAchieved"}},{"kind":"Field","name":{"kind":"Name","value":"plannedDosageStops"}},{"kind":"Field","name":{"kind":"Name","value":"dosageStopsMade"}}]}}]}}]} as unknown as DocumentNode<UnitPlanQuery, UnitPlanQueryVariables>;
+export const PatrolPlansDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolPlans"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"at"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolPlans"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UnitPlanFields"}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanProgressFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanMethodFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanMethod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"circuityFactor"}},{"kind":"Field","name":{"kind":"Name","value":"speeds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"kmh"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanStopFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanStop"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"arriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"departAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"waitMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"activity"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"route"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"visitsPlanned"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}},{"kind":"Field","name":{"kind":"Name","value":"why"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UnitPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnitPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"planId"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"startSource"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanProgressFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"done"}},{"kind":"Field","name":{"kind":"Name","value":"late"}},{"kind":"Field","name":{"kind":"Name","value":"nextSequence"}},{"kind":"Field","name":{"kind":"Name","value":"finished"}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"next"}},{"kind":"Field","name":{"kind":"Name","value":"actualArriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"actualMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"minutesLate"}},{"kind":"Field","name":{"kind":"Name","value":"visit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"score"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"plannedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"visitsMade"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"plannedDosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutesAchieved"}},{"kind":"Field","name":{"kind":"Name","value":"plannedDosageStops"}},{"kind":"Field","name":{"kind":"Name","value":"dosageStopsMade"}}]}}]}}]} as unknown as DocumentNode<PatrolPlansQuery, PatrolPlansQueryVariables>;
+export const MyPlanDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyPlan"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"at"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myPlan"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UnitPlanFields"}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"at"},"value":{"kind":"Variable","name":{"kind":"Name","value":"at"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanProgressFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanMethodFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanMethod"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"circuityFactor"}},{"kind":"Field","name":{"kind":"Name","value":"speeds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"kmh"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanStopFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanStop"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellId"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"arriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"departAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"waitMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"activity"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"route"}},{"kind":"Field","name":{"kind":"Name","value":"visitNumber"}},{"kind":"Field","name":{"kind":"Name","value":"visitsPlanned"}},{"kind":"Field","name":{"kind":"Name","value":"windowFrom"}},{"kind":"Field","name":{"kind":"Name","value":"windowTo"}},{"kind":"Field","name":{"kind":"Name","value":"why"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UnitPlanFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UnitPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"planId"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"startSource"}},{"kind":"Field","name":{"kind":"Name","value":"travelMetres"}},{"kind":"Field","name":{"kind":"Name","value":"travelSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"method"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanMethodFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PlanStopFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PlanProgressFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PlanProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"done"}},{"kind":"Field","name":{"kind":"Name","value":"late"}},{"kind":"Field","name":{"kind":"Name","value":"nextSequence"}},{"kind":"Field","name":{"kind":"Name","value":"finished"}},{"kind":"Field","name":{"kind":"Name","value":"stops"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"next"}},{"kind":"Field","name":{"kind":"Name","value":"actualArriveAt"}},{"kind":"Field","name":{"kind":"Name","value":"actualMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"minutesLate"}},{"kind":"Field","name":{"kind":"Name","value":"visit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"score"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"plannedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"visitsMade"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"plannedDosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutesAchieved"}},{"kind":"Field","name":{"kind":"Name","value":"plannedDosageStops"}},{"kind":"Field","name":{"kind":"Name","value":"dosageStopsMade"}}]}}]}}]} as unknown as DocumentNode<MyPlanQuery, MyPlanQueryVariables>;
 export const VisitRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VisitRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequestStatus"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"visitRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VisitRequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<VisitRequestsQuery, VisitRequestsQueryVariables>;
 export const RequestReassuranceVisitDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestReassuranceVisit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequestInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestReassuranceVisit"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VisitRequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<RequestReassuranceVisitMutation, RequestReassuranceVisitMutationVariables>;
 export const ApproveVisitRequestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApproveVisitRequest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"requiredVisitsPerDay"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"location"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"GeoJSON"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"riskLevel"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"RiskLevel"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveVisitRequest"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"requiredVisitsPerDay"},"value":{"kind":"Variable","name":{"kind":"Name","value":"requiredVisitsPerDay"}}},{"kind":"Argument","name":{"kind":"Name","value":"location"},"value":{"kind":"Variable","name":{"kind":"Name","value":"location"}}},{"kind":"Argument","name":{"kind":"Name","value":"riskLevel"},"value":{"kind":"Variable","name":{"kind":"Name","value":"riskLevel"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VisitRequestFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<ApproveVisitRequestMutation, ApproveVisitRequestMutationVariables>;

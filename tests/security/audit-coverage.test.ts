@@ -5,6 +5,7 @@ import {
   IssueDeviceTokenDocument,
   RequestReassuranceVisitDocument,
   RevokeDeviceTokensDocument,
+  SavePatrolPlanDocument,
 } from '@vigil/schema';
 import { storePositions } from '@vigil/server';
 import { buildSchema, type GraphQLField, type GraphQLObjectType, getNamedType, isNonNullType, isObjectType } from 'graphql';
@@ -53,8 +54,18 @@ beforeAll(async () => {
     planner,
   );
   expect(approved.errors).toBeUndefined();
+  // A zone around them with the unit in it, and the unit's plan for the shift now.
+  const [zone] = await t
+    .em()
+    .execute<{ id: string }[]>(
+      `insert into patrol_zones (id, name, boundary) values (gen_random_uuid(), 'Audit zone', ST_Multi(ST_MakeEnvelope(-0.19, 51.54, -0.13, 51.58, 4326))) returning id`,
+    );
+  await t.em().execute('insert into patrol_zone_units values (?, ?)', [zone!.id, unitId]);
+  const saved = await t.gql(SavePatrolPlanDocument, { input: { from: shift.from, to: shift.to, unitIds: [unitId] } }, planner);
+  expect(saved.errors).toBeUndefined();
 });
 afterAll(() => t?.close());
+const shift = { from: new Date(now - hour).toISOString(), to: new Date(now + 6 * hour).toISOString() };
 
 const auditSince = (id: number) =>
   t
@@ -183,11 +194,15 @@ describe('row 7: every answer carrying site locations is audited, one line per o
   it('the roots that can reach a site are the ones this test knows how to ask', () => {
     expect(rootsReachingSites.map((r) => r.field.name).sort()).toEqual([
       'coverage',
+      'myPlan',
       'overdueSites',
+      'patrolPlan',
+      'patrolPlans',
       'patrolTrace',
       'previewZone',
       'site',
       'sites',
+      'unitPlan',
       'visitRequests',
     ]);
   });
@@ -201,13 +216,22 @@ describe('row 7: every answer carrying site locations is audited, one line per o
         const [row] = await t.em().execute(`select id from sites where name = 'Visited synagogue'`);
         rootArgs = `(id: "${row!.id}")`;
       }
+      if (name === 'patrolPlan') rootArgs = `(input: { from: "${shift.from}", to: "${shift.to}", unitIds: ["${unitId}"] })`;
+      if (name === 'unitPlan') rootArgs = `(unitId: "${unitId}")`;
+      // A device reads its own unit's plan: asked with the unit's device token.
+      let token = supt;
+      let role = 'SUPERINTENDENT';
+      if (name === 'myPlan') {
+        token = (await t.gql(IssueDeviceTokenDocument, { unitId }, planner)).data!.issueDeviceToken.token;
+        role = 'DEVICE';
+      }
       const before = await lastAuditId();
-      const answer = await overHttp(t.url, { query: `{ ${name}${rootArgs} ${inner} }` }, { token: supt });
+      const answer = await overHttp(t.url, { query: `{ ${name}${rootArgs} ${inner} }` }, { token });
       expect(answer.body?.errors).toBeUndefined();
       const ids = siteIds(answer.body?.data);
       expect(ids.size, `${name} answered with sites`).toBeGreaterThan(0);
       const rows = await auditSince(before);
-      expect(rows.map((r) => [r.operation, r.outcome, r.actor_role])).toEqual([[name, 'SUCCESS', 'SUPERINTENDENT']]);
+      expect(rows.map((r) => [r.operation, r.outcome, r.actor_role])).toEqual([[name, 'SUCCESS', role]]);
       expect(await withoutRequests(rows[0]!.target_ids)).toEqual(ids);
     },
   );

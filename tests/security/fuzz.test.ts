@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ApproveVisitRequestDocument, CreateZoneDocument, LoginDocument, RequestReassuranceVisitDocument } from '@vigil/schema';
+import {
+  ApproveVisitRequestDocument,
+  CreateZoneDocument,
+  IssueDeviceTokenDocument,
+  LoginDocument,
+  RequestReassuranceVisitDocument,
+} from '@vigil/schema';
 import {
   buildSchema,
   type GraphQLField,
@@ -222,7 +228,7 @@ interface FuzzCase {
 
 function casesFor(kind: string, field: GraphQLField<unknown, unknown>, ids: Record<string, string>): FuzzCase[] {
   const key = `${kind}.${field.name}`;
-  const caller = (['PLANNER', 'SUPERINTENDENT', 'ANALYST'] as const).find((c) => RULES[key]?.includes(c)) ?? 'SUPERINTENDENT';
+  const caller = (['PLANNER', 'SUPERINTENDENT', 'ANALYST', 'DEVICE'] as const).find((c) => RULES[key]?.includes(c)) ?? 'SUPERINTENDENT';
   const { query, variables } = operationFor(kind, field);
   const baseline: Record<string, unknown> = Object.fromEntries(variables.map((v) => [v.name, valid(v.type, v.arg, ids)]));
   const cases: FuzzCase[] = [{ key, kind, label: 'valid', query, variables: baseline, caller }];
@@ -259,6 +265,8 @@ beforeAll(async () => {
   const site = await makeSite(t.em());
   ids.unitId = unit.id;
   ids.id = site.id;
+  // Operations only a device may call (its own unit's plan) are fuzzed with the unit's device token.
+  tokens.DEVICE = (await t.gql(IssueDeviceTokenDocument, { unitId: unit.id }, tokens.PLANNER)).data!.issueDeviceToken.token;
   const zone = await t.gql(
     CreateZoneDocument,
     { input: { name: 'Fuzz zone', boundary: { type: 'Polygon', coordinates: square(LON, LAT) } } },

@@ -27,7 +27,9 @@ export class AnalyticsResolver {
     @Arg('input', () => HotspotInput, { description: 'What to map, where, and how.' }) input: HotspotInput,
     @Ctx() ctx: Context,
   ): Promise<HotspotResult> {
-    const map = await hotspotMap(ctx.em, ctx.config.metricSrid, input);
+    const map = await ctx.reads((db) =>
+      hotspotMap(Object.assign(Object.create(ctx.em), { execute: db.execute }), ctx.config.metricSrid, input),
+    );
     const counts = map.cells.map((c) => c.count);
     const bins = (b: string) => map.cells.filter((c) => c.confidence === b).length;
     return {

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
 import { recordAudit } from './audit.service.js';
+import { sensitiveIdsIn } from './site-reads.js';
 
 /** Ids a mutation touched: its argument `id`s and the `id`s of what it returned. */
 export function targetIds(args: Record<string, unknown>, result: unknown): string[] {
@@ -37,10 +38,11 @@ export const auditMutations: MiddlewareFn<Context> = async ({ context, info, arg
     const signedIn = (result as { user?: { id: string; role: string } } | null)?.user;
     const caller =
       context.caller ?? (info.fieldName === 'login' && signedIn ? { userId: signedIn.id, role: signedIn.role as never } : null);
-    const ids = targetIds(args, result);
+    // The sites the answer will carry are named here too: one line for the operation.
+    const ids = [...new Set([...targetIds(args, result), ...sensitiveIdsIn(result)])];
     await recordAudit(context.em, { ...base, caller, targetIds: ids, outcome: 'SUCCESS' });
     // The sites this line names need no second line for being in the answer (site-reads.ts).
-    context.reads?.audited(ids);
+    context.siteReads?.audited(ids);
     return result;
   } catch (error) {
     const code = error instanceof GraphQLError ? String(error.extensions.code ?? 'ERROR') : 'INTERNAL_SERVER_ERROR';

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../auth/tokens.js';
+import { VisitRequest } from '../requests/visit-request.entity.js';
+import { Site } from '../sites/site.entity.js';
 import { recordAudit } from './audit.service.js';
 
 /**
@@ -19,6 +21,28 @@ export const AUDITED_READS: Record<string, (root: unknown) => string | null> = {
   // A request for visits names a place under threat and who asked, before it is a site.
   VisitRequest: idOf,
 };
+
+/**
+ * The sites and visit requests held by what a resolver returned, however deep (a saved
+ * plan's stops' sites, an approved request's site): a mutation's own audit line names
+ * them, so its answer needs no second line for carrying them.
+ */
+export function sensitiveIdsIn(value: unknown): string[] {
+  const ids = new Set<string>();
+  let seen = 0;
+  const walk = (node: unknown, depth: number) => {
+    if (depth > 6 || seen > 10_000 || node === null || typeof node !== 'object') return;
+    seen++;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, depth + 1);
+      return;
+    }
+    if ((node instanceof Site || node instanceof VisitRequest) && typeof node.id === 'string') ids.add(node.id);
+    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') walk(child, depth + 1);
+  };
+  walk(value, 0);
+  return [...ids];
+}
 
 /**
  * The sites one operation has read, gathered while it resolves and written as one audit

@@ -4,6 +4,7 @@ import { SiteReads } from '../audit/site-reads.js';
 import type { Caller } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
+import { type Reads, type ReplicaSet, readsFor } from '../db/replicas.js';
 import type { UnitDirectory } from '../live/unit-directory.js';
 import { RequestBudget } from './budget.js';
 import type { CallerCache } from './caller.js';
@@ -26,8 +27,14 @@ export interface Context {
   unitDirectory: UnitDirectory;
   /** Checked tokens of this server; revoking a user's tokens must also drop them here. */
   callers: CallerCache;
+  /**
+   * Runs reads that need not see the very latest write of anyone else (analytics, incident
+   * pages) on a hot standby when one is in rotation and has replayed the caller's own
+   * writes; on the primary otherwise (db/replicas.ts).
+   */
+  reads: Reads;
   /** The sites this operation's answer carries, for its one audit line (audit/site-reads.ts). */
-  reads: SiteReads;
+  siteReads: SiteReads;
   /** Aborted when the client is gone (HTTP connection closed, socket closed, subscription completed): resolving stops. */
   signal: AbortSignal;
   /**
@@ -47,6 +54,8 @@ export interface ContextServices {
   pubSub: PubSub;
   unitDirectory: UnitDirectory;
   callers: CallerCache;
+  /** Hot standbys for analytics reads; null without any. */
+  replicas: ReplicaSet | null;
   budget: RequestBudget;
 }
 
@@ -80,6 +89,7 @@ export async function buildContext(services: ContextServices, source: OperationS
   await services.budget.consume(RequestBudget.key(caller?.userId ?? null, source.clientAddress));
   return {
     em,
+    reads: readsFor(services.replicas, em, caller?.userId),
     caller,
     clientAddress: source.clientAddress,
     config: services.config,
@@ -87,7 +97,7 @@ export async function buildContext(services: ContextServices, source: OperationS
     pubSub: services.pubSub,
     unitDirectory: services.unitDirectory,
     callers: services.callers,
-    reads: new SiteReads(),
+    siteReads: new SiteReads(),
     signal: source.signal,
     authFailure,
     tokenExpiresAt,

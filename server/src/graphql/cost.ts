@@ -61,6 +61,15 @@ export const LIST_CAPS: Record<string, number> = {
   // patrols/patrol.service.ts: MAX_TRACE_POINTS, MAX_TRACE_VISITS.
   'PatrolTrace.points': 5000,
   'PatrolTrace.visits': 1000,
+  // Patrol plans (plans/rules.ts): at most 20 units a plan, shifts of at most 24 hours with
+  // stops of at least 10 minutes (144 a unit); the current plans of a hundred units at once.
+  'PatrolPlan.units': 20,
+  'UnitPlan.stops': 150,
+  'PlanProgress.stops': 150,
+  'PatrolPlan.stops': 3000,
+  'PatrolPlan.unplanned': 10_000,
+  'PlanMethod.speeds': 10,
+  'Query.patrolPlans': 100,
 };
 
 /** A list of objects nobody has capped yet (a new field): counted, and capped when it runs, at this. */
@@ -87,6 +96,9 @@ export const WORK_COSTS: Record<string, number> = {
   'Query.previewZone': 20_000,
   'Query.incidentTrend': 10_000,
   'Query.crimeCategories': 5000,
+  // The plan solver searches routes for up to 20 units over a shift.
+  'Query.patrolPlan': 20_000,
+  'Mutation.savePatrolPlan': 20_000,
 };
 
 /** Whether a field is a page: it takes `first`. Its items are multiplied there; its edges and nodes are that page. */

@@ -71,7 +71,7 @@ export function instrument(schema: GraphQLSchema): void {
         if (context?.signal?.aborted) throw aborted();
         if (read) {
           const id = read(source);
-          if (id) context?.reads?.add(id);
+          if (id) context?.siteReads?.add(id);
         }
         const result = resolve(source, withoutNulls(args), context, info);
         if (cap === null) return result;

@@ -156,7 +156,7 @@ export function createPipeline(schema: GraphQLSchema, { production }: { producti
 
     /** Once the answer (or a subscription's event) is complete, before it is sent: the audit line of the sites it carries. */
     async afterExecution({ document, operation, context }: Omit<OperationRequest, 'variables' | 'transport'>): Promise<void> {
-      await context.reads.flush(context.em, {
+      await context.siteReads.flush(context.em, {
         operation: rootFieldNames(document, operation).join(','),
         caller: context.caller,
         clientAddress: context.clientAddress,

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { migrationsList } from '../db/migrations/index.js';
 import type { Orm } from '../db/orm.js';
+import type { ReplicaSet } from '../db/replicas.js';
 
 /**
  * /health for a load balancer: ok only when the database answers *and* holds the schema
@@ -8,7 +9,7 @@ import type { Orm } from '../db/orm.js';
  * `select 1` alone said ok while every query failed (the database recreated empty, a
  * migration rolled back, a newer server's migration this one cannot read).
  */
-export function healthCheck(orm: Orm, database: 'embedded' | 'postgres'): RequestHandler {
+export function healthCheck(orm: Orm, database: 'embedded' | 'postgres', replicas: ReplicaSet | null = null): RequestHandler {
   const expected = migrationsList.map((m) => m.name);
   // Anyone may ask, so the answer is reused for a second: a flood of /health is not a flood of queries.
   let last: { at: number; status: number; body: object } | null = null;
@@ -34,7 +35,7 @@ export function healthCheck(orm: Orm, database: 'embedded' | 'postgres'): Reques
         answer(res, 503, { status: 'unavailable', database, reason: 'the database schema is not the one this server expects' });
         return;
       }
-      answer(res, 200, { status: 'ok', database });
+      answer(res, 200, { status: 'ok', database, ...(replicas ? { replicas: replicas.status() } : {}) });
     } catch (error) {
       console.error('[vigil] health check failed:', error);
       answer(res, 503, { status: 'unavailable', database, reason: 'the database does not answer, or holds no Vigil schema' });

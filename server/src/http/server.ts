@@ -10,6 +10,7 @@ import cors from 'cors';
 import express from 'express';
 import { type Config, repoRoot } from '../config.js';
 import type { Orm } from '../db/orm.js';
+import type { ReplicaSet } from '../db/replicas.js';
 import { RequestBudget } from '../graphql/budget.js';
 import { CallerCache, resolveCaller } from '../graphql/caller.js';
 import { buildContext, type Context, type ContextServices } from '../graphql/context.js';
@@ -54,6 +55,8 @@ export interface ServerOptions {
    * in-process on the embedded one (see live/transport.ts).
    */
   database: 'embedded' | 'postgres';
+  /** Hot standbys for analytics reads (Database.replicas); none when left out. */
+  replicas?: ReplicaSet | null;
   live?: {
     /** How often to look for sites going overdue (default 30 s). */
     overdueCheckMs?: number;
@@ -107,6 +110,7 @@ export async function startServer({
   orm,
   clientDir = join(repoRoot, 'client/dist'),
   database,
+  replicas = null,
   live = {},
 }: ServerOptions): Promise<VigilServer> {
   const url = orm.config.get('clientUrl');
@@ -126,7 +130,15 @@ export async function startServer({
   });
   const unitDirectory = new UnitDirectory(orm.em as Context['em']);
   const callers = new CallerCache(pubSub, config.jwtSecret);
-  const services: ContextServices = { orm, config, pubSub, unitDirectory, callers, budget: new RequestBudget(config.rateLimitPerMinute) };
+  const services: ContextServices = {
+    orm,
+    config,
+    pubSub,
+    unitDirectory,
+    callers,
+    replicas,
+    budget: new RequestBudget(config.rateLimitPerMinute),
+  };
   const sockets = new SocketSessions(pubSub, async (authorization) => {
     try {
       return (await resolveCaller(orm.em.fork(), config.jwtSecret, authorization)) !== null;
@@ -170,6 +182,20 @@ export async function startServer({
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       pipelinePlugin(pipeline),
+      // Read-your-writes: a caller's reads after their own mutation wait for a standby to replay it (db/replicas.ts).
+      ...(replicas
+        ? [
+            {
+              async requestDidStart() {
+                return {
+                  async willSendResponse({ operation, contextValue }: { operation?: { operation: string } | null; contextValue: Context }) {
+                    if (operation?.operation === 'mutation' && contextValue.caller) await replicas.noteWrite(contextValue.caller.userId);
+                  },
+                };
+              },
+            },
+          ]
+        : []),
       // No cache hints are used, and the cache-control plugin wraps every field resolver to
       // collect them (a tenth of the CPU of a 500-incident page, tests/bench); responses are
       // marked no-store below instead, as the plugin marked them.
@@ -190,7 +216,7 @@ export async function startServer({
   await apollo.start();
 
   app.disable('x-powered-by');
-  app.get('/health', healthCheck(orm, database));
+  app.get('/health', healthCheck(orm, database, replicas));
   // Browsers on other origins only where configured; none by default (the dashboard is same-origin).
   app.use('/graphql', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false }));
   app.use(

@@ -19,7 +19,8 @@ export const MAX_IMPORT_BATCH = 5000;
  */
 async function filtered(em: EntityManager, filter: IncidentFilter) {
   checkWindow(filter.from, filter.to, ['filter.from', 'filter.to']);
-  const qb = em.createQueryBuilder(Incident, 'i');
+  // 'read': a standby may serve it, when the resolver runs it inside ctx.reads (db/replicas.ts).
+  const qb = em.createQueryBuilder(Incident, 'i', 'read');
   if (filter.categories?.length) {
     checkCategories('filter.categories', filter.categories);
     qb.andWhere({ category: { $in: filter.categories } });
