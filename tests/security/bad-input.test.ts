@@ -867,6 +867,13 @@ const cases = (): Case[] => [
     message: /directive/i,
   },
   {
+    name: 'thirty coverage reports in one request',
+    body: {
+      query: `{ ${Array.from({ length: 30 }, (_, k) => `c${k}: coverage(input: { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { totals { sites } }`).join(' ')} }`,
+    },
+    code: 'QUERY_TOO_COSTLY',
+  },
+  {
     name: 'a subscription over HTTP',
     body: { query: 'subscription { visitRecorded { id } }' },
     code: 'BAD_REQUEST',

@@ -27,7 +27,7 @@ const { getComplexity } = createRequire(import.meta.url)('graphql-query-complexi
  * millions and be refused before anything runs.
  *
  * 100,000 admits the largest legitimate answers — a hot-spot map at its 60,000-cell cap,
- * a page of 500 sites with their coverage and last visits (2,000) — and not two maps at
+ * a page of 500 sites with their coverage and last visits (2,500) — and not two maps at
  * once, nor one level of visits inside a page of sites. Analyses weigh more than their
  * answers (WORK_COSTS).
  */
