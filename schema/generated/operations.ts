@@ -34,6 +34,34 @@ export type AppConfig = {
   visitRadiusMetres: Scalars['Int']['output'];
 };
 
+/** The incident filter that made a figure, with the defaults and the operation’s own window or area filled in. Its fields are those of IncidentFilter, so (without area and description) it can be sent back as one: incidents(filter: …) then counts exactly the incidents behind the figure. */
+export type AppliedFilter = {
+  /** Which kind of area was applied. */
+  area: FilterArea;
+  /** The box, when area is BBOX. */
+  bbox?: Maybe<BBox>;
+  /** Category slugs counted; empty when all categories are. */
+  categories?: Maybe<Array<Scalars['String']['output']>>;
+  /** true when area is COMMAND_AREA. */
+  commandArea?: Maybe<Scalars['Boolean']['output']>;
+  /** Darkness counted (ANY when not filtered). */
+  darkness: DarknessFilter;
+  /** The filter in words, for a legend or a panel, e.g. "Vehicle crime, after dark, in the command area, 1 Oct 2026 00:00 to 29 Oct 2026 00:00". */
+  description: Scalars['String']['output'];
+  /** Window start (inclusive); empty when open. */
+  from?: Maybe<Scalars['DateTime']['output']>;
+  /** true: hate crime only; false: no hate crime; empty: either. */
+  hateCrime?: Maybe<Scalars['Boolean']['output']>;
+  /** Only incidents with any of these flags; empty when not filtered. */
+  hateCrimeFlags?: Maybe<Array<HateCrimeFlag>>;
+  /** Window end (exclusive); empty when open. */
+  to?: Maybe<Scalars['DateTime']['output']>;
+  /** The polygon (GeoJSON, WGS84), when area is POLYGON. */
+  within?: Maybe<Scalars['GeoJSON']['output']>;
+  /** The zone, when area is ZONE. */
+  zoneId?: Maybe<Scalars['ID']['output']>;
+};
+
 /** Who did what, when, from where, and whether it worked. */
 export type AuditEvent = {
   /** User id of the caller; empty for anonymous callers. */
@@ -96,6 +124,18 @@ export type AuthPayload = {
   user: User;
 };
 
+/** A longitude/latitude box (WGS84). */
+export type BBox = {
+  /** Eastern edge (longitude). */
+  east: Scalars['Float']['output'];
+  /** Northern edge (latitude). */
+  north: Scalars['Float']['output'];
+  /** Southern edge (latitude). */
+  south: Scalars['Float']['output'];
+  /** Western edge (longitude). */
+  west: Scalars['Float']['output'];
+};
+
 /** A longitude/latitude box (WGS84), west < east, south < north. */
 export type BBoxInput = {
   /** Eastern edge: longitude, -180 to 180. */
@@ -118,30 +158,34 @@ export type CellDosage = {
 
 /** Grid cell shape. */
 export type CellShape =
-  /** Hexagonal cells (ST_HexagonGrid); cellSize is the edge length. */
+  /** Flat-topped hexagonal cells (ST_HexagonGrid); cellSize is the edge length, neighbouring centres are √3 × cellSize apart. */
   | 'HEXAGON'
   /** Square cells, aligned to the metric grid (ST_SquareGrid). */
   | 'SQUARE';
 
-/** Hate crime against one community before and after the event. */
+/** Hate crime against one community before and after the event: the trend’s filter with its hate-crime conditions replaced by the community’s flag. */
 export type CommunityTrend = {
   /** Incidents in the window after the event. */
   after: Scalars['Int']['output'];
+  /** The filter that counted after: the trend’s filter over [eventAt, eventAt + days). */
+  afterFilter: AppliedFilter;
   /** Incidents in the window before the event. */
   before: Scalars['Int']['output'];
+  /** The filter that counted before: the trend’s filter over [eventAt − days, eventAt). */
+  beforeFilter: AppliedFilter;
   /** Community, e.g. Jewish. */
   community: Scalars['String']['output'];
   /** The flag counted. */
   flag: HateCrimeFlag;
-  /** Lower end of the 95 % interval of the rate ratio (log-normal). */
+  /** Lower end of the exact 95 % interval of the rate ratio: Clopper–Pearson on the share of the counts falling after, p, mapped to p ÷ (1 − p), as R’s poisson.test. 0 when after is 0. */
   lower95: Scalars['Float']['output'];
-  /** Two-sided p-value of the exact conditional (binomial) test of equal Poisson rates. */
+  /** Two-sided p-value of the exact conditional (binomial) test of equal Poisson rates: twice the smaller tail of Binomial(before + after, ½), capped at 1 (R’s poisson.test). 1 when both counts are 0. */
   pValue: Scalars['Float']['output'];
-  /** after ÷ before; empty when before is 0 and after is not. */
+  /** Rate ratio after ÷ before (equal windows); empty when before is 0 (infinite, or 0 ÷ 0). */
   rateRatio?: Maybe<Scalars['Float']['output']>;
-  /** Whether p < 0.05. */
+  /** Whether p < 0.05; exactly when the 95 % interval leaves out 1. */
   significant: Scalars['Boolean']['output'];
-  /** Upper end of the 95 % interval; empty when unbounded. */
+  /** Upper end of the exact 95 % interval; empty only where it is infinite, i.e. when before is 0. Finite when after is 0. */
   upper95?: Maybe<Scalars['Float']['output']>;
 };
 
@@ -168,6 +212,8 @@ export type CoverageInput = {
   bbox?: InputMaybe<BBoxInput>;
   /** Start of the window. */
   from: Scalars['DateTime']['input'];
+  /** Which incidents make the hot-spot map whose cells hotspotCells doses (categories, hate crime, darkness); all when left out. Its window and area are the report’s (the 28 days before `from`, the report’s area), so give neither. */
+  incidents?: InputMaybe<IncidentFilter>;
   /** End of the window, at most 31 days after the start. */
   to: Scalars['DateTime']['input'];
   /** Only this Polygon or MultiPolygon. */
@@ -182,6 +228,8 @@ export type CoverageReport = {
   from: Scalars['DateTime']['output'];
   /** Per hot-spot cell. */
   hotspotCells: Array<CellDosage>;
+  /** The filter of the hot-spot map whose cells hotspotCells doses. */
+  hotspotFilter: AppliedFilter;
   /** Per site, by name. */
   sites: Array<SiteCoverage>;
   /** End of the window. */
@@ -273,6 +321,8 @@ export type CreateZoneInput = {
 
 /** A police.uk crime category and how many incidents a filter chooses in it. */
 export type CrimeCategoryCount = {
+  /** The filter that counted them: the given one with categories = [slug]. */
+  filter: AppliedFilter;
   /** Incidents the filter chooses in this category. */
   incidents: Scalars['Int']['output'];
   /** The police.uk label, e.g. Vehicle crime. */
@@ -323,6 +373,19 @@ export type DeviceToken = {
   user: User;
 };
 
+/** Which area a filter counted incidents in. */
+export type FilterArea =
+  /** No area: incidents anywhere. */
+  | 'ANYWHERE'
+  /** The box in bbox. */
+  | 'BBOX'
+  /** The command area: the union of all patrol zones. */
+  | 'COMMAND_AREA'
+  /** The Polygon or MultiPolygon in within. */
+  | 'POLYGON'
+  /** The patrol zone zoneId. */
+  | 'ZONE';
+
 /** Why a fix was not stored. */
 export type FixRejection =
   /** A reported speed, or the speed implied from the previous fix, above 70 m/s (252 km/h). */
@@ -351,64 +414,60 @@ export type HateCrimeFlag =
   /** Transphobic. */
   | 'TRANSPHOBIC';
 
-/** How well a hot-spot map predicted the next period’s crimes. */
+/** How well a hot-spot map predicted the next period’s crimes (Chainey, Tompson & Uhlig 2008; Hunt 2016). Areas are of the cells clipped to the study area, so a boundary cell counts only its part inside. */
 export type HotspotAccuracy = {
-  /** a/A: share of the area flagged. */
+  /** a/A: share of the study area flagged. */
   areaShare: Scalars['Float']['output'];
-  /** Cells in the area. */
+  /** Cells of the study area. */
   cellCount: Scalars['Int']['output'];
   /** Cells flagged as hot. */
   cellsFlagged: Scalars['Int']['output'];
-  /** Hit rate n/N. */
+  /** Ids of the flagged cells (as in hotspots), hottest first. */
+  flaggedCellIds: Array<Scalars['String']['output']>;
+  /** a: area of the flagged cells inside the study area, m². */
+  flaggedSquareMetres: Scalars['Float']['output'];
+  /** Hit rate n/N (0 when N is 0). */
   hitRate: Scalars['Float']['output'];
-  /** Best PAI achievable with as many cells. */
+  /** PAI* = (n*\/N) ÷ (a/A): the best PAI a map flagging the same area a could reach on the test crimes, n* taking the densest cells first and a part of the last cell pro rata (an upper bound; with whole equal cells, the test crimes in the same number of busiest cells). Empty when N is 0. */
   maxPai?: Maybe<Scalars['Float']['output']>;
-  /** PAI = (n/N) ÷ (a/A). */
+  /** PAI = (n/N) ÷ (a/A); empty when N is 0. */
   pai?: Maybe<Scalars['Float']['output']>;
-  /** PEI = PAI ÷ max PAI. */
+  /** PEI = PAI ÷ PAI* = n ÷ n* (Hunt 2016), from 0 to 1; empty when N is 0. */
   pei?: Maybe<Scalars['Float']['output']>;
-  /** N: test-period crimes in the area. */
+  /** A: the study area, m². */
+  studyAreaSquareMetres: Scalars['Float']['output'];
+  /** The filter scored on: the given one over the test period (N counts its incidents). */
+  testFilter: AppliedFilter;
+  /** N: test-period crimes in the study area. */
   testIncidents: Scalars['Int']['output'];
   /** n: test-period crimes inside the flagged cells. */
   testIncidentsCaptured: Scalars['Int']['output'];
+  /** The filter that built the map: the given one over the training period. */
+  trainingFilter: AppliedFilter;
   /** Incidents in the area in the training period, which built the map: with none, the "hottest" cells are arbitrary. */
   trainingIncidents: Scalars['Int']['output'];
 };
 
-/** A hot-spot map built on a training period, scored on the test period after it. */
+/** A hot-spot map built on a training period and scored on the incidents of the filter (PAI, hit rate, PEI). The filter’s window is the test period; its area is the study area (the command area when left out). */
 export type HotspotAccuracyInput = {
-  /** KDE bandwidth, metres. */
+  /** KDE bandwidth, metres (as in hotspots). */
   bandwidth?: InputMaybe<Scalars['Float']['input']>;
-  /** Area: a box. */
-  bbox?: InputMaybe<BBoxInput>;
-  /** police.uk category slugs. */
-  categories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Cell size in metres, 25–5,000 (default 250). */
   cellSize?: InputMaybe<Scalars['Float']['input']>;
-  /** After dark, daylight, unknown or any. */
-  darkness?: InputMaybe<DarknessFilter>;
-  /** Only hate crime (true) or only other incidents (false). */
-  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
-  /** How the training map ranks cells (default GI_STAR). */
+  /** The incidents to score on: from and to (the test period) are required. */
+  filter: IncidentFilter;
+  /** How the training map ranks cells (default GI_STAR: by z-score). */
   method?: InputMaybe<HotspotMethod>;
-  /** Gi* neighbourhood, metres. */
+  /** Gi* neighbourhood, metres (as in hotspots). */
   neighbourhood?: InputMaybe<Scalars['Float']['input']>;
   /** Cell shape (default SQUARE). */
   shape?: InputMaybe<CellShape>;
-  /** Start of the test period (not before trainTo). */
-  testFrom: Scalars['DateTime']['input'];
-  /** End of the test period. */
-  testTo: Scalars['DateTime']['input'];
-  /** Share of the area flagged: the top-scoring cells, 0.01–0.5 (default 0.05). */
+  /** Share of the study area to flag, 0.01–0.5 (default 0.05): the top-scoring cells, taken in order until their area inside the study area reaches it. */
   topShare?: InputMaybe<Scalars['Float']['input']>;
-  /** Start of the training period. */
-  trainFrom: Scalars['DateTime']['input'];
-  /** End of the training period. */
-  trainTo: Scalars['DateTime']['input'];
-  /** Area: a polygon. */
-  within?: InputMaybe<Scalars['GeoJSON']['input']>;
-  /** Area: a zone. */
-  zoneId?: InputMaybe<Scalars['ID']['input']>;
+  /** Start of the training period (default: as long before trainTo as the test period is long). */
+  trainFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** End of the training period, not after the test period starts (default: the start of the test period). */
+  trainTo?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** One grid cell of a hot-spot map. */
@@ -419,7 +478,7 @@ export type HotspotCell = {
   count: Scalars['Int']['output'];
   /** Cell polygon (GeoJSON, WGS84). */
   geometry: Scalars['GeoJSON']['output'];
-  /** Stable id: shape, size and grid indices, e.g. s250:2109:742. */
+  /** Stable id: shape (s or h), size and grid indices i:j as ST_SquareGrid / ST_HexagonGrid number them, e.g. s250:2109:742. */
   id: Scalars['String']['output'];
   /** Two-sided p-value of the z-score. */
   pValue?: Maybe<Scalars['Float']['output']>;
@@ -429,38 +488,22 @@ export type HotspotCell = {
   zScore?: Maybe<Scalars['Float']['output']>;
 };
 
-/** Which incidents, over which area, scored how. */
+/** Which incidents (the one incident filter), and how to grid and score them. */
 export type HotspotInput = {
   /** KDE bandwidth in metres, 50–5,000 (default 2 × cellSize). */
   bandwidth?: InputMaybe<Scalars['Float']['input']>;
-  /** Area: a box. One of bbox, within, zoneId; the whole command area (all zones) when none. */
-  bbox?: InputMaybe<BBoxInput>;
-  /** police.uk category slugs; all when left out. */
-  categories?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** Cell size in metres, 25–5,000 (default 250). */
+  /** Cell size in metres, 25–5,000 (default 250): a square’s side, a hexagon’s edge. */
   cellSize?: InputMaybe<Scalars['Float']['input']>;
-  /** After dark, daylight, unknown or any (default). */
-  darkness?: InputMaybe<DarknessFilter>;
   /** Apply the false discovery rate correction to Gi* bins, as ArcGIS does (default false). */
   fdr?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Start of the period. */
-  from: Scalars['DateTime']['input'];
-  /** Only hate crime (true) or only other incidents (false). */
-  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Only incidents with any of these hate-crime flags. */
-  hateCrimeFlags?: InputMaybe<Array<HateCrimeFlag>>;
+  /** Which incidents: from and to are required; the area (bbox, within, zoneId or commandArea) is what the grid covers, the command area when left out. */
+  filter: IncidentFilter;
   /** COUNT, KDE or GI_STAR (default). */
   method?: InputMaybe<HotspotMethod>;
-  /** Gi* neighbourhood distance in metres between cell centres, self included (default 1.5 × cellSize: the 8 touching squares). */
+  /** Gi* neighbourhood: the distance in metres between cell centres within which cells are neighbours (binary weights, self included), 25–10,000. Default 1.5 × the spacing of neighbouring centres, which reaches the first ring for either shape: 1.5 × cellSize for squares (the 8 around), 1.5 × √3 × cellSize ≈ 2.6 × cellSize for hexagons (the 6 around). At least that spacing (cellSize, or √3 × cellSize for hexagons); a distance equal to a centre spacing includes the cells at it (compared with a relative tolerance of 1e-9, so √3 × cellSize keeps the touching hexagons). */
   neighbourhood?: InputMaybe<Scalars['Float']['input']>;
   /** SQUARE (default) or HEXAGON. */
   shape?: InputMaybe<CellShape>;
-  /** End of the period. */
-  to: Scalars['DateTime']['input'];
-  /** Area: a Polygon or MultiPolygon (GeoJSON, WGS84). */
-  within?: InputMaybe<Scalars['GeoJSON']['input']>;
-  /** Area: a patrol zone. */
-  zoneId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** How cells are scored. */
@@ -480,8 +523,6 @@ export type HotspotParameters = {
   cellSize: Scalars['Float']['output'];
   /** Whether the FDR correction was applied. */
   fdr: Scalars['Boolean']['output'];
-  /** Start of the period. */
-  from: Scalars['DateTime']['output'];
   /** Scoring method. */
   method: HotspotMethod;
   /** Gi* neighbourhood distance in metres. */
@@ -490,14 +531,14 @@ export type HotspotParameters = {
   shape: CellShape;
   /** EPSG code of the metric CRS the grid was built in. */
   srid: Scalars['Int']['output'];
-  /** End of the period. */
-  to: Scalars['DateTime']['output'];
 };
 
-/** A hot-spot map: cells, the parameters used, and totals. */
+/** A hot-spot map: cells, the filter and parameters used, and totals. */
 export type HotspotResult = {
   /** Every cell of the area, in grid order. */
   cells: Array<HotspotCell>;
+  /** The filter that made the map (its window and area filled in): summary.incidentCount = incidents(filter: filter).totalCount. */
+  filter: AppliedFilter;
   /** Parameters used. */
   parameters: HotspotParameters;
   /** Totals. */
@@ -506,9 +547,9 @@ export type HotspotResult = {
 
 /** Totals of a hot-spot map. */
 export type HotspotSummary = {
-  /** Area analysed, in square metres. */
+  /** Area analysed (the filter’s area in the metric CRS), in square metres. */
   areaSquareMetres: Scalars['Float']['output'];
-  /** Cells in the area. */
+  /** Cells: those of the grid meeting the area (zero counts included), and any other holding a counted incident. */
   cellCount: Scalars['Int']['output'];
   /** Cells binned COLD_90, COLD_95 or COLD_99. */
   cold: Scalars['Int']['output'];
@@ -518,7 +559,7 @@ export type HotspotSummary = {
   hot95: Scalars['Int']['output'];
   /** Cells binned HOT_99. */
   hot99: Scalars['Int']['output'];
-  /** Incidents counted. */
+  /** Incidents counted: every incident of the filter, each in exactly one cell. */
   incidentCount: Scalars['Int']['output'];
   /** Largest count in a cell. */
   maxCount: Scalars['Int']['output'];
@@ -558,10 +599,12 @@ export type Incident = {
   sourceRef?: Maybe<Scalars['String']['output']>;
 };
 
-/** A page of incident results. */
+/** A page of incident results, and the filter that chose them. */
 export type IncidentConnection = {
   /** The items of this page with their cursors. */
   edges: Array<IncidentEdge>;
+  /** The filter applied: totalCount counts exactly its incidents. */
+  filter: AppliedFilter;
   /** The items of this page. */
   nodes: Array<Incident>;
   /** Cursors and whether more pages exist. */
@@ -578,26 +621,28 @@ export type IncidentEdge = {
   node: Incident;
 };
 
-/** Which incidents to list. All conditions must hold. */
+/** Which incidents: the one filter behind every figure that counts incidents (incidents, crimeCategories, hotspots, hotspotAccuracy, incidentTrend, previewZone and the hot-spot dosage of coverage). All conditions must hold; a field left out does not filter. Each operation says what it does with the window and the area: some need a window (hotspots, hotspotAccuracy, previewZone), some set it themselves and refuse one (incidentTrend, coverage), and where an operation sets the area it refuses one here (previewZone, coverage). Every result echoes the filter it applied as AppliedFilter. */
 export type IncidentFilter = {
-  /** Only incidents inside this box. */
+  /** Area: only incidents inside this box (edges included). At most one of bbox, within, zoneId, commandArea. */
   bbox?: InputMaybe<BBoxInput>;
-  /** Only these police.uk category slugs, e.g. vehicle-crime. */
+  /** Only these police.uk category slugs, e.g. vehicle-crime; all when left out or empty. */
   categories?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** After dark, daylight, unknown, or any (default). */
+  /** Area: true for only incidents inside the command area, the union of all patrol zones. With no area at all, lists (incidents, crimeCategories, incidentTrend) count incidents anywhere, while grids (hotspots, hotspotAccuracy) need an area and take the command area. */
+  commandArea?: InputMaybe<Scalars['Boolean']['input']>;
+  /** After dark (between civil dusk and civil dawn at the place), daylight, unknown (month-precision records), or any (default). */
   darkness?: InputMaybe<DarknessFilter>;
-  /** Only incidents at or after this time. */
+  /** Window: only incidents at or after this time. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** true: only hate crime (any flag); false: only incidents without a flag. */
   hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only incidents with any of these hate-crime flags. */
   hateCrimeFlags?: InputMaybe<Array<HateCrimeFlag>>;
-  /** Only incidents before this time. */
+  /** Window: only incidents before this time. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only incidents inside this Polygon or MultiPolygon (GeoJSON, WGS84). */
+  /** Area: only incidents inside this Polygon or MultiPolygon (GeoJSON, WGS84; its boundary included). */
   within?: InputMaybe<Scalars['GeoJSON']['input']>;
-  /** Only incidents inside this patrol zone (id). */
-  zoneId?: InputMaybe<Scalars['String']['input']>;
+  /** Area: only incidents inside this patrol zone (its boundary included). */
+  zoneId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** What a bulk import did. */
@@ -636,8 +681,12 @@ export type IncidentInput = {
 export type IncidentTrend = {
   /** Incidents in the window after the event. */
   after: Scalars['Int']['output'];
+  /** The filter that counted after: the trend’s filter over [eventAt, eventAt + days). */
+  afterFilter: AppliedFilter;
   /** Incidents in the window before the event. */
   before: Scalars['Int']['output'];
+  /** The filter that counted before: the trend’s filter over [eventAt − days, eventAt). */
+  beforeFilter: AppliedFilter;
   /** The same test for hate crime per community (antisemitic, anti-Muslim). */
   byCommunity: Array<CommunityTrend>;
   /** Counts per day, before then after. */
@@ -646,15 +695,15 @@ export type IncidentTrend = {
   days: Scalars['Int']['output'];
   /** The event. */
   eventAt: Scalars['DateTime']['output'];
-  /** Lower end of the 95 % interval of the rate ratio (log-normal). */
+  /** Lower end of the exact 95 % interval of the rate ratio: Clopper–Pearson on the share of the counts falling after, p, mapped to p ÷ (1 − p), as R’s poisson.test. 0 when after is 0. */
   lower95: Scalars['Float']['output'];
-  /** Two-sided p-value of the exact conditional (binomial) test of equal Poisson rates. */
+  /** Two-sided p-value of the exact conditional (binomial) test of equal Poisson rates: twice the smaller tail of Binomial(before + after, ½), capped at 1 (R’s poisson.test). 1 when both counts are 0. */
   pValue: Scalars['Float']['output'];
-  /** after ÷ before; empty when before is 0 and after is not. */
+  /** Rate ratio after ÷ before (equal windows); empty when before is 0 (infinite, or 0 ÷ 0). */
   rateRatio?: Maybe<Scalars['Float']['output']>;
-  /** Whether p < 0.05. */
+  /** Whether p < 0.05; exactly when the 95 % interval leaves out 1. */
   significant: Scalars['Boolean']['output'];
-  /** Upper end of the 95 % interval; empty when unbounded. */
+  /** Upper end of the exact 95 % interval; empty only where it is infinite, i.e. when before is 0. Finite when after is 0. */
   upper95?: Maybe<Scalars['Float']['output']>;
 };
 
@@ -968,11 +1017,11 @@ export type Query = {
   coverage: CoverageReport;
   /** Every police.uk category, in a fixed order, with the incidents the filter chooses in each (its own `categories` are ignored, so a menu shows what every choice holds). */
   crimeCategories: Array<CrimeCategoryCount>;
-  /** Builds a hot-spot map on one period and scores it on the next: PAI, hit rate and PEI. */
+  /** Builds a hot-spot map on a training period and scores it on the filter’s incidents of the test period (the filter’s window): PAI, hit rate and PEI, with areas clipped to the study area. */
   hotspotAccuracy: HotspotAccuracy;
-  /** Hot spots of incidents on a grid: counts, quartic KDE, or Getis–Ord Gi* with confidence bins. */
+  /** Hot spots of the filter’s incidents on a grid over its area: counts, quartic KDE, or Getis–Ord Gi* with confidence bins. Every incident of the filter counts in exactly one cell. */
   hotspots: HotspotResult;
-  /** Counts per day in equal windows before and after an event, the rate ratio, its 95 % interval and an exact Poisson rate test. */
+  /** The filter’s incidents per day in equal windows before and after an event, the rate ratio, its exact 95 % interval and an exact Poisson rate test (R’s poisson.test), and the same per community. */
   incidentTrend: IncidentTrend;
   /** Incidents, newest first. */
   incidents: IncidentConnection;
@@ -986,7 +1035,7 @@ export type Query = {
   patrolTrace: PatrolTrace;
   /** All patrol units by call sign, each with its last known position. */
   patrolUnits: Array<PatrolUnit>;
-  /** What-if for planners, saving nothing: incidents, Gi* hot cells and sites a drawn zone would capture, and its PAI. */
+  /** What-if for planners, saving nothing: the filter’s incidents and Gi* hot cells a drawn zone would capture, the sites inside it, and its PAI against the command area. */
   previewZone: ZonePreview;
   /** One site, with its visits and current coverage status. Audited. */
   site: Site;
@@ -1043,12 +1092,9 @@ export type QueryHotspotsArgs = {
 
 /** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryIncidentTrendArgs = {
-  bbox?: InputMaybe<BBoxInput>;
-  categories?: InputMaybe<Array<Scalars['String']['input']>>;
   days: Scalars['Int']['input'];
   eventAt: Scalars['DateTime']['input'];
-  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
-  zoneId?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<IncidentFilter>;
 };
 
 
@@ -1077,8 +1123,7 @@ export type QueryPatrolTraceArgs = {
 /** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryPreviewZoneArgs = {
   boundary: Scalars['GeoJSON']['input'];
-  from: Scalars['DateTime']['input'];
-  to: Scalars['DateTime']['input'];
+  filter: IncidentFilter;
 };
 
 
@@ -1487,23 +1532,31 @@ export type ZoneCoverage = {
   zone: PatrolZone;
 };
 
-/** What a drawn zone would capture, without saving it. */
+/** What a drawn zone would capture of the filter’s incidents, hot spots and sites, without saving it. */
 export type ZonePreview = {
   /** Area of the drawn zone, m². */
   areaSquareMetres: Scalars['Float']['output'];
-  /** Area of the command area, m². */
+  /** n: incidents of the filter inside both the drawn zone and the command area (= incidents when the zone lies in the command area). */
+  capturedIncidents: Scalars['Int']['output'];
+  /** a: area of the drawn zone inside the command area, m². */
+  capturedSquareMetres: Scalars['Float']['output'];
+  /** The filter that counted incidentsInCommandArea and made the hot-spot map: the given one in the command area. */
+  commandAreaFilter: AppliedFilter;
+  /** A: area of the command area, m². */
   commandAreaSquareMetres: Scalars['Float']['output'];
-  /** Gi* hot cells (250 m, HOT_95+) of the command area whose centre lies inside. */
+  /** The filter that counted incidents: the given one within the drawn zone. */
+  filter: AppliedFilter;
+  /** Gi* hot cells (250 m squares, HOT_95 or hotter) of the commandAreaFilter map whose centre lies inside the drawn zone. */
   hotCellsCaptured: Scalars['Int']['output'];
-  /** Gi* hot cells in the command area. */
+  /** Gi* hot cells (250 m squares, HOT_95 or hotter) of the commandAreaFilter map. */
   hotCellsTotal: Scalars['Int']['output'];
-  /** Incidents inside it in the window. */
+  /** Incidents of the filter inside the drawn zone: incidents(filter: filter).totalCount. */
   incidents: Scalars['Int']['output'];
-  /** Incidents in the whole command area (all zones) in the window. */
+  /** N: incidents of the filter in the command area (all zones together). */
   incidentsInCommandArea: Scalars['Int']['output'];
-  /** PAI = (n/N) ÷ (a/A) against the command area. */
+  /** PAI = (n/N) ÷ (a/A) (Chainey, Tompson & Uhlig 2008): the zone’s share of the command area’s incidents over its share of the command area’s area, both counted inside the command area; empty when N or a is 0. */
   pai?: Maybe<Scalars['Float']['output']>;
-  /** Sites inside, with their coverage over the window. */
+  /** Sites inside, with their coverage over the filter’s window. */
   sites: Array<SiteCoverage>;
 };
 
@@ -1552,25 +1605,23 @@ export type HotspotsQueryVariables = Exact<{
 }>;
 
 
-export type HotspotsQuery = { hotspots: { parameters: { method: HotspotMethod, shape: CellShape, cellSize: number, bandwidth?: number | null, neighbourhood?: number | null, fdr: boolean, srid: number, from: string, to: string }, summary: { incidentCount: number, cellCount: number, areaSquareMetres: number, maxCount: number, meanCount: number, hot99: number, hot95: number, hot90: number, cold: number }, cells: Array<{ id: string, geometry: { type: string; coordinates: any }, count: number, value: number, zScore?: number | null, pValue?: number | null, confidence: Confidence }> } };
+export type HotspotsQuery = { hotspots: { filter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, parameters: { method: HotspotMethod, shape: CellShape, cellSize: number, bandwidth?: number | null, neighbourhood?: number | null, fdr: boolean, srid: number }, summary: { incidentCount: number, cellCount: number, areaSquareMetres: number, maxCount: number, meanCount: number, hot99: number, hot95: number, hot90: number, cold: number }, cells: Array<{ id: string, geometry: { type: string; coordinates: any }, count: number, value: number, zScore?: number | null, pValue?: number | null, confidence: Confidence }> } };
 
 export type IncidentTrendQueryVariables = Exact<{
   eventAt: Scalars['DateTime']['input'];
   days: Scalars['Int']['input'];
-  categories?: InputMaybe<Array<Scalars['String']['input']> | Scalars['String']['input']>;
-  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
-  zoneId?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<IncidentFilter>;
 }>;
 
 
-export type IncidentTrendQuery = { incidentTrend: { eventAt: string, days: number, before: number, after: number, rateRatio?: number | null, lower95: number, upper95?: number | null, pValue: number, significant: boolean, daily: Array<{ day: string, count: number, afterEvent: boolean }>, byCommunity: Array<{ community: string, flag: HateCrimeFlag, before: number, after: number, rateRatio?: number | null, pValue: number, significant: boolean }> } };
+export type IncidentTrendQuery = { incidentTrend: { eventAt: string, days: number, before: number, after: number, rateRatio?: number | null, lower95: number, upper95?: number | null, pValue: number, significant: boolean, beforeFilter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, afterFilter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, daily: Array<{ day: string, count: number, afterEvent: boolean }>, byCommunity: Array<{ community: string, flag: HateCrimeFlag, before: number, after: number, rateRatio?: number | null, lower95: number, upper95?: number | null, pValue: number, significant: boolean, beforeFilter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, afterFilter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null } }> } };
 
 export type CoverageQueryVariables = Exact<{
   input: CoverageInput;
 }>;
 
 
-export type CoverageQuery = { coverage: { from: string, to: string, sites: Array<{ requiredVisits: number, achievedVisits: number, compliance?: number | null, dosageMinutes: number, koperCompliantVisits: number, lastVisitAt?: string | null, overdue: boolean, site: { id: string, name: string, requiredVisitsPerDay: number } }>, zones: Array<{ areaSquareMetres: number, coveredSquareMetres: number, coveredShare: number, zone: { id: string, name: string } }>, hotspotCells: Array<{ dosageMinutes: number, cell: { id: string, count: number, confidence: Confidence } }>, totals: { sites: number, requiredVisits: number, achievedVisits: number, compliance?: number | null, dosageMinutes: number, koperCompliantVisits: number, overdueSites: number, coveredShare?: number | null } } };
+export type CoverageQuery = { coverage: { from: string, to: string, hotspotFilter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, sites: Array<{ requiredVisits: number, achievedVisits: number, compliance?: number | null, dosageMinutes: number, koperCompliantVisits: number, lastVisitAt?: string | null, overdue: boolean, site: { id: string, name: string, requiredVisitsPerDay: number } }>, zones: Array<{ areaSquareMetres: number, coveredSquareMetres: number, coveredShare: number, zone: { id: string, name: string } }>, hotspotCells: Array<{ dosageMinutes: number, cell: { id: string, count: number, confidence: Confidence } }>, totals: { sites: number, requiredVisits: number, achievedVisits: number, compliance?: number | null, dosageMinutes: number, koperCompliantVisits: number, overdueSites: number, coveredShare?: number | null } } };
 
 export type OverdueSitesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1579,19 +1630,18 @@ export type OverdueSitesQuery = { overdueSites: Array<{ lastVisitAt?: string | n
 
 export type PreviewZoneQueryVariables = Exact<{
   boundary: Scalars['GeoJSON']['input'];
-  from: Scalars['DateTime']['input'];
-  to: Scalars['DateTime']['input'];
+  filter: IncidentFilter;
 }>;
 
 
-export type PreviewZoneQuery = { previewZone: { areaSquareMetres: number, incidents: number, incidentsInCommandArea: number, commandAreaSquareMetres: number, pai?: number | null, hotCellsCaptured: number, hotCellsTotal: number, sites: Array<{ requiredVisits: number, achievedVisits: number, compliance?: number | null, site: { id: string, name: string } }> } };
+export type PreviewZoneQuery = { previewZone: { areaSquareMetres: number, incidents: number, incidentsInCommandArea: number, commandAreaSquareMetres: number, capturedSquareMetres: number, capturedIncidents: number, pai?: number | null, hotCellsCaptured: number, hotCellsTotal: number, filter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, commandAreaFilter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, sites: Array<{ requiredVisits: number, achievedVisits: number, compliance?: number | null, site: { id: string, name: string } }> } };
 
 export type HotspotAccuracyQueryVariables = Exact<{
   input: HotspotAccuracyInput;
 }>;
 
 
-export type HotspotAccuracyQuery = { hotspotAccuracy: { cellsFlagged: number, cellCount: number, areaShare: number, trainingIncidents: number, testIncidentsCaptured: number, testIncidents: number, hitRate: number, pai?: number | null, maxPai?: number | null, pei?: number | null } };
+export type HotspotAccuracyQuery = { hotspotAccuracy: { cellsFlagged: number, flaggedCellIds: Array<string>, cellCount: number, flaggedSquareMetres: number, studyAreaSquareMetres: number, areaShare: number, trainingIncidents: number, testIncidentsCaptured: number, testIncidents: number, hitRate: number, pai?: number | null, maxPai?: number | null, pei?: number | null, trainingFilter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, testFilter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null } } };
 
 export type LoginMutationVariables = Exact<{
   email: Scalars['String']['input'];
@@ -1616,7 +1666,7 @@ export type DashboardHotspotsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardHotspotsQuery = { hotspots: { parameters: { method: HotspotMethod, shape: CellShape, cellSize: number, bandwidth?: number | null, neighbourhood?: number | null, fdr: boolean, from: string, to: string }, summary: { incidentCount: number, cellCount: number, maxCount: number, hot99: number, hot95: number, hot90: number, cold: number }, cells: Array<{ id: string, geometry: { type: string; coordinates: any }, count: number, value: number, zScore?: number | null, confidence: Confidence }> } };
+export type DashboardHotspotsQuery = { hotspots: { filter: { from?: string | null, to?: string | null, description: string }, parameters: { method: HotspotMethod, shape: CellShape, cellSize: number, bandwidth?: number | null, neighbourhood?: number | null, fdr: boolean }, summary: { incidentCount: number, cellCount: number, maxCount: number, hot99: number, hot95: number, hot90: number, cold: number }, cells: Array<{ id: string, geometry: { type: string; coordinates: any }, count: number, value: number, zScore?: number | null, confidence: Confidence }> } };
 
 export type DashboardIncidentsQueryVariables = Exact<{
   filter?: InputMaybe<IncidentFilter>;
@@ -1710,8 +1760,7 @@ export type DashboardLatestOperationQuery = { operations: Array<{ id: string, na
 export type DashboardTrendQueryVariables = Exact<{
   eventAt: Scalars['DateTime']['input'];
   days: Scalars['Int']['input'];
-  categories?: InputMaybe<Array<Scalars['String']['input']> | Scalars['String']['input']>;
-  hateCrime?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<IncidentFilter>;
 }>;
 
 
@@ -1719,14 +1768,15 @@ export type DashboardTrendQuery = { incidentTrend: { eventAt: string, days: numb
 
 export type DashboardPreviewZoneQueryVariables = Exact<{
   boundary: Scalars['GeoJSON']['input'];
-  from: Scalars['DateTime']['input'];
-  to: Scalars['DateTime']['input'];
+  filter: IncidentFilter;
 }>;
 
 
 export type DashboardPreviewZoneQuery = { previewZone: { areaSquareMetres: number, commandAreaSquareMetres: number, incidents: number, incidentsInCommandArea: number, pai?: number | null, hotCellsCaptured: number, hotCellsTotal: number, sites: Array<{ requiredVisits: number, achievedVisits: number, site: { id: string, name: string } }> } };
 
 export type IncidentFieldsFragment = { id: string, category: string, occurredAt: string, occurredPrecision: TimePrecision, darkness: Darkness, hateCrimeFlags: Array<HateCrimeFlag>, location: { type: string; coordinates: any }, description?: string | null, source: string, sourceRef?: string | null };
+
+export type AppliedFilterFieldsFragment = { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null };
 
 export type IncidentsQueryVariables = Exact<{
   filter?: InputMaybe<IncidentFilter>;
@@ -1735,7 +1785,7 @@ export type IncidentsQueryVariables = Exact<{
 }>;
 
 
-export type IncidentsQuery = { incidents: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string }>, nodes: Array<{ id: string, category: string, occurredAt: string, occurredPrecision: TimePrecision, darkness: Darkness, hateCrimeFlags: Array<HateCrimeFlag>, location: { type: string; coordinates: any }, description?: string | null, source: string, sourceRef?: string | null }> } };
+export type IncidentsQuery = { incidents: { totalCount: number, filter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null }, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string }>, nodes: Array<{ id: string, category: string, occurredAt: string, occurredPrecision: TimePrecision, darkness: Darkness, hateCrimeFlags: Array<HateCrimeFlag>, location: { type: string; coordinates: any }, description?: string | null, source: string, sourceRef?: string | null }> } };
 
 export type ReportIncidentMutationVariables = Exact<{
   input: IncidentInput;
@@ -1756,7 +1806,7 @@ export type CrimeCategoriesQueryVariables = Exact<{
 }>;
 
 
-export type CrimeCategoriesQuery = { crimeCategories: Array<{ slug: string, label: string, incidents: number }> };
+export type CrimeCategoriesQuery = { crimeCategories: Array<{ slug: string, label: string, incidents: number, filter: { categories?: Array<string> | null, hateCrime?: boolean | null, hateCrimeFlags?: Array<HateCrimeFlag> | null, darkness: DarknessFilter, from?: string | null, to?: string | null, area: FilterArea, within?: { type: string; coordinates: any } | null, zoneId?: string | null, commandArea?: boolean | null, description: string, bbox?: { west: number, south: number, east: number, north: number } | null } }> };
 
 export type RecordPositionsMutationVariables = Exact<{
   unitId: Scalars['ID']['input'];
@@ -1946,6 +1996,7 @@ export type DeleteZoneMutationVariables = Exact<{
 export type DeleteZoneMutation = { deleteZone: { id: string, name: string } };
 
 export const IncidentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<IncidentFieldsFragment, unknown>;
+export const AppliedFilterFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AppliedFilterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AppliedFilter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrime"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"within"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"commandArea"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<AppliedFilterFieldsFragment, unknown>;
 export const VisitRequestFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VisitRequestFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VisitRequest"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"placeName"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requesterName"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionReason"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}}]}}]}}]} as unknown as DocumentNode<VisitRequestFieldsFragment, unknown>;
 export const SiteFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SiteFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Site"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"archivedAt"}}]}}]} as unknown as DocumentNode<SiteFieldsFragment, unknown>;
 export const ZoneFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ZoneFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatrolZone"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"gssCode"}},{"kind":"Field","name":{"kind":"Name","value":"boundary"}},{"kind":"Field","name":{"kind":"Name","value":"targetMinutesPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"units"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]} as unknown as DocumentNode<ZoneFieldsFragment, unknown>;
@@ -1955,16 +2006,16 @@ export const DisableUserDocument = {"kind":"Document","definitions":[{"kind":"Op
 export const SignOutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignOut"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signOut"}}]}}]} as unknown as DocumentNode<SignOutMutation, SignOutMutationVariables>;
 export const AuditEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AuditFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actorId"}},{"kind":"Field","name":{"kind":"Name","value":"actorRole"}},{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"targetIds"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"clientAddress"}}]}}]}}]}}]} as unknown as DocumentNode<AuditEventsQuery, AuditEventsQueryVariables>;
 export const AuditEventsCsvDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditEventsCsv"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AuditFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditEventsCsv"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}]}]}}]} as unknown as DocumentNode<AuditEventsCsvQuery, AuditEventsCsvQueryVariables>;
-export const HotspotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Hotspots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"shape"}},{"kind":"Field","name":{"kind":"Name","value":"cellSize"}},{"kind":"Field","name":{"kind":"Name","value":"bandwidth"}},{"kind":"Field","name":{"kind":"Name","value":"neighbourhood"}},{"kind":"Field","name":{"kind":"Name","value":"fdr"}},{"kind":"Field","name":{"kind":"Name","value":"srid"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}},{"kind":"Field","name":{"kind":"Name","value":"summary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentCount"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"maxCount"}},{"kind":"Field","name":{"kind":"Name","value":"meanCount"}},{"kind":"Field","name":{"kind":"Name","value":"hot99"}},{"kind":"Field","name":{"kind":"Name","value":"hot95"}},{"kind":"Field","name":{"kind":"Name","value":"hot90"}},{"kind":"Field","name":{"kind":"Name","value":"cold"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"geometry"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"zScore"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}}]}}]}}]} as unknown as DocumentNode<HotspotsQuery, HotspotsQueryVariables>;
-export const IncidentTrendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IncidentTrend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"days"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"categories"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hateCrime"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"zoneId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentTrend"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"eventAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}}},{"kind":"Argument","name":{"kind":"Name","value":"days"},"value":{"kind":"Variable","name":{"kind":"Name","value":"days"}}},{"kind":"Argument","name":{"kind":"Name","value":"categories"},"value":{"kind":"Variable","name":{"kind":"Name","value":"categories"}}},{"kind":"Argument","name":{"kind":"Name","value":"hateCrime"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hateCrime"}}},{"kind":"Argument","name":{"kind":"Name","value":"zoneId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"zoneId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventAt"}},{"kind":"Field","name":{"kind":"Name","value":"days"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}},{"kind":"Field","name":{"kind":"Name","value":"daily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"afterEvent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"byCommunity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"flag"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}}]}}]} as unknown as DocumentNode<IncidentTrendQuery, IncidentTrendQueryVariables>;
-export const CoverageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Coverage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CoverageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"coverage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}}]}},{"kind":"Field","name":{"kind":"Name","value":"zones"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zone"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"coveredSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"coveredShare"}}]}},{"kind":"Field","name":{"kind":"Name","value":"hotspotCells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cell"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}}]}},{"kind":"Field","name":{"kind":"Name","value":"totals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"overdueSites"}},{"kind":"Field","name":{"kind":"Name","value":"coveredShare"}}]}}]}}]}}]} as unknown as DocumentNode<CoverageQuery, CoverageQueryVariables>;
+export const HotspotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Hotspots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"filter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"shape"}},{"kind":"Field","name":{"kind":"Name","value":"cellSize"}},{"kind":"Field","name":{"kind":"Name","value":"bandwidth"}},{"kind":"Field","name":{"kind":"Name","value":"neighbourhood"}},{"kind":"Field","name":{"kind":"Name","value":"fdr"}},{"kind":"Field","name":{"kind":"Name","value":"srid"}}]}},{"kind":"Field","name":{"kind":"Name","value":"summary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentCount"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"maxCount"}},{"kind":"Field","name":{"kind":"Name","value":"meanCount"}},{"kind":"Field","name":{"kind":"Name","value":"hot99"}},{"kind":"Field","name":{"kind":"Name","value":"hot95"}},{"kind":"Field","name":{"kind":"Name","value":"hot90"}},{"kind":"Field","name":{"kind":"Name","value":"cold"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"geometry"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"zScore"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AppliedFilterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AppliedFilter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrime"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"within"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"commandArea"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<HotspotsQuery, HotspotsQueryVariables>;
+export const IncidentTrendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"IncidentTrend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"days"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentTrend"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"eventAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}}},{"kind":"Argument","name":{"kind":"Name","value":"days"},"value":{"kind":"Variable","name":{"kind":"Name","value":"days"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventAt"}},{"kind":"Field","name":{"kind":"Name","value":"days"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}},{"kind":"Field","name":{"kind":"Name","value":"beforeFilter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"afterFilter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"daily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"afterEvent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"byCommunity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"flag"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}},{"kind":"Field","name":{"kind":"Name","value":"beforeFilter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"afterFilter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AppliedFilterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AppliedFilter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrime"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"within"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"commandArea"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<IncidentTrendQuery, IncidentTrendQueryVariables>;
+export const CoverageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Coverage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CoverageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"coverage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"hotspotFilter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"overdue"}}]}},{"kind":"Field","name":{"kind":"Name","value":"zones"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"zone"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"coveredSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"coveredShare"}}]}},{"kind":"Field","name":{"kind":"Name","value":"hotspotCells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cell"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}}]}},{"kind":"Field","name":{"kind":"Name","value":"totals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"dosageMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliantVisits"}},{"kind":"Field","name":{"kind":"Name","value":"overdueSites"}},{"kind":"Field","name":{"kind":"Name","value":"coveredShare"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AppliedFilterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AppliedFilter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrime"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"within"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"commandArea"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<CoverageQuery, CoverageQueryVariables>;
 export const OverdueSitesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OverdueSites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"overdueSites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}},{"kind":"Field","name":{"kind":"Name","value":"overdueMinutes"}}]}}]}}]} as unknown as DocumentNode<OverdueSitesQuery, OverdueSitesQueryVariables>;
-export const PreviewZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PreviewZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GeoJSON"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"previewZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"boundary"},"value":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"incidents"}},{"kind":"Field","name":{"kind":"Name","value":"incidentsInCommandArea"}},{"kind":"Field","name":{"kind":"Name","value":"commandAreaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}}]}}]}}]}}]} as unknown as DocumentNode<PreviewZoneQuery, PreviewZoneQueryVariables>;
-export const HotspotAccuracyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HotspotAccuracy"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotAccuracyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspotAccuracy"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cellsFlagged"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"areaShare"}},{"kind":"Field","name":{"kind":"Name","value":"trainingIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidentsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"hitRate"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"maxPai"}},{"kind":"Field","name":{"kind":"Name","value":"pei"}}]}}]}}]} as unknown as DocumentNode<HotspotAccuracyQuery, HotspotAccuracyQueryVariables>;
+export const PreviewZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PreviewZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GeoJSON"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"previewZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"boundary"},"value":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"incidents"}},{"kind":"Field","name":{"kind":"Name","value":"filter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"incidentsInCommandArea"}},{"kind":"Field","name":{"kind":"Name","value":"commandAreaFilter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"commandAreaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"capturedSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"capturedIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AppliedFilterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AppliedFilter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrime"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"within"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"commandArea"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<PreviewZoneQuery, PreviewZoneQueryVariables>;
+export const HotspotAccuracyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HotspotAccuracy"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotAccuracyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspotAccuracy"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trainingFilter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"testFilter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cellsFlagged"}},{"kind":"Field","name":{"kind":"Name","value":"flaggedCellIds"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"flaggedSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"studyAreaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"areaShare"}},{"kind":"Field","name":{"kind":"Name","value":"trainingIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidentsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"hitRate"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"maxPai"}},{"kind":"Field","name":{"kind":"Name","value":"pei"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AppliedFilterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AppliedFilter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrime"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"within"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"commandArea"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<HotspotAccuracyQuery, HotspotAccuracyQueryVariables>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const AppConfigDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AppConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"appConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tileUrl"}},{"kind":"Field","name":{"kind":"Name","value":"tileAttribution"}},{"kind":"Field","name":{"kind":"Name","value":"visitRadiusMetres"}},{"kind":"Field","name":{"kind":"Name","value":"visitGapSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"metricSrid"}}]}}]}}]} as unknown as DocumentNode<AppConfigQuery, AppConfigQueryVariables>;
-export const DashboardHotspotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardHotspots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"shape"}},{"kind":"Field","name":{"kind":"Name","value":"cellSize"}},{"kind":"Field","name":{"kind":"Name","value":"bandwidth"}},{"kind":"Field","name":{"kind":"Name","value":"neighbourhood"}},{"kind":"Field","name":{"kind":"Name","value":"fdr"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}},{"kind":"Field","name":{"kind":"Name","value":"summary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentCount"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"maxCount"}},{"kind":"Field","name":{"kind":"Name","value":"hot99"}},{"kind":"Field","name":{"kind":"Name","value":"hot95"}},{"kind":"Field","name":{"kind":"Name","value":"hot90"}},{"kind":"Field","name":{"kind":"Name","value":"cold"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"geometry"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"zScore"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardHotspotsQuery, DashboardHotspotsQueryVariables>;
+export const DashboardHotspotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardHotspots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"filter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"shape"}},{"kind":"Field","name":{"kind":"Name","value":"cellSize"}},{"kind":"Field","name":{"kind":"Name","value":"bandwidth"}},{"kind":"Field","name":{"kind":"Name","value":"neighbourhood"}},{"kind":"Field","name":{"kind":"Name","value":"fdr"}}]}},{"kind":"Field","name":{"kind":"Name","value":"summary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentCount"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"maxCount"}},{"kind":"Field","name":{"kind":"Name","value":"hot99"}},{"kind":"Field","name":{"kind":"Name","value":"hot95"}},{"kind":"Field","name":{"kind":"Name","value":"hot90"}},{"kind":"Field","name":{"kind":"Name","value":"cold"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cells"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"geometry"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"zScore"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardHotspotsQuery, DashboardHotspotsQueryVariables>;
 export const DashboardIncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardIncidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"locationName"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardIncidentsQuery, DashboardIncidentsQueryVariables>;
 export const DashboardSitesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardSites"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SiteFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sites"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"visitsLast24h"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DashboardSitesQuery, DashboardSitesQueryVariables>;
 export const DashboardSiteDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardSiteDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"riskLevel"}},{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"requestedBy"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"coverage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"visitsLast24h"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPerDay"}},{"kind":"Field","name":{"kind":"Name","value":"compliance"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}}]}},{"kind":"Field","name":{"kind":"Name","value":"visits"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DashboardSiteDetailQuery, DashboardSiteDetailQueryVariables>;
@@ -1978,12 +2029,12 @@ export const DashboardSiteOverdueDocument = {"kind":"Document","definitions":[{"
 export const DashboardVisitRecordedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DashboardVisitRecorded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"visitRecorded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardVisitRecordedSubscription, DashboardVisitRecordedSubscriptionVariables>;
 export const DashboardAccuracyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardAccuracy"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"HotspotAccuracyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hotspotAccuracy"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cellsFlagged"}},{"kind":"Field","name":{"kind":"Name","value":"cellCount"}},{"kind":"Field","name":{"kind":"Name","value":"areaShare"}},{"kind":"Field","name":{"kind":"Name","value":"trainingIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidentsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"testIncidents"}},{"kind":"Field","name":{"kind":"Name","value":"hitRate"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}}]}}]}}]} as unknown as DocumentNode<DashboardAccuracyQuery, DashboardAccuracyQueryVariables>;
 export const DashboardLatestOperationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardLatestOperation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}}]}}]}}]} as unknown as DocumentNode<DashboardLatestOperationQuery, DashboardLatestOperationQueryVariables>;
-export const DashboardTrendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardTrend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"days"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"categories"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"hateCrime"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentTrend"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"eventAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}}},{"kind":"Argument","name":{"kind":"Name","value":"days"},"value":{"kind":"Variable","name":{"kind":"Name","value":"days"}}},{"kind":"Argument","name":{"kind":"Name","value":"categories"},"value":{"kind":"Variable","name":{"kind":"Name","value":"categories"}}},{"kind":"Argument","name":{"kind":"Name","value":"hateCrime"},"value":{"kind":"Variable","name":{"kind":"Name","value":"hateCrime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventAt"}},{"kind":"Field","name":{"kind":"Name","value":"days"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}},{"kind":"Field","name":{"kind":"Name","value":"daily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"afterEvent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"byCommunity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardTrendQuery, DashboardTrendQueryVariables>;
-export const DashboardPreviewZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardPreviewZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GeoJSON"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"previewZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"boundary"},"value":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"commandAreaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"incidents"}},{"kind":"Field","name":{"kind":"Name","value":"incidentsInCommandArea"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardPreviewZoneQuery, DashboardPreviewZoneQueryVariables>;
-export const IncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Incidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"IncidentFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<IncidentsQuery, IncidentsQueryVariables>;
+export const DashboardTrendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardTrend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"days"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentTrend"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"eventAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventAt"}}},{"kind":"Argument","name":{"kind":"Name","value":"days"},"value":{"kind":"Variable","name":{"kind":"Name","value":"days"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventAt"}},{"kind":"Field","name":{"kind":"Name","value":"days"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}},{"kind":"Field","name":{"kind":"Name","value":"daily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"afterEvent"}}]}},{"kind":"Field","name":{"kind":"Name","value":"byCommunity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"community"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"rateRatio"}},{"kind":"Field","name":{"kind":"Name","value":"lower95"}},{"kind":"Field","name":{"kind":"Name","value":"upper95"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardTrendQuery, DashboardTrendQueryVariables>;
+export const DashboardPreviewZoneDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardPreviewZone"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GeoJSON"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"previewZone"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"boundary"},"value":{"kind":"Variable","name":{"kind":"Name","value":"boundary"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"areaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"commandAreaSquareMetres"}},{"kind":"Field","name":{"kind":"Name","value":"incidents"}},{"kind":"Field","name":{"kind":"Name","value":"incidentsInCommandArea"}},{"kind":"Field","name":{"kind":"Name","value":"pai"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsCaptured"}},{"kind":"Field","name":{"kind":"Name","value":"hotCellsTotal"}},{"kind":"Field","name":{"kind":"Name","value":"sites"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisits"}},{"kind":"Field","name":{"kind":"Name","value":"achievedVisits"}}]}}]}}]}}]} as unknown as DocumentNode<DashboardPreviewZoneQuery, DashboardPreviewZoneQueryVariables>;
+export const IncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Incidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"filter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"IncidentFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AppliedFilterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AppliedFilter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrime"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"within"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"commandArea"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<IncidentsQuery, IncidentsQueryVariables>;
 export const ReportIncidentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReportIncident"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reportIncident"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"IncidentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IncidentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Incident"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"occurredPrecision"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]} as unknown as DocumentNode<ReportIncidentMutation, ReportIncidentMutationVariables>;
 export const ImportIncidentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportIncidents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"incidents"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importIncidents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"incidents"},"value":{"kind":"Variable","name":{"kind":"Name","value":"incidents"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imported"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"ids"}}]}}]}}]} as unknown as DocumentNode<ImportIncidentsMutation, ImportIncidentsMutationVariables>;
-export const CrimeCategoriesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CrimeCategories"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"crimeCategories"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"incidents"}}]}}]}}]} as unknown as DocumentNode<CrimeCategoriesQuery, CrimeCategoriesQueryVariables>;
+export const CrimeCategoriesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CrimeCategories"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"crimeCategories"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"incidents"}},{"kind":"Field","name":{"kind":"Name","value":"filter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AppliedFilterFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AppliedFilterFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AppliedFilter"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrime"}},{"kind":"Field","name":{"kind":"Name","value":"hateCrimeFlags"}},{"kind":"Field","name":{"kind":"Name","value":"darkness"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"within"}},{"kind":"Field","name":{"kind":"Name","value":"zoneId"}},{"kind":"Field","name":{"kind":"Name","value":"commandArea"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]} as unknown as DocumentNode<CrimeCategoriesQuery, CrimeCategoriesQueryVariables>;
 export const RecordPositionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordPositions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"positions"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PositionInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordPositions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"positions"},"value":{"kind":"Variable","name":{"kind":"Name","value":"positions"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RecordPositionsMutation, RecordPositionsMutationVariables>;
 export const IssueDeviceTokenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"IssueDeviceToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issueDeviceToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<IssueDeviceTokenMutation, IssueDeviceTokenMutationVariables>;
 export const RevokeDeviceTokensDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeDeviceTokens"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeDeviceTokens"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}}]}]}}]} as unknown as DocumentNode<RevokeDeviceTokensMutation, RevokeDeviceTokensMutationVariables>;

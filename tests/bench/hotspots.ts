@@ -15,7 +15,11 @@ const YEAR_MS = 365 * 86_400_000;
 export async function hotspotScenario(ctx: Context): Promise<Row> {
   const to = new Date(ctx.dataset.now * 1000);
   const from = new Date(to.getTime() - YEAR_MS);
-  const input = { within: ctx.dataset.camden, from: from.toISOString(), to: to.toISOString(), cellSize: 250, method: 'GI_STAR' as const };
+  const input = {
+    filter: { within: ctx.dataset.camden, from: from.toISOString(), to: to.toISOString() },
+    cellSize: 250,
+    method: 'GI_STAR' as const,
+  };
   const area = JSON.stringify(ctx.dataset.camden);
   const api = new GraphQLClient(ctx.server.url, ctx.server.analystTokens[0]!);
   const raw = new pg.Client({ connectionString: ctx.dbUrl, application_name: 'vigil-bench-raw' });
