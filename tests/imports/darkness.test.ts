@@ -21,7 +21,6 @@ const SECOND = 1000;
 // South End Green, Hampstead Town ward: where the dark-nights thefts from vehicles happen.
 const SEG = { lon: -0.1658, lat: 51.5563 };
 const at = (iso: string) => darknessOf(new Date(iso), TimePrecision.EXACT, SEG.lon, SEG.lat);
-const MINUTE = 60_000;
 
 describe('darkness of an incident: between civil dusk and civil dawn at its place and date', () => {
   it('a theft from a car at South End Green at 17:30 on a November evening is dark; at noon it is light; at 06:30 dark', () => {
