@@ -170,14 +170,16 @@ export async function hotspotMap(
   // Each cell's polygon in WGS84, in the same statement (a second round trip cost more than
   // the polygons do): cells are scored without them and meet them again only here.
   const polygon = cellPolygonSql(shape, 's', String(srid));
-  const clip = options.clip
-    ? `, (select case when ST_Within(${polygon}, metric.g) then ${p.add(cellArea(shape, cellSize))}::float8
+  const clip = () =>
+    options.clip
+      ? `, (select case when ST_Within(${polygon}, metric.g) then ${p.add(cellArea(shape, cellSize))}::float8
                       else ST_Area(ST_Intersection(${polygon}, metric.g)) end from metric) as inside`
-    : ', null::float8 as inside';
-  const tail = `ST_AsGeoJSON(ST_Transform(${polygon}, 4326), 7) as g ${clip}`;
+      : ', null::float8 as inside';
+  // A function: its placeholder must be added where it stands in the text.
+  const tail = () => `ST_AsGeoJSON(ST_Transform(${polygon}, 4326), 7) as g ${clip()}`;
   let select: string;
   if (method === 'COUNT') {
-    select = `select s.i, s.j, s.x, s.y, s.n, s.n::float8 as value, null::float8 as z, ${tail} from scored s, k`;
+    select = `select s.i, s.j, s.x, s.y, s.n, s.n::float8 as value, null::float8 as z, ${tail()} from scored s, k`;
   } else if (method === 'KDE') {
     // Each centre meets only the incidents of the cells that can hold one within h, by
     // equality on both indices (kernelOffsets), then the exact distance test.
@@ -192,7 +194,7 @@ export async function hotspotMap(
         group by s.i, s.j
       )
       select s.i, s.j, s.x, s.y, s.n,
-             coalesce(d.k, 0) * 3 / (pi() * ${p.add(bandwidth! ** 2)}::float8) * 1e6 as value, null::float8 as z, ${tail}
+             coalesce(d.k, 0) * 3 / (pi() * ${p.add(bandwidth! ** 2)}::float8) * 1e6 as value, null::float8 as z, ${tail()}
       from scored s left join density d using (i, j), k`;
   } else {
     select = `,
@@ -210,7 +212,7 @@ export async function hotspotMap(
       select s.i, s.j, s.x, s.y, s.n, nb.wx as value,
              case when st.s = 0 or st.n < 2 or st.n * nb.w - nb.w ^ 2 <= 0 then null
                   else (nb.wx - st.xbar * nb.w) / (st.s * sqrt((st.n * nb.w - nb.w ^ 2) / (st.n - 1))) end as z,
-             ${tail}
+             ${tail()}
       from scored s join neighbours nb using (i, j) cross join stats st, k`;
   }
   const sql = `${base} ${select} order by i, j`;
