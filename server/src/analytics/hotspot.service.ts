@@ -161,11 +161,17 @@ export async function hotspotMap(
       ${assignSql(shape, `(select ${metricPoint(srid)} as p from incidents i, area where ${filterSql(p, filter, 'i', { area: false })} and ST_Intersects(i.location, area.wgs84)) pts`)}
     ), counts as (
       select i, j, count(*)::int as n from points group by i, j
-    ), grid as (
-      select c.i, c.j from metric, k, ${grid}(k.s, metric.g) c where ST_Intersects(c.geom, metric.g)
+    ), grid as materialized (
+      -- The test is a column, filtered below, not a condition here: as a condition PostgreSQL
+      -- estimates the grid at one row (it cannot know how much of it meets the area) and
+      -- plans every join over the cells as nested loops, rescanning them once per cell.
+      select c.i, c.j, ST_Intersects(c.geom, metric.g) as meets from metric, k, ${grid}(k.s, metric.g) c
     ), scored as materialized (
       select s.i, s.j, s.n, ${c.x} as x, ${c.y} as y, ${shape === 'SQUARE' ? '0' : 'abs(s.i) % 2'} as parity
-      from (select coalesce(g.i, n.i) as i, coalesce(g.j, n.j) as j, coalesce(n.n, 0) as n from grid g full join counts n using (i, j)) s, k
+      from (
+        select coalesce(g.i, n.i) as i, coalesce(g.j, n.j) as j, coalesce(n.n, 0) as n
+        from (select i, j from grid where meets) g full join counts n using (i, j)
+      ) s, k
     )`;
   // Each cell's polygon in WGS84, in the same statement (a second round trip cost more than
   // the polygons do): cells are scored without them and meet them again only here.
@@ -198,7 +204,7 @@ export async function hotspotMap(
       from scored s left join density d using (i, j), k`;
   } else {
     select = `,
-      stats as (
+      stats as materialized (
         select count(*)::float8 as n, avg(n::float8) as xbar, sqrt(greatest(avg((n::float8) ^ 2) - avg(n::float8) ^ 2, 0)) as s from scored
       ),
       offsets as (select * from unnest(${p.add(intArray(neighbours!.parity))}::int[], ${p.add(intArray(neighbours!.di))}::int[], ${p.add(intArray(neighbours!.dj))}::int[]) as o(parity, di, dj)),
