@@ -59,7 +59,12 @@ function isolated(random: () => number, size: number) {
   return { points: points.map(([e, n]) => offset(SOUTH_END_GREEN, e, n)), bbox: { west, south, east, north } };
 }
 
-async function mapOf(size: number, points: [number, number][], bbox: object, extra: object) {
+async function mapOf(
+  size: number,
+  points: [number, number][],
+  bbox: { west: number; south: number; east: number; north: number },
+  extra: object,
+) {
   await t.em().execute('delete from incidents');
   await insertIncidents(
     t.em(),
