@@ -136,6 +136,35 @@ describe('Gi* on hexagons', () => {
     expect(map.cells.filter((c) => c.value === 1).length).toBe(45);
   });
 
+  it('KDE on hexagons: each centre’s density is the quartic kernel summed over the incidents within the bandwidth', async () => {
+    const random = rng(SEED + 4);
+    const size = 90;
+    const centre = offset(SOUTH_END_GREEN, 0, 0);
+    const points = Array.from({ length: 300 }, () => offset(centre, (random() - 0.5) * 1500, (random() - 0.5) * 1500));
+    const [west, south] = offset(centre, -900, -900);
+    const [east, north] = offset(centre, 900, 900);
+    const h = 260;
+    const map = await mapOf(size, points, { west, south, east, north }, { shape: 'HEXAGON', method: 'KDE', bandwidth: h });
+    const em = t.em();
+    const xy = await em.execute<{ x: number; y: number }[]>('select ST_X(location_bng) x, ST_Y(location_bng) y from incidents');
+    // Centres from PostGIS's own hexagons, not from the server's arithmetic.
+    const centres = await em.execute<{ id: string; x: number; y: number }[]>(
+      `select c.id, ST_X(ST_Centroid(ST_Hexagon(?, c.i, c.j))) x, ST_Y(ST_Centroid(ST_Hexagon(?, c.i, c.j))) y
+       from jsonb_to_recordset(?::jsonb) as c(id text, i int, j int)`,
+      [size, size, JSON.stringify(map.cells.map((c) => ({ id: c.id, i: Number(c.id.split(':')[1]), j: Number(c.id.split(':')[2]) })))],
+    );
+    const at = new Map(centres.map((c) => [c.id, c]));
+    for (const cell of map.cells) {
+      const c = at.get(cell.id)!;
+      let sum = 0;
+      for (const p of xy) {
+        const d2 = (p.x - c.x) ** 2 + (p.y - c.y) ** 2;
+        if (d2 < h * h) sum += (1 - d2 / (h * h)) ** 2;
+      }
+      expect(cell.value, cell.id).toBeCloseTo(((sum * 3) / (Math.PI * h * h)) * 1e6, 6);
+    }
+  });
+
   it('a neighbourhood short of the touching cells is BAD_USER_INPUT naming the field', async () => {
     const result = await t.gql(
       HotspotsDocument,

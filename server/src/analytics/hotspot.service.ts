@@ -187,17 +187,24 @@ export async function hotspotMap(
   if (method === 'COUNT') {
     select = `select s.i, s.j, s.x, s.y, s.n, s.n::float8 as value, null::float8 as z, ${tail()} from scored s, k`;
   } else if (method === 'KDE') {
-    // Each centre meets only the incidents of the cells that can hold one within h, by
-    // equality on both indices (kernelOffsets), then the exact distance test.
+    // Each incident meets only the cell centres that can lie within h of it: its own
+    // cell's index minus each offset of kernelOffsets (whose list belongs to the parity of
+    // the centre's column), by arithmetic on both indices, then the exact distance test.
+    // Grouped by the centre's indices, which PostgreSQL hashes (no sort of the pairs).
+    const t = centreSql(shape, 'tc');
     select = `,
       offsets as (select * from unnest(${p.add(intArray(kernel!.parity))}::int[], ${p.add(intArray(kernel!.di))}::int[], ${p.add(intArray(kernel!.dj))}::int[]) as o(parity, di, dj)),
+      pairs as (
+        select tc.i, tc.j, (${t.x} - tc.px) ^ 2 + (${t.y} - tc.py) ^ 2 as d2
+        from (
+          select pt.i - o.di as i, pt.j - o.dj as j, pt.x as px, pt.y as py
+          from points pt join offsets o on o.parity = ${shape === 'SQUARE' ? '0' : 'abs(pt.i - o.di) % 2'}
+        ) tc, k
+      ),
       density as (
-        select s.i, s.j, sum((1 - ((s.x - pt.x) ^ 2 + (s.y - pt.y) ^ 2) / ${p.add(bandwidth! ** 2)}::float8) ^ 2) as k
-        from scored s
-        join offsets o on o.parity = s.parity
-        join points pt on pt.i = s.i + o.di and pt.j = s.j + o.dj
-        where (s.x - pt.x) ^ 2 + (s.y - pt.y) ^ 2 < ${p.add(bandwidth! ** 2)}::float8
-        group by s.i, s.j
+        select i, j, sum((1 - d2 / ${p.add(bandwidth! ** 2)}::float8) ^ 2) as k
+        from pairs where d2 < ${p.add(bandwidth! ** 2)}::float8
+        group by i, j
       )
       select s.i, s.j, s.x, s.y, s.n,
              coalesce(d.k, 0) * 3 / (pi() * ${p.add(bandwidth! ** 2)}::float8) * 1e6 as value, null::float8 as z, ${tail()}
