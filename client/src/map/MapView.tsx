@@ -4,6 +4,8 @@ import type { Geometry } from 'geojson';
 import type { LayersControlEvent } from 'leaflet';
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import { LayerGroup, LayersControl, MapContainer, ScaleControl, TileLayer, useMap, useMapEvents } from 'react-leaflet';
+import { PlanLayer } from '../plans/PlanLayer';
+import type { PlanOnMap } from '../plans/planView';
 import type { LayerId, MapState } from '../state/urlState';
 import { HotspotLayer } from './HotspotLayer';
 import type { HotspotClasses, HotspotResult } from './hotspotStyle';
@@ -49,6 +51,8 @@ export interface MapViewProps {
   trace: Trace | null;
   replayIndex: number;
   focus: MapFocus | null;
+  /** A patrol plan to draw: the planner's preview, or the superintendent's plans with their progress. */
+  plan?: PlanOnMap | null;
   /** Planners only: the zone editor and placing requested sites. */
   planner?: {
     editor: ZoneEditorState;
@@ -207,6 +211,7 @@ export function MapView(props: MapViewProps) {
           </LayerGroup>
         </LayersControl.Overlay>
       </LayersControl>
+      <PlanLayer plan={props.plan} />
       <ScaleControl position="bottomleft" imperial={false} />
       <Legend layers={legendLayers} />
       {planner ? (

@@ -28,6 +28,9 @@ import { TracePanel } from '../panels/TracePanel';
 import { TrendPanel } from '../panels/TrendPanel';
 import { VisitRequestsPanel } from '../panels/VisitRequestsPanel';
 import { ZonePlanningPanel } from '../panels/ZonePlanningPanel';
+import { PlanPanel } from '../plans/PlanPanel';
+import { PlanProgressPanel } from '../plans/PlanProgressPanel';
+import type { PlanOnMap } from '../plans/planView';
 import { incidentFilterOf } from '../state/incidentFilter';
 import { clampTo31Days, usePeriod } from '../state/period';
 import { useMapState } from '../state/urlState';
@@ -100,6 +103,7 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
   const [replayIndex, setReplayIndex] = useState(0);
   const [editor, setEditor] = useState<ZoneEditorState>({ mode: 'idle' });
   const [placing, setPlacing] = useState<{ requestId: string | null; at: [number, number] | null }>({ requestId: null, at: null });
+  const [planOnMap, setPlanOnMap] = useState<PlanOnMap | null>(null);
 
   const showTrace = useCallback(
     (next: Trace | null) => {
@@ -149,6 +153,7 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
           live={liveStatus === 'connected'}
         />
         <OverduePanel overdue={overdue} onSelect={selectSite} />
+        <PlanProgressPanel onShow={setPlanOnMap} />
         {siteDetail}
         {tracePanel}
         <TrendPanel state={state} />
@@ -177,6 +182,7 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
           onApproved={sites.refetch}
           onFocus={(lat, lng) => focusOn({ lat, lng, zoom: 16 })}
         />
+        <PlanPanel onShow={setPlanOnMap} />
         {siteDetail}
       </>
     ) : (
@@ -221,6 +227,7 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
               trace={trace}
               replayIndex={replayIndex}
               focus={focus}
+              plan={planOnMap}
               planner={
                 role === 'PLANNER'
                   ? {

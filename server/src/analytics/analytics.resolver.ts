@@ -33,8 +33,12 @@ export class AnalyticsResolver {
     @Arg('input', () => HotspotInput, { description: 'Which incidents (the filter), and how to grid and score them.' }) input: HotspotInput,
     @Ctx() ctx: Context,
   ): Promise<HotspotResult> {
-    const filter = await applyFilter(ctx.em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
-    const map = await hotspotMap(ctx.em, ctx.config.metricSrid, filter, input);
+    // On a hot standby when one is in rotation (db/replicas.ts): the filter's checks and the map.
+    const map = await ctx.reads(async (db) => {
+      const em = Object.assign(Object.create(ctx.em), { execute: db.execute }) as typeof ctx.em;
+      const filter = await applyFilter(em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
+      return hotspotMap(em, ctx.config.metricSrid, filter, input);
+    });
     const counts = map.cells.map((c) => c.count);
     const bins = (b: string) => map.cells.filter((c) => c.confidence === b).length;
     return {

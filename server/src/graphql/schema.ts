@@ -14,6 +14,7 @@ import { LiveResolver } from '../live/live.resolver.js';
 import { OperationResolver } from '../operations/operation.resolver.js';
 import { IngestResolver } from '../patrols/ingest.resolver.js';
 import { PatrolUnitResolver, VisitResolver } from '../patrols/patrol.resolver.js';
+import { PatrolPlanResolver, UnitPlanResolver } from '../plans/plan.resolver.js';
 import { VisitRequestResolver } from '../requests/visit-request.resolver.js';
 import { AppConfigResolver } from '../shared/app-config.resolver.js';
 import { SiteResolver } from '../sites/site.resolver.js';
@@ -40,6 +41,8 @@ export const resolvers = [
   IngestResolver,
   DeviceTokenResolver,
   LiveResolver,
+  PatrolPlanResolver,
+  UnitPlanResolver,
 ] as const;
 
 export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {

@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import { Role } from '../auth/role.js';
 import { type Config, repoRoot } from '../config.js';
 import type { Orm } from '../db/orm.js';
+import { type ReplicaSet, readsFor } from '../db/replicas.js';
 import { CallerCache, resolveCaller } from '../graphql/caller.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
@@ -52,6 +53,8 @@ export interface ServerOptions {
    * in-process on the embedded one (see live/transport.ts).
    */
   database: 'embedded' | 'postgres';
+  /** Hot standbys for analytics reads (Database.replicas); none when left out. */
+  replicas?: ReplicaSet | null;
   live?: {
     /** How often to look for sites going overdue (default 30 s). */
     overdueCheckMs?: number;
@@ -72,6 +75,7 @@ export async function startServer({
   orm,
   clientDir = join(repoRoot, 'client/dist'),
   database,
+  replicas = null,
   live = {},
 }: ServerOptions): Promise<VigilServer> {
   const url = orm.config.get('clientUrl');
@@ -139,6 +143,7 @@ export async function startServer({
         const em = orm.em.fork() as Context['em'];
         return {
           em,
+          reads: readsFor(replicas, em, ctx.extra.caller?.userId),
           caller: ctx.extra.caller ?? null,
           clientAddress: (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress ?? null,
           config,
@@ -171,6 +176,20 @@ export async function startServer({
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       ...limits.plugins,
+      // Read-your-writes: a caller's reads after their own mutation wait for a standby to replay it (db/replicas.ts).
+      ...(replicas
+        ? [
+            {
+              async requestDidStart() {
+                return {
+                  async willSendResponse({ operation, contextValue }: { operation?: { operation: string } | null; contextValue: Context }) {
+                    if (operation?.operation === 'mutation' && contextValue.caller) await replicas.noteWrite(contextValue.caller.userId);
+                  },
+                };
+              },
+            },
+          ]
+        : []),
       // No cache hints are used, and the cache-control plugin wraps every field resolver to
       // collect them (a tenth of the CPU of a 500-incident page, tests/bench); responses are
       // marked no-store below instead, as the plugin marked them.
@@ -194,7 +213,7 @@ export async function startServer({
   app.get('/health', async (_req, res) => {
     try {
       await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok', database });
+      res.json({ status: 'ok', database, ...(replicas ? { replicas: replicas.status() } : {}) });
     } catch (error) {
       console.error('[vigil] health check failed:', error);
       res.status(503).json({ status: 'unavailable', database });
@@ -212,9 +231,11 @@ export async function startServer({
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const em = orm.em.fork() as Context['em'];
+        const caller = await callers.resolve(em, req.headers.authorization);
         return {
           em,
-          caller: await callers.resolve(em, req.headers.authorization),
+          reads: readsFor(replicas, em, caller?.userId),
+          caller,
           clientAddress: req.socket.remoteAddress ?? null,
           config,
           loaders: createLoaders(em),
