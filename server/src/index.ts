@@ -24,7 +24,7 @@ export { importStreets } from './imports/streets.js';
 export type { ImportSummary, SkipReport } from './imports/summary.js';
 export { importGpx, importPositionsGeoJson } from './imports/tracks.js';
 export { CATEGORY_SLUGS, CRIME_CATEGORIES, categoryFromLabel } from './incidents/categories.js';
-export { civilTwilight, darknessOf } from './incidents/darkness.js';
+export { civilTwilight, DARKNESS_ALGORITHM, darknessOf, reclassifyDarkness } from './incidents/darkness.js';
 export { Darkness, HateCrimeFlag, Incident, TimePrecision } from './incidents/incident.entity.js';
 export { publishIngest } from './live/live.service.js';
 export type { LiveMessages } from './live/messages.js';

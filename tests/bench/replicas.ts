@@ -62,9 +62,7 @@ export async function replicaScenario(ctx: Context): Promise<Row> {
     await waitHealthy(opened.replicas!.status.bind(opened.replicas), ctx);
     const to = new Date(ctx.dataset.now * 1000);
     const input = {
-      within: ctx.dataset.camden,
-      from: new Date(to.getTime() - YEAR_MS).toISOString(),
-      to: to.toISOString(),
+      filter: { within: ctx.dataset.camden, from: new Date(to.getTime() - YEAR_MS).toISOString(), to: to.toISOString() },
       cellSize: 250,
       method: 'GI_STAR' as const,
     };

@@ -186,7 +186,7 @@ describe('row 7: every answer carrying site locations is audited, one line per o
     sites: '(first: 50)',
     overdueSites: '',
     coverage: `(input: { from: "${window.from}", to: "${window.to}", bbox: { west: -0.19, south: 51.54, east: -0.13, north: 51.58 } })`,
-    previewZone: `(boundary: ${JSON.stringify(JSON.stringify(around))}, from: "${window.from}", to: "${window.to}")`,
+    previewZone: `(boundary: ${JSON.stringify(JSON.stringify(around))}, filter: { from: "${window.from}", to: "${window.to}" })`,
     patrolTrace: '', // filled in per test: needs the unit id
     visitRequests: '',
   };

@@ -347,7 +347,9 @@ const cases = (): Case[] => [
   },
   {
     name: 'hot-spot cells of 1 m',
-    body: { query: '{ hotspots(input: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", cellSize: 1 }) { cells { id } } }' },
+    body: {
+      query: '{ hotspots(input: { filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, cellSize: 1 }) { cells { id } } }',
+    },
     code: 'BAD_USER_INPUT',
     message: /cellSize/,
   },
@@ -385,7 +387,7 @@ const cases = (): Case[] => [
     name: 'too costly',
     body: {
       // Each hot-spot map may hold up to 60,000 cells: three in one request are too many.
-      query: `{ ${[1, 2, 3].map((k) => `m${k}: hotspots(input: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", cellSize: ${25 * k} }) { cells { id geometry count } }`).join(' ')} }`,
+      query: `{ ${[1, 2, 3].map((k) => `m${k}: hotspots(input: { filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, cellSize: ${25 * k} }) { cells { id geometry count } }`).join(' ')} }`,
     },
     code: 'QUERY_TOO_COSTLY',
   },
@@ -715,7 +717,7 @@ const cases = (): Case[] => [
     name: 'NaN cell size',
     body: {
       query:
-        'query ($c: Float) { hotspots(input: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", cellSize: $c }) { summary { cellCount } } }',
+        'query ($c: Float) { hotspots(input: { filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, cellSize: $c }) { summary { cellCount } } }',
       variables: { c: 'NaN' },
     },
     code: 'BAD_USER_INPUT',
@@ -777,7 +779,8 @@ const cases = (): Case[] => [
   {
     name: 'preview over a year',
     body: {
-      query: 'query ($b: GeoJSON!) { previewZone(boundary: $b, from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { pai } }',
+      query:
+        'query ($b: GeoJSON!) { previewZone(boundary: $b, filter: { from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }) { pai } }',
       variables: { b: { type: 'Polygon', coordinates: square } },
     },
     code: 'BAD_USER_INPUT',

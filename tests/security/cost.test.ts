@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { storePositions } from '@vigil/server';
 import {
@@ -157,10 +157,13 @@ function sample(type: GraphQLInputType): unknown {
 
 describe('the dashboard and the shared documents stay inside the limits', () => {
   const operationsDir = fileURLToPath(new URL('../../schema/operations/', import.meta.url));
-  const files = ['dashboard.graphql', 'sites.graphql', 'patrols.graphql', 'analytics.graphql', 'incidents.graphql', 'zones.graphql'];
+  const files = readdirSync(operationsDir).filter((f) => f.endsWith('.graphql'));
+  // Fragments may live in any file of the folder.
+  const fragments = readdirSync(operationsDir)
+    .filter((f) => f.endsWith('.graphql'))
+    .flatMap((f) => parse(readFileSync(`${operationsDir}${f}`, 'utf8')).definitions.filter((d) => d.kind === 'FragmentDefinition'));
   const documents = files.flatMap((file) => {
     const document = parse(readFileSync(`${operationsDir}${file}`, 'utf8'));
-    const fragments = document.definitions.filter((d) => d.kind === 'FragmentDefinition');
     return document.definitions
       .filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && d.operation === 'query')
       .map((d) => {

@@ -1,5 +1,6 @@
-import { type DarknessFilter, DashboardAccuracyDocument } from '@vigil/schema';
+import { DashboardAccuracyDocument } from '@vigil/schema';
 import { useQueryWith } from '../api/useQuery';
+import { incidentFilterOf } from '../state/incidentFilter';
 import type { Period } from '../state/period';
 import type { MapState } from '../state/urlState';
 import { formatCount, formatRatio, formatShare } from './format';
@@ -12,13 +13,10 @@ export function accuracyInput(state: MapState, period: Period) {
   const from = Date.parse(period.from);
   const to = Date.parse(period.to);
   return {
+    // The map's filter: its window is the period scored.
+    filter: incidentFilterOf(state, period),
     trainFrom: new Date(from - (to - from)).toISOString(),
     trainTo: period.from,
-    testFrom: period.from,
-    testTo: period.to,
-    categories: state.categories.length ? [...state.categories] : undefined,
-    darkness: state.darkness as DarknessFilter,
-    hateCrime: state.hateOnly ? true : undefined,
     method: state.method,
     cellSize: state.cellSize,
     shape: state.shape,

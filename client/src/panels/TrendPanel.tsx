@@ -2,6 +2,7 @@ import { DashboardLatestOperationDocument, DashboardTrendDocument, type Dashboar
 import { useId, useState } from 'react';
 import { useQuery, useQueryWith } from '../api/useQuery';
 import { categoryLabel } from '../state/categories';
+import { incidentFilterOf } from '../state/incidentFilter';
 import { formatDate } from '../state/period';
 import type { MapState } from '../state/urlState';
 import { formatCount, formatP, formatRatio } from './format';
@@ -96,8 +97,8 @@ export function TrendPanel({ state }: { state: MapState }) {
       ? {
           eventAt: latest.startsAt,
           days,
-          categories: state.categories.length ? [...state.categories] : undefined,
-          hateCrime: state.hateOnly ? true : undefined,
+          // The map's filter less its window: the trend's windows come from the event.
+          filter: incidentFilterOf(state),
         }
       : undefined,
     { skip: !latest },

@@ -1,4 +1,10 @@
-import { CreateZoneDocument, DashboardPreviewZoneDocument, DeleteZoneDocument, UpdateZoneDocument } from '@vigil/schema';
+import {
+  CreateZoneDocument,
+  DashboardPreviewZoneDocument,
+  DeleteZoneDocument,
+  type IncidentFilter,
+  UpdateZoneDocument,
+} from '@vigil/schema';
 import type { Geometry, Position } from 'geojson';
 import { useEffect, useId, useState } from 'react';
 import { useApi } from '../api/ApiProvider';
@@ -37,10 +43,15 @@ export function centreOf(geometry: Geometry): [number, number] | null {
   return [(Math.min(...lats) + Math.max(...lats)) / 2, (Math.min(...lngs) + Math.max(...lngs)) / 2];
 }
 
-function Preview({ boundary, period }: { boundary: Geometry; period: Period }) {
+function Preview({ boundary, period, filter }: { boundary: Geometry; period: Period; filter: IncidentFilter }) {
   const debounced = useDebounced(boundary, PREVIEW_DEBOUNCE_MS);
   const window31 = clampTo31Days(period);
-  const preview = useQueryWith(DashboardPreviewZoneDocument, { boundary: debounced as never, from: window31.from, to: window31.to }, {});
+  // The map's filter (categories, darkness, hate crime), over the last 31 days at most.
+  const preview = useQueryWith(
+    DashboardPreviewZoneDocument,
+    { boundary: debounced as never, filter: { ...filter, from: window31.from, to: window31.to } },
+    {},
+  );
   const p = preview.data?.previewZone;
   const stale = preview.loading || debounced !== boundary;
   return (
@@ -105,11 +116,13 @@ interface ZonePlanningPanelProps {
   editor: ZoneEditorState;
   setEditor: (editor: ZoneEditorState) => void;
   period: Period;
+  /** The map's incident filter: the preview counts what the map shows. */
+  filter: IncidentFilter;
   onFocus: (focus: Omit<MapFocus, 'seq'>) => void;
 }
 
 /** Planner: draw, redraw and delete patrol zones, and see what each outline would cover before saving. */
-export function ZonePlanningPanel({ zones, onZonesChanged, editor, setEditor, period, onFocus }: ZonePlanningPanelProps) {
+export function ZonePlanningPanel({ zones, onZonesChanged, editor, setEditor, period, filter, onFocus }: ZonePlanningPanelProps) {
   const { run } = useApi();
   const id = useId();
   const [selectedId, setSelectedId] = useState('');
@@ -284,7 +297,7 @@ export function ZonePlanningPanel({ zones, onZonesChanged, editor, setEditor, pe
                 data-testid="zone-name"
               />
             </div>
-            <Preview boundary={editing.boundary} period={period} />
+            <Preview boundary={editing.boundary} period={period} filter={filter} />
             <div className="row">
               <button type="submit" className="button button-primary button-compact" disabled={busy} data-testid="zone-save">
                 {busy ? 'Saving…' : editing.zoneId ? 'Save changes' : 'Save zone'}

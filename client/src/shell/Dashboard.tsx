@@ -31,6 +31,7 @@ import { ZonePlanningPanel } from '../panels/ZonePlanningPanel';
 import { PlanPanel } from '../plans/PlanPanel';
 import { PlanProgressPanel } from '../plans/PlanProgressPanel';
 import type { PlanOnMap } from '../plans/planView';
+import { incidentFilterOf } from '../state/incidentFilter';
 import { clampTo31Days, usePeriod } from '../state/period';
 import { useMapState } from '../state/urlState';
 import { Header } from './Header';
@@ -67,12 +68,9 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
 
   // Layers fetch only while switched on (the analyst's panel needs the hot spots regardless).
   const layerOn = (id: Parameters<typeof state.layers.has>[0]) => !device && state.layers.has(id);
+  const incidentFilter: IncidentFilter = incidentFilterOf(state, period);
   const hotspotInput = {
-    from: period.from,
-    to: period.to,
-    categories: state.categories.length ? [...state.categories] : undefined,
-    darkness: state.darkness,
-    hateCrime: state.hateOnly ? true : undefined,
+    filter: incidentFilter,
     method: state.method,
     cellSize: state.cellSize,
     shape: state.shape,
@@ -82,13 +80,6 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
   const hotspotResult = hotspots.data?.hotspots;
   const classes = useMemo(() => (hotspotResult ? hotspotClasses(hotspotResult) : undefined), [hotspotResult]);
 
-  const incidentFilter: IncidentFilter = {
-    from: period.from,
-    to: period.to,
-    categories: hotspotInput.categories,
-    darkness: state.darkness,
-    hateCrime: hotspotInput.hateCrime,
-  };
   const incidents = useIncidents(incidentFilter, !layerOn('incidents'));
   const sites = useSites(!layerOn('sites'));
   // The unit list feeds the trace panel too; the live feed runs while the units are on the map.
@@ -182,6 +173,7 @@ function DashboardView({ user, zones }: { user: SessionUser; zones: ReturnType<t
           editor={editor}
           setEditor={setEditor}
           period={period}
+          filter={incidentFilter}
           onFocus={focusOn}
         />
         <VisitRequestsPanel

@@ -9,6 +9,7 @@ import { checkCategories } from '../incidents/categories.js';
 import { civilTwilight } from '../incidents/darkness.js';
 import { DarknessFilter } from '../incidents/incident.inputs.js';
 import { listIncidents } from '../incidents/incident.service.js';
+import { applyFilter } from '../incidents/incident-filter.js';
 import { Operation } from '../operations/operation.entity.js';
 import { ActivityKind } from '../patrols/activity.entity.js';
 import { PatrolUnit } from '../patrols/patrol-unit.entity.js';
@@ -389,16 +390,12 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
       1,
     );
     if (matching.totalCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
-    const map = await hotspotMap(em, srid, {
-      categories: filter.categories,
-      darkness: filter.darkness,
-      hateCrime: filter.hateCrime,
-      hateCrimeFlags: filter.hateCrimeFlags,
-      from: periodFrom,
-      to: periodTo,
-      within: JSON.parse(area),
-      method: 'GI_STAR',
-    });
+    const hotspotFilter = await applyFilter(
+      em,
+      { ...filter, bbox: undefined, zoneId: undefined, commandArea: undefined, within: JSON.parse(area), from: periodFrom, to: periodTo },
+      { field },
+    );
+    const map = await hotspotMap(em, srid, hotspotFilter, { method: 'GI_STAR' }, field);
     if (map.incidentCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
     const hot = map.cells
       .filter((c) => (c.confidence === 'HOT_99' || c.confidence === 'HOT_95') && c.zScore !== null)

@@ -5,6 +5,7 @@ import { Migration20261223PatrolReach } from './Migration20261223PatrolReach.js'
 import { Migration20261224RecentWrites } from './Migration20261224RecentWrites.js';
 import { Migration20261228PatrolPlans } from './Migration20261228PatrolPlans.js';
 import { Migration20261228StreetNetwork } from './Migration20261228StreetNetwork.js';
+import { Migration20261229DarknessNoaa } from './Migration20261229DarknessNoaa.js';
 import { Migration20261230SignInAttempts } from './Migration20261230SignInAttempts.js';
 
 /** Listed by hand so migrations run the same under tsx, vitest and a bundle. Append new ones in order. */
@@ -16,5 +17,6 @@ export const migrationsList = [
   { name: 'Migration20261224RecentWrites', class: Migration20261224RecentWrites },
   { name: 'Migration20261228StreetNetwork', class: Migration20261228StreetNetwork },
   { name: 'Migration20261228PatrolPlans', class: Migration20261228PatrolPlans },
+  { name: 'Migration20261229DarknessNoaa', class: Migration20261229DarknessNoaa },
   { name: 'Migration20261230SignInAttempts', class: Migration20261230SignInAttempts },
 ];
