@@ -632,6 +632,30 @@ export type IncidentInput = {
   sourceRef?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Incidents for a map, as columns: each column is a base64 string of a packed big-endian array with one entry per incident, newest first. */
+export type IncidentPoints = {
+  /** The category slugs `categoryIndex` points into, in the fixed police.uk order. */
+  categories: Array<Scalars['String']['output']>;
+  /** Index into `categories`, one byte each. */
+  categoryIndex: Scalars['String']['output'];
+  /** Incidents in the columns: the newest `limit` of them. */
+  count: Scalars['Int']['output'];
+  /** One byte each: bits 0–1 darkness (0 unknown, 1 dark, 2 light), bit 2 month precision, bit 3 hate crime. */
+  flags: Scalars['String']['output'];
+  /** Latitudes (WGS84), Float32. */
+  latitudes: Scalars['String']['output'];
+  /** Int32 index into `locationNames`, from 1; 0 when the record has no location label. */
+  locationIndex: Scalars['String']['output'];
+  /** Location labels, e.g. "On or near Fleet Road", each once, in order. */
+  locationNames: Array<Scalars['String']['output']>;
+  /** Longitudes (WGS84), Float32. */
+  longitudes: Scalars['String']['output'];
+  /** When each happened, Int32 seconds since 1970 (UTC); the month’s first instant for month-precision records. */
+  occurredAt: Scalars['String']['output'];
+  /** Incidents the filter chooses (also those beyond `limit`). */
+  totalCount: Scalars['Int']['output'];
+};
+
 /** Before and after an event: daily counts, rate ratio, interval and significance. */
 export type IncidentTrend = {
   /** Incidents in the window after the event. */
@@ -922,6 +946,45 @@ export type PatrolZone = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A place found by name, with where to show it. */
+export type Place = {
+  /** Extent of an area (wards and zones), to fit the map to. */
+  bbox?: Maybe<PlaceBounds>;
+  /** What it is, in words, e.g. "Neighbourhood, Camden". */
+  detail: Scalars['String']['output'];
+  /** Id of the site or zone found. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** Where the name comes from. */
+  kind: PlaceKind;
+  /** Latitude of that point (WGS84). */
+  latitude: Scalars['Float']['output'];
+  /** Longitude of a point to show (WGS84): inside the area for wards and zones. */
+  longitude: Scalars['Float']['output'];
+  /** The name, e.g. South End Green, Belsize, Fleet Road. */
+  name: Scalars['String']['output'];
+};
+
+/** A box in WGS84 degrees. */
+export type PlaceBounds = {
+  east: Scalars['Float']['output'];
+  north: Scalars['Float']['output'];
+  south: Scalars['Float']['output'];
+  west: Scalars['Float']['output'];
+};
+
+/** Where a place name comes from. */
+export type PlaceKind =
+  /** A named neighbourhood, green, station or landmark of the command area (the gazetteer). */
+  | 'PLACE'
+  /** A site on the patrol list. */
+  | 'SITE'
+  /** A street from the police.uk "On or near …" location labels of incidents. */
+  | 'STREET'
+  /** A ward (a patrol zone made from a ward boundary). */
+  | 'WARD'
+  /** A patrol zone drawn by a planner. */
+  | 'ZONE';
+
 /** One GPS fix of a patrol unit. */
 export type Position = {
   /** Horizontal accuracy in metres, as reported by the device. */
@@ -972,6 +1035,8 @@ export type Query = {
   hotspotAccuracy: HotspotAccuracy;
   /** Hot spots of incidents on a grid: counts, quartic KDE, or Getis–Ord Gi* with confidence bins. */
   hotspots: HotspotResult;
+  /** Incidents to draw on a map, newest first, in compact columns (up to 100,000 in one answer). Without an area, the command area. */
+  incidentPoints: IncidentPoints;
   /** Counts per day in equal windows before and after an event, the rate ratio, its 95 % interval and an exact Poisson rate test. */
   incidentTrend: IncidentTrend;
   /** Incidents, newest first. */
@@ -986,6 +1051,8 @@ export type Query = {
   patrolTrace: PatrolTrace;
   /** All patrol units by call sign, each with its last known position. */
   patrolUnits: Array<PatrolUnit>;
+  /** Places in the command area by name: named places, wards and zones, sites and streets; best matches first. Site results are audited reads. */
+  places: Array<Place>;
   /** What-if for planners, saving nothing: incidents, Gi* hot cells and sites a drawn zone would capture, and its PAI. */
   previewZone: ZonePreview;
   /** One site, with its visits and current coverage status. Audited. */
@@ -1042,6 +1109,13 @@ export type QueryHotspotsArgs = {
 
 
 /** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryIncidentPointsArgs = {
+  filter: IncidentFilter;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
 export type QueryIncidentTrendArgs = {
   bbox?: InputMaybe<BBoxInput>;
   categories?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -1071,6 +1145,13 @@ export type QueryPatrolTraceArgs = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
   unitId: Scalars['ID']['input'];
+};
+
+
+/** Reads: sites, incidents, patrols, zones, analytics. Every field needs a signed-in caller. */
+export type QueryPlacesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search: Scalars['String']['input'];
 };
 
 
@@ -1803,6 +1884,22 @@ export type IncidentReportedSubscriptionVariables = Exact<{ [key: string]: never
 
 export type IncidentReportedSubscription = { incidentReported: { id: string, category: string, occurredAt: string, location: { type: string; coordinates: any }, sourceRef?: string | null } };
 
+export type DashboardIncidentPointsQueryVariables = Exact<{
+  filter: IncidentFilter;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type DashboardIncidentPointsQuery = { incidentPoints: { totalCount: number, count: number, longitudes: string, latitudes: string, occurredAt: string, categoryIndex: string, categories: Array<string>, flags: string, locationIndex: string, locationNames: Array<string> } };
+
+export type PlaceSearchQueryVariables = Exact<{
+  search: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type PlaceSearchQuery = { places: Array<{ kind: PlaceKind, name: string, detail: string, longitude: number, latitude: number, id?: string | null, bbox?: { west: number, south: number, east: number, north: number } | null }> };
+
 export type PatrolUnitsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1991,6 +2088,8 @@ export const UnitPositionsDocument = {"kind":"Document","definitions":[{"kind":"
 export const VisitRecordedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"VisitRecorded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"visitRecorded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"fixes"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<VisitRecordedSubscription, VisitRecordedSubscriptionVariables>;
 export const SiteOverdueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"SiteOverdue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"siteOverdue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"requiredVisitsPerDay"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dueBy"}},{"kind":"Field","name":{"kind":"Name","value":"lastVisitAt"}}]}}]}}]} as unknown as DocumentNode<SiteOverdueSubscription, SiteOverdueSubscriptionVariables>;
 export const IncidentReportedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"IncidentReported"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentReported"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"category"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"sourceRef"}}]}}]}}]} as unknown as DocumentNode<IncidentReportedSubscription, IncidentReportedSubscriptionVariables>;
+export const DashboardIncidentPointsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DashboardIncidentPoints"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IncidentFilter"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incidentPoints"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"longitudes"}},{"kind":"Field","name":{"kind":"Name","value":"latitudes"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"categoryIndex"}},{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"flags"}},{"kind":"Field","name":{"kind":"Name","value":"locationIndex"}},{"kind":"Field","name":{"kind":"Name","value":"locationNames"}}]}}]}}]} as unknown as DocumentNode<DashboardIncidentPointsQuery, DashboardIncidentPointsQueryVariables>;
+export const PlaceSearchDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PlaceSearch"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"places"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}},{"kind":"Field","name":{"kind":"Name","value":"bbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"west"}},{"kind":"Field","name":{"kind":"Name","value":"south"}},{"kind":"Field","name":{"kind":"Name","value":"east"}},{"kind":"Field","name":{"kind":"Name","value":"north"}}]}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PlaceSearchQuery, PlaceSearchQueryVariables>;
 export const PatrolUnitsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolUnits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"team"}},{"kind":"Field","name":{"kind":"Name","value":"borough"}},{"kind":"Field","name":{"kind":"Name","value":"lastPosition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"location"}},{"kind":"Field","name":{"kind":"Name","value":"accuracy"}}]}}]}}]}}]} as unknown as DocumentNode<PatrolUnitsQuery, PatrolUnitsQueryVariables>;
 export const PatrolTraceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PatrolTrace"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"from"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"to"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"patrolTrace"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unitId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unitId"}}},{"kind":"Argument","name":{"kind":"Name","value":"from"},"value":{"kind":"Variable","name":{"kind":"Name","value":"from"}}},{"kind":"Argument","name":{"kind":"Name","value":"to"},"value":{"kind":"Variable","name":{"kind":"Name","value":"to"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"callSign"}}]}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"line"}},{"kind":"Field","name":{"kind":"Name","value":"fixCount"}},{"kind":"Field","name":{"kind":"Name","value":"distanceMetres"}},{"kind":"Field","name":{"kind":"Name","value":"points"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordedAt"}},{"kind":"Field","name":{"kind":"Name","value":"longitude"}},{"kind":"Field","name":{"kind":"Name","value":"latitude"}}]}},{"kind":"Field","name":{"kind":"Name","value":"visits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"enteredAt"}},{"kind":"Field","name":{"kind":"Name","value":"exitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"dwellMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"koperCompliant"}},{"kind":"Field","name":{"kind":"Name","value":"site"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PatrolTraceQuery, PatrolTraceQueryVariables>;
 export const OperationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Operations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"activeAt"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"operations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"activeAt"},"value":{"kind":"Variable","name":{"kind":"Name","value":"activeAt"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}},{"kind":"Field","name":{"kind":"Name","value":"priorityCommunities"}},{"kind":"Field","name":{"kind":"Name","value":"prioritySiteKinds"}}]}}]}}]} as unknown as DocumentNode<OperationsQuery, OperationsQueryVariables>;
