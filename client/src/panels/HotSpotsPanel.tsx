@@ -1,7 +1,9 @@
 import type { CellShape, HotspotMethod } from '@vigil/schema';
 import { useId } from 'react';
+import { downloadCellsCsv, downloadCellsGeoJson } from '../export/cells';
 import { type HotspotResult, hotspotDescription } from '../map/hotspotStyle';
 import { METHOD_LABELS } from '../map/layers';
+import { categoryLabel } from '../state/categories';
 import type { Period } from '../state/period';
 import { CELL_SIZES, type MapState } from '../state/urlState';
 import { formatCount } from './format';
@@ -14,9 +16,16 @@ interface HotSpotsPanelProps {
   period: Period;
   result: HotspotResult | undefined;
   loading: boolean;
-  error: Error | undefined;
+  error: Error | null;
   onRetry: () => void;
   incidents: { shown: number | undefined; total: number | undefined; loading: boolean; on: boolean };
+}
+
+/** The map's filter in words, for exported files. */
+function filterWords(state: MapState, period: Period): string {
+  const what = state.categories.length ? state.categories.map(categoryLabel).join(', ') : 'all categories';
+  const light = state.darkness === 'DARK' ? ', after dark' : state.darkness === 'LIGHT' ? ', in daylight' : '';
+  return `${what}${light}${state.hateOnly ? ', hate crime only' : ''}, ${period.label}`;
 }
 
 /** Analyst: where and when crime concentrates, on a metric grid, with the settings that made the map. */
@@ -107,6 +116,24 @@ export function HotSpotsPanel({ state, onState, period, result, loading, error, 
             )}
             <PaiFigure state={state} period={period} />
           </dl>
+          <div className="row">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => downloadCellsGeoJson(result, filterWords(state, period))}
+              data-testid="export-cells-geojson"
+            >
+              Cells (GeoJSON)
+            </button>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => downloadCellsCsv(result, filterWords(state, period))}
+              data-testid="export-cells-csv"
+            >
+              Cells (CSV)
+            </button>
+          </div>
         </>
       ) : !error ? (
         <p className="muted">Computing the hot spots…</p>

@@ -55,22 +55,20 @@ export async function incidentPoints(em: EntityManager, filter: IncidentFilter, 
   // base64 without the line breaks PostgreSQL puts every 76 characters.
   const b64 = (bytes: string) =>
     `coalesce(translate(encode(string_agg(${bytes}, ''::bytea order by occurred_at desc, id), 'base64'), E'\\n', ''), '')`;
-  const [row] = await em
-    .getConnection()
-    .execute<
-      {
-        total: number | null;
-        n: number;
-        lon: string;
-        lat: string;
-        at: string;
-        cat: string;
-        flags: string;
-        loc: string;
-        names: string[] | null;
-      }[]
-    >(
-      `with chosen as (
+  const [row] = await em.getConnection().execute<
+    {
+      total: number | null;
+      n: number;
+      lon: string;
+      lat: string;
+      at: string;
+      cat: string;
+      flags: string;
+      loc: string;
+      names: string[] | null;
+    }[]
+  >(
+    `with chosen as (
        select i.id, i.location, i.occurred_at, i.category, i.darkness, i.occurred_precision, i.hate_crime_flags, i.location_name,
               count(*) over () as total
        from incidents i
@@ -94,8 +92,8 @@ export async function incidentPoints(em: EntityManager, filter: IncidentFilter, 
             ${b64('int4send(loc::int)')} as loc,
             (select array_agg(distinct r.location_name order by r.location_name) from ranked r where r.location_name is not null) as names
      from ranked`,
-      p.values,
-    );
+    p.values,
+  );
   return {
     totalCount: row?.total ?? 0,
     count: row?.n ?? 0,

@@ -65,28 +65,26 @@ export async function searchPlaces(em: EntityManager, search: string, limit: num
     id: null,
   }));
 
-  const zones = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        name: string;
-        borough: string | null;
-        ward: boolean;
-        lon: number;
-        lat: number;
-        w: number;
-        s: number;
-        e: number;
-        n: number;
-      }[]
-    >(
-      `select z.id, z.name, z.borough, z.gss_code is not null as ward,
+  const zones = await em.getConnection().execute<
+    {
+      id: string;
+      name: string;
+      borough: string | null;
+      ward: boolean;
+      lon: number;
+      lat: number;
+      w: number;
+      s: number;
+      e: number;
+      n: number;
+    }[]
+  >(
+    `select z.id, z.name, z.borough, z.gss_code is not null as ward,
             ST_X(c) as lon, ST_Y(c) as lat, ST_XMin(z.boundary) as w, ST_YMin(z.boundary) as s, ST_XMax(z.boundary) as e, ST_YMax(z.boundary) as n
      from patrol_zones z, lateral (select ST_PointOnSurface(z.boundary) as c) p
      where ${folded('z.name')} like ? order by z.name limit 50`,
-      [pattern],
-    );
+    [pattern],
+  );
   for (const z of zones) {
     found.push({
       kind: z.ward ? 'WARD' : 'ZONE',
