@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -11,7 +9,8 @@ import express, { type RequestHandler } from 'express';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { Role } from '../auth/role.js';
-import { type Config, repoRoot } from '../config.js';
+import type { Config } from '../config.js';
+import { type DashboardState, defaultClientDir, serveDashboard } from '../dashboard/dashboard.js';
 import type { Orm } from '../db/orm.js';
 import { CallerCache, resolveCaller } from '../graphql/caller.js';
 import type { Context } from '../graphql/context.js';
@@ -31,6 +30,8 @@ export interface VigilServer {
   /** http://host:port — the dashboard at /, the API at /graphql (HTTP and WebSocket). */
   url: string;
   httpServer: Server;
+  /** Whether the dashboard is served at /, and if not, why not. */
+  dashboard: DashboardState;
   /** Live events: over PostgreSQL LISTEN/NOTIFY on a real server, in-process on the embedded one. */
   pubSub: PubSub;
   /**
@@ -67,13 +68,7 @@ const noStore: RequestHandler = (_req, res, next) => {
 };
 
 /** One HTTP server, one port: dashboard, GraphQL over HTTP, GraphQL over WebSocket, health. */
-export async function startServer({
-  config,
-  orm,
-  clientDir = join(repoRoot, 'client/dist'),
-  database,
-  live = {},
-}: ServerOptions): Promise<VigilServer> {
+export async function startServer({ config, orm, clientDir = defaultClientDir, database, live = {} }: ServerOptions): Promise<VigilServer> {
   const url = orm.config.get('clientUrl');
   if (database === 'postgres' && !url) throw new Error('startServer: the ORM has no clientUrl to LISTEN on');
   const onLiveError = (error: unknown) => console.error('live events:', error);
@@ -225,11 +220,7 @@ export async function startServer({
       },
     }),
   );
-  if (existsSync(join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-    // The dashboard routes in the browser: every other GET gets the app shell.
-    app.get(/^\/(?!graphql|health).*/, (_req, res) => res.sendFile(join(clientDir, 'index.html')));
-  }
+  const dashboard = serveDashboard(app, clientDir);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -246,6 +237,7 @@ export async function startServer({
   return {
     url: `http://${host}:${port}`,
     httpServer,
+    dashboard,
     pubSub,
     publishPositions(unitId, fixes, storedAt = new Date()) {
       if (fixes.length === 0) return;
