@@ -1,4 +1,4 @@
-import { DomUtil, type LatLngExpression, Layer, type Map as LeafletMap } from 'leaflet';
+import { DomUtil, type LatLngExpression, Layer, type Map as LeafletMap, Util } from 'leaflet';
 import { declutter } from './declutter';
 
 export interface MapLabel {
@@ -23,7 +23,9 @@ export class LabelLayer extends Layer {
     private readonly className: string,
     private readonly minZoom = 0,
   ) {
-    super({ pane });
+    super();
+    // Leaflet's classes take options through setOptions, not their constructor.
+    Util.setOptions(this, { pane });
   }
 
   setLabels(labels: readonly MapLabel[]): void {

@@ -1,4 +1,4 @@
-import { DomUtil, type LatLng, Layer, type Map as LeafletMap, type Point, type ZoomAnimEvent } from 'leaflet';
+import { DomUtil, type LatLng, Layer, type Map as LeafletMap, type Point, Util, type ZoomAnimEvent } from 'leaflet';
 import type { IncidentPoints } from './incidentPoints';
 
 /** How one class of points is drawn. */
@@ -33,7 +33,9 @@ export class PointCloud extends Layer {
   private readonly cloud: PointCloudOptions;
 
   constructor(options: PointCloudOptions) {
-    super({ pane: options.pane });
+    super();
+    // Leaflet's classes take options through setOptions, not their constructor.
+    Util.setOptions(this, { pane: options.pane });
     this.cloud = options;
   }
 
