@@ -22,7 +22,7 @@ export { ImportError, importPoliceUkCsv } from './imports/police-uk.js';
 export type { ImportSummary, SkipReport } from './imports/summary.js';
 export { importGpx, importPositionsGeoJson } from './imports/tracks.js';
 export { CATEGORY_SLUGS, CRIME_CATEGORIES, categoryFromLabel } from './incidents/categories.js';
-export { civilTwilight, darknessOf } from './incidents/darkness.js';
+export { civilTwilight, DARKNESS_ALGORITHM, darknessOf, reclassifyDarkness } from './incidents/darkness.js';
 export { Darkness, HateCrimeFlag, Incident, TimePrecision } from './incidents/incident.entity.js';
 export { publishIngest } from './live/live.service.js';
 export type { LiveMessages } from './live/messages.js';

@@ -151,7 +151,11 @@ describe('coverage', () => {
     const zonesBefore = Number((await t.em().execute(`select count(*) n from patrol_zones`))[0]!.n);
     const planner = await t.tokenFor('PLANNER');
     const boundary = square(SOUTH_END_GREEN, 100);
-    const result = await t.gql(PreviewZoneDocument, { boundary, from: dayStart.toISOString(), to: at(24).toISOString() }, planner);
+    const result = await t.gql(
+      PreviewZoneDocument,
+      { boundary, filter: { from: dayStart.toISOString(), to: at(24).toISOString() } },
+      planner,
+    );
     expect(result.errors).toBeUndefined();
     const p = result.data!.previewZone;
     expect(p.incidents).toBe(30);
@@ -163,8 +167,8 @@ describe('coverage', () => {
     expect(Number((await t.em().execute(`select count(*) n from patrol_zones`))[0]!.n)).toBe(zonesBefore);
     const analyst = await t.tokenFor('ANALYST');
     expect(
-      (await t.gql(PreviewZoneDocument, { boundary, from: dayStart.toISOString(), to: at(24).toISOString() }, analyst)).errors?.[0]
-        ?.extensions?.code,
+      (await t.gql(PreviewZoneDocument, { boundary, filter: { from: dayStart.toISOString(), to: at(24).toISOString() } }, analyst))
+        .errors?.[0]?.extensions?.code,
     ).toBe('FORBIDDEN');
   });
 });

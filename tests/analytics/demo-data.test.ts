@@ -40,10 +40,7 @@ describe('the API on the demo data', () => {
       HotspotsDocument,
       {
         input: {
-          from: from.toISOString(),
-          to: to.toISOString(),
-          categories: ['vehicle-crime'],
-          darkness: 'DARK',
+          filter: { from: from.toISOString(), to: to.toISOString(), categories: ['vehicle-crime'], darkness: 'DARK' },
           cellSize: 250,
           method: 'GI_STAR',
         },
@@ -65,7 +62,7 @@ describe('the API on the demo data', () => {
   it('the hate-crime trend reports a significant rise after the event day', async () => {
     const operations = await t.gql(OperationsDocument, {}, analyst);
     const eventAt = operations.data!.operations[0]!.startsAt;
-    const trend = (await t.gql(IncidentTrendDocument, { eventAt, days: 28, hateCrime: true }, analyst)).data!.incidentTrend;
+    const trend = (await t.gql(IncidentTrendDocument, { eventAt, days: 28, filter: { hateCrime: true } }, analyst)).data!.incidentTrend;
     expect(trend.after).toBeGreaterThan(trend.before);
     expect(trend.significant).toBe(true);
     expect(trend.pValue).toBeLessThan(0.05);

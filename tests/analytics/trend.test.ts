@@ -46,7 +46,7 @@ afterAll(() => t?.close());
 
 describe('before and after an event', () => {
   it('hate crime that tripled after the event is a significant rise, per community too', async () => {
-    const result = await t.gql(IncidentTrendDocument, { eventAt: eventAt.toISOString(), days: 28, hateCrime: true }, analyst);
+    const result = await t.gql(IncidentTrendDocument, { eventAt: eventAt.toISOString(), days: 28, filter: { hateCrime: true } }, analyst);
     expect(result.errors).toBeUndefined();
     const trend = result.data!.incidentTrend;
     expect(trend).toMatchObject({ days: 28, before: 28 * 3, after: 28 * 5, significant: true });
@@ -66,8 +66,9 @@ describe('before and after an event', () => {
   });
 
   it('a steady category shows no significant change', async () => {
-    const burglary = (await t.gql(IncidentTrendDocument, { eventAt: eventAt.toISOString(), days: 14, categories: ['burglary'] }, analyst))
-      .data!.incidentTrend;
+    const burglary = (
+      await t.gql(IncidentTrendDocument, { eventAt: eventAt.toISOString(), days: 14, filter: { categories: ['burglary'] } }, analyst)
+    ).data!.incidentTrend;
     expect(burglary).toMatchObject({ days: 14, before: 56, after: 56, rateRatio: 1, significant: false });
   });
 
@@ -93,12 +94,14 @@ describe('hot-spot accuracy', () => {
       HotspotAccuracyDocument,
       {
         input: {
+          filter: {
+            from: '2026-07-01T00:00:00Z',
+            to: '2026-08-01T00:00:00Z',
+            categories: ['vehicle-crime'],
+            bbox: { west, south, east, north },
+          },
           trainFrom: '2026-06-01T00:00:00Z',
           trainTo: '2026-07-01T00:00:00Z',
-          testFrom: '2026-07-01T00:00:00Z',
-          testTo: '2026-08-01T00:00:00Z',
-          categories: ['vehicle-crime'],
-          bbox: { west, south, east, north },
           method: 'COUNT',
           topShare: 0.02,
         },
@@ -124,7 +127,9 @@ describe('hot-spot accuracy', () => {
     );
     expect(a.trainingIncidents).toBeGreaterThan(0);
     expect(a.trainingIncidents).toBe(june.data!.incidents.totalCount);
-    expect(a.areaShare).toBeCloseTo(a.cellsFlagged / a.cellCount, 12);
+    // a/A by area (the flagged cells' parts inside the study area), not by counting cells.
+    expect(a.areaShare).toBeCloseTo(a.flaggedSquareMetres / a.studyAreaSquareMetres, 12);
+    expect(a.areaShare).toBeGreaterThanOrEqual(0.02);
     expect(a.hitRate).toBeCloseTo(a.testIncidentsCaptured / 300, 12);
     expect(a.pai).toBeCloseTo(a.hitRate / a.areaShare, 9);
     expect(a.pei).toBeCloseTo(a.pai! / a.maxPai!, 9);

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { bboxScenario } from './bbox.js';
 import { coverageScenario } from './coverage.js';
 import { createBenchDatabase, type Dataset, loadDataset, migrateBenchDatabase } from './dataset.js';
-import { hotspotScenario } from './hotspots.js';
+import { hexagonScenario, hotspotScenario, kdeScenario } from './hotspots.js';
 import { ingestScenario } from './ingest.js';
 import { liveScenario } from './live.js';
 import { megabytes } from './measure.js';
@@ -87,6 +87,8 @@ try {
   const scenarios: [string, (c: Context) => Promise<Row>][] = [
     ['bbox', bboxScenario],
     ['hotspots', hotspotScenario],
+    ['hexagons', hexagonScenario],
+    ['kde', kdeScenario],
     ['coverage', coverageScenario],
     ['ingest', ingestScenario],
     ['live', liveScenario],

@@ -7,7 +7,15 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientDist, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { layerAttribute, mapBox, pixelOffset } from '../support/dashboard.js';
-import { PLACES, seedIncidents, seedOperation, seedPatrols, seedVisitRequests, seedWards, type SeededPatrols } from '../support/dashboard-fixtures.js';
+import {
+  PLACES,
+  type SeededPatrols,
+  seedIncidents,
+  seedOperation,
+  seedPatrols,
+  seedVisitRequests,
+  seedWards,
+} from '../support/dashboard-fixtures.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
 
 /**
@@ -68,13 +76,17 @@ describe.skipIf(!hasChromium)('each role’s job in the dashboard', () => {
     );
     const rows = today.data!.coverage.sites.filter((s) => s.requiredVisits > 0);
     const met = rows.filter((s) => s.achievedVisits >= s.requiredVisits).length;
-    await expect.poll(() => page.getByTestId('kpi-sites-met').locator('.figure-value').textContent(), slow).toBe(`${met} of ${rows.length}`);
+    await expect
+      .poll(() => page.getByTestId('kpi-sites-met').locator('.figure-value').textContent(), slow)
+      .toBe(`${met} of ${rows.length}`);
     const short = rows.filter((s) => s.achievedVisits < s.requiredVisits).map((s) => s.site.name);
     expect(short.length).toBeGreaterThan(0);
     for (const name of short) expect(await page.getByTestId('kpi-sites-met').textContent()).toContain(name);
     const capped = rows.reduce((n, s) => n + Math.min(s.achievedVisits, s.requiredVisits), 0);
     const required = rows.reduce((n, s) => n + s.requiredVisits, 0);
-    expect(await page.getByTestId('kpi-coverage').textContent()).toContain(`${capped} of ${required}, each site counted up to what it needs`);
+    expect(await page.getByTestId('kpi-coverage').textContent()).toContain(
+      `${capped} of ${required}, each site counted up to what it needs`,
+    );
     await expect.poll(() => page.locator('[data-testid=site-marker]').count(), slow).toBe(4);
     await shot(page, 'superintendent-1-live-coverage');
 
@@ -93,12 +105,23 @@ describe.skipIf(!hasChromium)('each role’s job in the dashboard', () => {
     await page.getByTestId('panel-briefing').scrollIntoViewIfNeeded();
     const overdueCsv = await downloaded(page, () => page.getByTestId('export-overdue').click());
     expect(overdueCsv.name).toMatch(/^vigil-overdue-sites-.*\.csv$/);
-    const overdueLines = overdueCsv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const overdueLines = overdueCsv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(overdueLines[0]).toBe('Site,Kind,Overdue for,Due since,Last visit,Visits required a day');
     const overdueNames = (await page.getByTestId('overdue-item').locator('.overdue-name').allTextContents()).sort();
-    expect(overdueLines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(overdueNames);
+    expect(
+      overdueLines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual(overdueNames);
     const sitesCsv = await downloaded(page, () => page.getByTestId('export-sites').click());
-    const siteLines = sitesCsv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const siteLines = sitesCsv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(siteLines[0]).toBe('Site,Kind,Risk,Visits in the last 24 h,Visits required,Last visit,Last unit,Status');
     expect(siteLines).toHaveLength(rows.length + 1);
     const deli = siteLines.find((l) => l.startsWith('Belsize Park deli,'))!.split(',');
@@ -159,7 +182,14 @@ describe.skipIf(!hasChromium)('each role’s job in the dashboard', () => {
     const to = new Date(Math.ceil(Date.now() / 300_000) * 300_000);
     const api = await t.gql(
       DashboardHotspotsDocument,
-      { input: { from: new Date(to.getTime() - 28 * DAY).toISOString(), to: to.toISOString(), categories: ['vehicle-crime'], darkness: 'DARK' } },
+      {
+        input: {
+          from: new Date(to.getTime() - 28 * DAY).toISOString(),
+          to: to.toISOString(),
+          categories: ['vehicle-crime'],
+          darkness: 'DARK',
+        },
+      },
       await t.tokenFor('ANALYST'),
     );
     const after = api.data!.hotspots.summary.incidentCount;
@@ -180,7 +210,10 @@ describe.skipIf(!hasChromium)('each role’s job in the dashboard', () => {
     await expect.poll(() => page.getByTestId('trend-event').textContent(), slow).toContain(`your date, ${eventAt.getDate()} `);
     await expect.poll(() => page.getByTestId('trend-text').textContent(), slow).toMatch(/rate ratio|no ratio/);
     const trendCsv = await downloaded(page, () => page.getByTestId('export-trend-csv').click());
-    const trendLines = trendCsv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const trendLines = trendCsv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(trendLines[0]).toBe('day,incidents,window,event,event_at,incidents_counted');
     expect(trendLines.length).toBe(1 + 2 * 14);
     const png = await downloaded(page, () => page.getByTestId('export-trend-png').click());
@@ -195,7 +228,10 @@ describe.skipIf(!hasChromium)('each role’s job in the dashboard', () => {
     expect(geojson.features).toHaveLength(cells);
     expect(geojson.features.reduce((n: number, f: { properties: { count: number } }) => n + f.properties.count, 0)).toBe(after);
     expect(geojson.features[0].geometry.type).toBe('Polygon');
-    const csv = (await downloaded(page, () => page.getByTestId('export-cells-csv').click())).text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const csv = (await downloaded(page, () => page.getByTestId('export-cells-csv').click())).text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(csv).toHaveLength(cells + 1);
     expect(csv[1]).toMatch(/"POLYGON\(\(/);
     await shot(page, 'analyst-4-cells-downloaded');
@@ -238,7 +274,9 @@ describe.skipIf(!hasChromium)('each role’s job in the dashboard', () => {
     // A request with a location: approved, it is on the map as a site, marked and named.
     const request = page.getByTestId('visit-request').filter({ hasText: 'Belsize Park Israeli café' });
     await request.getByTestId('request-approve').click();
-    await expect.poll(() => page.getByTestId('panel-requests').textContent(), slow).toMatch(/“Belsize Park Israeli café” is on the patrol list/);
+    await expect
+      .poll(() => page.getByTestId('panel-requests').textContent(), slow)
+      .toMatch(/“Belsize Park Israeli café” is on the patrol list/);
     await expect.poll(() => page.locator('.focus-label').textContent(), slow).toBe('Belsize Park Israeli café');
     await expect.poll(() => page.locator('[data-testid=site-marker][data-kind=BUSINESS]').count(), slow).toBe(2);
     await expect.poll(() => zoomOf(page), slow).toBe(16);

@@ -214,7 +214,9 @@ describe.skipIf(!hasChromium)('the map dashboard in Chromium', () => {
     const planned = () => page.locator('[data-testid=layer-patrolzones] path.zone-outline').count();
     await expect.poll(planned, slow).toBe(1);
     expect(await page.locator('[data-testid=layer-wards] path.ward-outline').count()).toBe(34);
-    await expect.poll(() => page.locator('.zone-labels .map-label:not([hidden])').allTextContents(), slow).toContain('South End Green night patrol');
+    await expect
+      .poll(() => page.locator('.zone-labels .map-label:not([hidden])').allTextContents(), slow)
+      .toContain('South End Green night patrol');
 
     await page.reload();
     await page.getByTestId('app-header').waitFor();

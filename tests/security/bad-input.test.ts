@@ -333,7 +333,9 @@ const cases = (): Case[] => [
   },
   {
     name: 'hot-spot cells of 1 m',
-    body: { query: '{ hotspots(input: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", cellSize: 1 }) { cells { id } } }' },
+    body: {
+      query: '{ hotspots(input: { filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, cellSize: 1 }) { cells { id } } }',
+    },
     code: 'BAD_USER_INPUT',
     message: /cellSize/,
   },

@@ -12,17 +12,19 @@ function about(result: HotspotResult) {
     neighbourhood_m: p.neighbourhood ?? null,
     bandwidth_m: p.bandwidth ?? null,
     fdr: p.fdr,
-    from: p.from,
-    to: p.to,
+    from: result.filter.from,
+    to: result.filter.to,
+    // The server's own words for the filter that made the cells.
+    incidents: result.filter.description,
   };
 }
 
 /** Hot-spot cells as GeoJSON (RFC 7946, WGS84) for QGIS or ArcGIS: one Feature per cell. */
-export function downloadCellsGeoJson(result: HotspotResult, filterText: string): void {
+export function downloadCellsGeoJson(result: HotspotResult): void {
   const collection = {
     type: 'FeatureCollection',
     // A foreign member (RFC 7946 § 6.1): GIS tools keep it, and it says how the map was made.
-    vigil: { ...about(result), incidents: filterText, incident_count: result.summary.incidentCount },
+    vigil: { ...about(result), incident_count: result.summary.incidentCount },
     features: result.cells.map((c) => ({
       type: 'Feature',
       id: c.id,
@@ -39,7 +41,7 @@ function wkt(geometry: { coordinates: number[][][] }): string {
 }
 
 /** The same cells as CSV: centre, counts, z-score, confidence, and the polygon as WKT (WGS84). */
-export function downloadCellsCsv(result: HotspotResult, filterText: string): void {
+export function downloadCellsCsv(result: HotspotResult): void {
   const a = about(result);
   downloadCsv(
     `vigil-hotspots-${stamp()}.csv`,
@@ -76,7 +78,7 @@ export function downloadCellsCsv(result: HotspotResult, filterText: string): voi
         a.cell_size_m,
         a.from,
         a.to,
-        filterText,
+        a.incidents,
       ];
     }),
   );

@@ -3,6 +3,7 @@ import { useId, useMemo, useState } from 'react';
 import { useGraphQL } from '../api/queries';
 import { DateField } from '../forms/DateFields';
 import { CATEGORIES, categoryLabel } from '../state/categories';
+import { incidentFilterOf } from '../state/incidentFilter';
 import { PERIOD_LABELS, type Period } from '../state/period';
 import type { DarknessPick, MapState, PeriodPick } from '../state/urlState';
 
@@ -27,7 +28,8 @@ export function FilterBar({ state, onState, period }: FilterBarProps) {
   const [copied, setCopied] = useState(false);
   // Incidents per category under the other filters, so the menu shows what each choice holds.
   const counts = useGraphQL(CrimeCategoriesDocument, {
-    filter: { from: period.from, to: period.to, darkness: state.darkness, hateCrime: state.hateOnly ? true : undefined },
+    // Over the map's area, as the layers count: choosing a category maps exactly its figure.
+    filter: { ...incidentFilterOf(state, period), categories: undefined, commandArea: true },
   });
   const countOf = useMemo(() => new Map(counts.data?.crimeCategories.map((c) => [c.slug, c.incidents])), [counts.data]);
   const most = Math.max(1, ...countOf.values());

@@ -79,6 +79,7 @@ export function hotspotClasses(result: HotspotResult): HotspotClasses {
 /** "Gi* · 250 m squares · 1 Oct – 28 Oct 2026": what the cells are, for the legend and panel. */
 export function hotspotDescription(result: HotspotResult): string {
   const p = result.parameters;
+  const f = result.filter;
   const shape = p.shape === 'HEXAGON' ? `${p.cellSize} m hexagons (edge)` : `${p.cellSize} m squares`;
   const extra =
     p.method === 'GI_STAR'
@@ -86,7 +87,7 @@ export function hotspotDescription(result: HotspotResult): string {
       : p.method === 'KDE'
         ? `, bandwidth ${Math.round(p.bandwidth ?? 0)} m`
         : '';
-  return `${METHOD_LABELS[p.method]} on ${shape}${extra}; ${formatDate(p.from)} – ${formatDate(new Date(new Date(p.to).getTime() - 1))}`;
+  return `${METHOD_LABELS[p.method]} on ${shape}${extra}; ${formatDate(f.from ?? '')} – ${formatDate(new Date(new Date(f.to ?? '').getTime() - 1))}`;
 }
 
 export function hotspotLayerInfo(result: HotspotResult | undefined, classes: HotspotClasses | undefined): MapLayerInfo {

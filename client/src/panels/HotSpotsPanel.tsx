@@ -3,7 +3,6 @@ import { useId } from 'react';
 import { downloadCellsCsv, downloadCellsGeoJson } from '../export/cells';
 import { type HotspotResult, hotspotDescription } from '../map/hotspotStyle';
 import { METHOD_LABELS } from '../map/layers';
-import { categoryLabel } from '../state/categories';
 import type { Period } from '../state/period';
 import { CELL_SIZES, type MapState } from '../state/urlState';
 import { formatCount } from './format';
@@ -19,13 +18,6 @@ interface HotSpotsPanelProps {
   error: Error | null;
   onRetry: () => void;
   incidents: { shown: number | undefined; total: number | undefined; loading: boolean; on: boolean };
-}
-
-/** The map's filter in words, for exported files. */
-function filterWords(state: MapState, period: Period): string {
-  const what = state.categories.length ? state.categories.map(categoryLabel).join(', ') : 'all categories';
-  const light = state.darkness === 'DARK' ? ', after dark' : state.darkness === 'LIGHT' ? ', in daylight' : '';
-  return `${what}${light}${state.hateOnly ? ', hate crime only' : ''}, ${period.label}`;
 }
 
 /** Analyst: where and when crime concentrates, on a metric grid, with the settings that made the map. */
@@ -97,6 +89,9 @@ export function HotSpotsPanel({ state, onState, period, result, loading, error, 
           <p className="panel-note" data-testid="hotspot-description">
             {hotspotDescription(result)}.
           </p>
+          <p className="panel-note" data-testid="hotspot-filter">
+            Incidents: {result.filter.description}.
+          </p>
           <dl className="kpis" data-testid="hotspot-summary">
             <Figure
               testId="hotspot-incidents"
@@ -120,17 +115,12 @@ export function HotSpotsPanel({ state, onState, period, result, loading, error, 
             <button
               type="button"
               className="button button-small"
-              onClick={() => downloadCellsGeoJson(result, filterWords(state, period))}
+              onClick={() => downloadCellsGeoJson(result)}
               data-testid="export-cells-geojson"
             >
               Cells (GeoJSON)
             </button>
-            <button
-              type="button"
-              className="button button-small"
-              onClick={() => downloadCellsCsv(result, filterWords(state, period))}
-              data-testid="export-cells-csv"
-            >
+            <button type="button" className="button button-small" onClick={() => downloadCellsCsv(result)} data-testid="export-cells-csv">
               Cells (CSV)
             </button>
           </div>

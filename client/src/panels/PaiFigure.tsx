@@ -1,5 +1,6 @@
-import { type DarknessFilter, DashboardAccuracyDocument } from '@vigil/schema';
+import { DashboardAccuracyDocument } from '@vigil/schema';
 import { useGraphQL } from '../api/queries';
+import { incidentFilterOf } from '../state/incidentFilter';
 import { useMapReady } from '../state/mapReady';
 import type { Period } from '../state/period';
 import type { MapState } from '../state/urlState';
@@ -13,13 +14,10 @@ export function accuracyInput(state: MapState, period: Period) {
   const from = Date.parse(period.from);
   const to = Date.parse(period.to);
   return {
+    // The map's filter: its window is the period scored.
+    filter: incidentFilterOf(state, period),
     trainFrom: new Date(from - (to - from)).toISOString(),
     trainTo: period.from,
-    testFrom: period.from,
-    testTo: period.to,
-    categories: state.categories.length ? [...state.categories] : undefined,
-    darkness: state.darkness as DarknessFilter,
-    hateCrime: state.hateOnly ? true : undefined,
     method: state.method,
     cellSize: state.cellSize,
     shape: state.shape,

@@ -4,6 +4,7 @@ import { useGraphQL } from '../api/queries';
 import { download, downloadCsv, stamp, svgToPng } from '../export/files';
 import { DateTimeField } from '../forms/DateFields';
 import { categoryLabel } from '../state/categories';
+import { incidentFilterOf } from '../state/incidentFilter';
 import { useMapReady } from '../state/mapReady';
 import { formatDate, formatDateTime } from '../state/period';
 import type { MapState } from '../state/urlState';
@@ -116,8 +117,8 @@ export function TrendPanel({ state }: { state: MapState }) {
       ? {
           eventAt,
           days,
-          categories: state.categories.length ? [...state.categories] : undefined,
-          hateCrime: state.hateOnly ? true : undefined,
+          // The map's filter less its window (the trend's windows come from the event), over the map's area.
+          filter: { ...incidentFilterOf(state), commandArea: true },
         }
       : undefined,
     { enabled: Boolean(eventAt) && mapReady },
@@ -196,6 +197,9 @@ export function TrendPanel({ state }: { state: MapState }) {
           </p>
           <p className="trend-text" data-testid="trend-text">
             {trendSentence(t)}
+          </p>
+          <p className="panel-note" data-testid="trend-filter">
+            Counted: {t.beforeFilter.description.replace(/, [^,]+ to [^,]+$/, '')}, in each window.
           </p>
           <div className="row">
             <button type="button" className="button button-small" onClick={exportCsv} data-testid="export-trend-csv">

@@ -3,6 +3,7 @@ import {
   DashboardPreviewZoneDocument,
   DashboardZoneCoverageDocument,
   DeleteZoneDocument,
+  type IncidentFilter,
   PlaceSearchDocument,
   UpdateZoneDocument,
   ZonesDocument,
@@ -34,10 +35,14 @@ function useDebounced<T>(value: T, ms: number): T {
 /** What changes when a zone does: the zones, their coverage, and the place search. */
 const ZONE_CHANGES = [ZonesDocument, DashboardZoneCoverageDocument, PlaceSearchDocument];
 
-function Preview({ boundary, period }: { boundary: Geometry; period: Period }) {
+function Preview({ boundary, period, filter }: { boundary: Geometry; period: Period; filter: IncidentFilter }) {
   const debounced = useDebounced(boundary, PREVIEW_DEBOUNCE_MS);
   const window31 = clampTo31Days(period);
-  const preview = useGraphQL(DashboardPreviewZoneDocument, { boundary: debounced as never, from: window31.from, to: window31.to });
+  // The map's filter (categories, darkness, hate crime), over the last 31 days at most.
+  const preview = useGraphQL(DashboardPreviewZoneDocument, {
+    boundary: debounced as never,
+    filter: { ...filter, from: window31.from, to: window31.to },
+  });
   const p = preview.data?.previewZone;
   const stale = preview.isFetching || debounced !== boundary;
   return (
@@ -52,6 +57,11 @@ function Preview({ boundary, period }: { boundary: Geometry; period: Period }) {
       {preview.error ? (
         <p className="error-inline" role="alert" data-testid="zone-preview-error">
           {preview.error.message}
+        </p>
+      ) : null}
+      {p ? (
+        <p className="panel-note" data-testid="preview-filter">
+          Incidents counted: {p.filter.description}.
         </p>
       ) : null}
       {p ? (
@@ -101,11 +111,13 @@ interface ZonePlanningPanelProps {
   editor: ZoneEditorState;
   setEditor: (editor: ZoneEditorState) => void;
   period: Period;
+  /** The map's incident filter: the preview counts what the map shows. */
+  filter: IncidentFilter;
   onFocus: (focus: Omit<MapFocus, 'seq'>) => void;
 }
 
 /** Planner: draw, redraw and delete patrol zones, and see what each outline would cover before saving. */
-export function ZonePlanningPanel({ zones, editor, setEditor, period, onFocus }: ZonePlanningPanelProps) {
+export function ZonePlanningPanel({ zones, editor, setEditor, period, filter, onFocus }: ZonePlanningPanelProps) {
   const creation = useGraphQLMutation(CreateZoneDocument, { invalidates: ZONE_CHANGES });
   const change = useGraphQLMutation(UpdateZoneDocument, { invalidates: ZONE_CHANGES });
   const deletion = useGraphQLMutation(DeleteZoneDocument, { invalidates: ZONE_CHANGES });
@@ -281,7 +293,7 @@ export function ZonePlanningPanel({ zones, editor, setEditor, period, onFocus }:
                 data-testid="zone-name"
               />
             </div>
-            <Preview boundary={editing.boundary} period={period} />
+            <Preview boundary={editing.boundary} period={period} filter={filter} />
             <div className="row">
               <button type="submit" className="button button-primary button-compact" disabled={busy} data-testid="zone-save">
                 {busy ? 'Saving…' : editing.zoneId ? 'Save changes' : 'Save zone'}

@@ -29,6 +29,7 @@ import { TracePanel } from '../panels/TracePanel';
 import { TrendPanel } from '../panels/TrendPanel';
 import { VisitRequestsPanel } from '../panels/VisitRequestsPanel';
 import { ZonePlanningPanel } from '../panels/ZonePlanningPanel';
+import { incidentFilterOf } from '../state/incidentFilter';
 import { MapReadyContext } from '../state/mapReady';
 import { clampTo31Days, usePeriod } from '../state/period';
 import { useMapState } from '../state/urlState';
@@ -64,15 +65,10 @@ function DashboardView({ user }: { user: SessionUser }) {
 
   // Layers fetch only while switched on (the analyst's panel needs the hot spots regardless).
   const layerOn = (id: Parameters<typeof state.layers.has>[0]) => !device && state.layers.has(id);
-  const filter = {
-    from: period.from,
-    to: period.to,
-    categories: state.categories.length ? [...state.categories] : undefined,
-    darkness: state.darkness,
-    hateCrime: state.hateOnly ? true : undefined,
-  } satisfies IncidentFilter;
+  // The one filter every layer and figure sends (see state/incidentFilter.ts).
+  const filter: IncidentFilter = incidentFilterOf(state, period);
   const hotspotInput = {
-    ...filter,
+    filter,
     method: state.method,
     cellSize: state.cellSize,
     shape: state.shape,
@@ -190,7 +186,14 @@ function DashboardView({ user }: { user: SessionUser }) {
       </>
     ) : role === 'PLANNER' ? (
       <>
-        <ZonePlanningPanel zones={zones.data?.zones} editor={editor} setEditor={setEditor} period={period} onFocus={focusOn} />
+        <ZonePlanningPanel
+          zones={zones.data?.zones}
+          editor={editor}
+          setEditor={setEditor}
+          period={period}
+          filter={filter}
+          onFocus={focusOn}
+        />
         <VisitRequestsPanel
           placing={placing}
           setPlacing={setPlacing}

@@ -1,8 +1,10 @@
-import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth/role.js';
 import type { Context } from '../graphql/context.js';
-import { BBoxInput } from '../graphql/geo-inputs.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
+import { IncidentFilter } from '../incidents/incident.inputs.js';
+import { applyFilter } from '../incidents/incident-filter.js';
+import { checkPolygonal } from '../shared/geometry-validation.js';
 import type { Site } from '../sites/site.entity.js';
 import { hotspotAccuracy } from './accuracy.service.js';
 import { HotspotAccuracy, HotspotAccuracyInput, IncidentTrend, OverdueSite, ZonePreview } from './analytics.types.js';
@@ -17,20 +19,26 @@ import { incidentTrend, type RateComparison } from './trend.service.js';
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 const comparison = <T extends RateComparison>(c: T) => ({ ...c, rateRatio: finite(c.rateRatio), upper95: finite(c.upper95) });
 
+/** The longest window of a zone preview (its site coverage reads a month of visits at most). */
+const PREVIEW_MAX_DAYS = 31;
+
 @Resolver()
 export class AnalyticsResolver {
   @Authorized()
   @Query(() => HotspotResult, {
-    description: 'Hot spots of incidents on a grid: counts, quartic KDE, or Getis–Ord Gi* with confidence bins.',
+    description:
+      'Hot spots of the filter’s incidents on a grid over its area: counts, quartic KDE, or Getis–Ord Gi* with confidence bins. Every incident of the filter counts in exactly one cell.',
   })
   async hotspots(
-    @Arg('input', () => HotspotInput, { description: 'What to map, where, and how.' }) input: HotspotInput,
+    @Arg('input', () => HotspotInput, { description: 'Which incidents (the filter), and how to grid and score them.' }) input: HotspotInput,
     @Ctx() ctx: Context,
   ): Promise<HotspotResult> {
-    const map = await hotspotMap(ctx.em, ctx.config.metricSrid, input);
+    const filter = await applyFilter(ctx.em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
+    const map = await hotspotMap(ctx.em, ctx.config.metricSrid, filter, input);
     const counts = map.cells.map((c) => c.count);
     const bins = (b: string) => map.cells.filter((c) => c.confidence === b).length;
     return {
+      filter: map.filter,
       parameters: map as unknown as HotspotResult['parameters'],
       summary: {
         incidentCount: map.incidentCount,
@@ -44,35 +52,47 @@ export class AnalyticsResolver {
         cold: map.cells.filter((c) => c.confidence.startsWith('COLD')).length,
       },
       cells: map.cells as HotspotResult['cells'],
-    };
+    } as HotspotResult;
   }
 
   @Authorized()
-  @Query(() => HotspotAccuracy, { description: 'Builds a hot-spot map on one period and scores it on the next: PAI, hit rate and PEI.' })
-  hotspotAccuracy(
-    @Arg('input', () => HotspotAccuracyInput, { description: 'The two periods and the map to build.' }) input: HotspotAccuracyInput,
+  @Query(() => HotspotAccuracy, {
+    description:
+      'Builds a hot-spot map on a training period and scores it on the filter’s incidents of the test period (the filter’s window): PAI, hit rate and PEI, with areas clipped to the study area.',
+  })
+  async hotspotAccuracy(
+    @Arg('input', () => HotspotAccuracyInput, {
+      description: 'The filter (its window is the test period), the training period and the map to build.',
+    })
+    input: HotspotAccuracyInput,
     @Ctx() ctx: Context,
   ): Promise<HotspotAccuracy> {
-    return hotspotAccuracy(ctx.em, ctx.config.metricSrid, input);
+    const filter = await applyFilter(ctx.em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
+    return hotspotAccuracy(ctx.em, ctx.config.metricSrid, filter, input);
   }
 
   @Authorized()
   @Query(() => IncidentTrend, {
     description:
-      'Counts per day in equal windows before and after an event, the rate ratio, its 95 % interval and an exact Poisson rate test.',
+      'The filter’s incidents per day in equal windows before and after an event, the rate ratio, its exact 95 % interval and an exact Poisson rate test (R’s poisson.test), and the same per community.',
   })
   async incidentTrend(
     @Arg('eventAt', () => Date, { description: 'The event.' }) eventAt: Date,
     @Arg('days', () => Int, { description: 'Days in each window, 1–365.' }) days: number,
     @Ctx() ctx: Context,
-    @Arg('categories', () => [String], { nullable: true, description: 'police.uk category slugs; all when left out.' })
-    categories?: string[],
-    @Arg('hateCrime', () => Boolean, { nullable: true, description: 'Only hate crime (true) or only other incidents (false).' })
-    hateCrime?: boolean,
-    @Arg('zoneId', () => ID, { nullable: true, description: 'Only incidents in this zone.' }) zoneId?: string,
-    @Arg('bbox', () => BBoxInput, { nullable: true, description: 'Only incidents in this box.' }) bbox?: BBoxInput,
+    @Arg('filter', () => IncidentFilter, {
+      nullable: true,
+      description:
+        'Which incidents (all when left out); without from and to: the windows are set by eventAt and days. No area counts incidents anywhere.',
+    })
+    filter?: IncidentFilter,
   ): Promise<IncidentTrend> {
-    const trend = await incidentTrend(ctx.em, { eventAt, days, categories, hateCrime, zoneId, bbox });
+    const applied = await applyFilter(ctx.em, filter, {
+      field: 'filter',
+      window: 'forbidden',
+      reason: 'the windows are eventAt − days to eventAt and eventAt to eventAt + days',
+    });
+    const trend = await incidentTrend(ctx.em, applied, { eventAt, days });
     return { ...comparison(trend), byCommunity: trend.byCommunity.map(comparison) } as IncidentTrend;
   }
 
@@ -86,15 +106,26 @@ export class AnalyticsResolver {
 
   @Authorized(Role.PLANNER, Role.SUPERINTENDENT)
   @Query(() => ZonePreview, {
-    description: 'What-if for planners, saving nothing: incidents, Gi* hot cells and sites a drawn zone would capture, and its PAI.',
+    description:
+      'What-if for planners, saving nothing: the filter’s incidents and Gi* hot cells a drawn zone would capture, the sites inside it, and its PAI against the command area.',
   })
   async previewZone(
     @Arg('boundary', () => GeoJSONScalar, { description: 'The drawn Polygon or MultiPolygon (GeoJSON, WGS84).' }) boundary: unknown,
-    @Arg('from', () => Date, { description: 'Start of the window.' }) from: Date,
-    @Arg('to', () => Date, { description: 'End of the window (at most 31 days).' }) to: Date,
+    @Arg('filter', () => IncidentFilter, {
+      description: `Which incidents: from and to (at most ${PREVIEW_MAX_DAYS} days) are required; no area (the boundary and the command area are the areas compared).`,
+    })
+    filter: IncidentFilter,
     @Ctx() ctx: Context,
   ): Promise<ZonePreview> {
-    const preview = await previewZone(ctx.em, ctx.config.metricSrid, boundary, from, to);
-    return { ...preview, sites: await withSites(ctx, preview.sites) };
+    const shape = await checkPolygonal(ctx.em, 'boundary', boundary);
+    const applied = await applyFilter(ctx.em, filter, {
+      field: 'filter',
+      window: 'required',
+      maxDays: PREVIEW_MAX_DAYS,
+      area: 'forbidden',
+      reason: 'the preview compares the boundary with the command area',
+    });
+    const preview = await previewZone(ctx.em, ctx.config.metricSrid, shape, applied);
+    return { ...preview, sites: await withSites(ctx, preview.sites) } as ZonePreview;
   }
 }

@@ -2,8 +2,9 @@ import { IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { BBoxInput } from '../graphql/geo-inputs.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
+import { AppliedFilter } from '../incidents/applied-filter.types.js';
 import { HateCrimeFlag } from '../incidents/incident.entity.js';
-import { DarknessFilter } from '../incidents/incident.inputs.js';
+import { IncidentFilter } from '../incidents/incident.inputs.js';
 import { Site } from '../sites/site.entity.js';
 import { PatrolZone } from '../zones/patrol-zone.entity.js';
 import type { CoverageParts } from './coverage.parts.js';
@@ -18,20 +19,38 @@ export class RateComparison {
   @Field(() => Int, { description: 'Incidents in the window after the event.' })
   after!: number;
 
-  @Field(() => Float, { nullable: true, description: 'after ÷ before; empty when before is 0 and after is not.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Rate ratio after ÷ before (equal windows); empty when before is 0 (infinite, or 0 ÷ 0).',
+  })
   rateRatio!: number | null;
 
-  @Field(() => Float, { description: 'Lower end of the 95 % interval of the rate ratio (log-normal).' })
+  @Field(() => Float, {
+    description:
+      'Lower end of the exact 95 % interval of the rate ratio: Clopper–Pearson on the share of the counts falling after, p, mapped to p ÷ (1 − p), as R’s poisson.test. 0 when after is 0.',
+  })
   lower95!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Upper end of the 95 % interval; empty when unbounded.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Upper end of the exact 95 % interval; empty only where it is infinite, i.e. when before is 0. Finite when after is 0.',
+  })
   upper95!: number | null;
 
-  @Field(() => Float, { description: 'Two-sided p-value of the exact conditional (binomial) test of equal Poisson rates.' })
+  @Field(() => Float, {
+    description:
+      'Two-sided p-value of the exact conditional (binomial) test of equal Poisson rates: twice the smaller tail of Binomial(before + after, ½), capped at 1 (R’s poisson.test). 1 when both counts are 0.',
+  })
   pValue!: number;
 
-  @Field(() => Boolean, { description: 'Whether p < 0.05.' })
+  @Field(() => Boolean, { description: 'Whether p < 0.05; exactly when the 95 % interval leaves out 1.' })
   significant!: boolean;
+
+  @Field(() => AppliedFilter, { description: 'The filter that counted before: the trend’s filter over [eventAt − days, eventAt).' })
+  beforeFilter!: AppliedFilter;
+
+  @Field(() => AppliedFilter, { description: 'The filter that counted after: the trend’s filter over [eventAt, eventAt + days).' })
+  afterFilter!: AppliedFilter;
 }
 
 @ObjectType({ description: 'Incidents on one day of the series.' })
@@ -46,7 +65,10 @@ export class DailyCount {
   afterEvent!: boolean;
 }
 
-@ObjectType({ description: 'Hate crime against one community before and after the event.' })
+@ObjectType({
+  description:
+    'Hate crime against one community before and after the event: the trend’s filter with its hate-crime conditions replaced by the community’s flag.',
+})
 export class CommunityTrend extends RateComparison {
   @Field(() => String, { description: 'Community, e.g. Jewish.' })
   community!: string;
@@ -87,6 +109,14 @@ export class CoverageInput {
 
   @Field(() => GeoJSONScalar, { nullable: true, description: 'Only this Polygon or MultiPolygon.' })
   within?: unknown;
+
+  @Field(() => IncidentFilter, {
+    nullable: true,
+    description:
+      'Which incidents make the hot-spot map whose cells hotspotCells doses (categories, hate crime, darkness); all when left out. Its window and area are the report’s (the 28 days before `from`, the report’s area), so give neither.',
+  })
+  @ValidateNested()
+  incidents?: IncidentFilter;
 }
 
 @ObjectType({ description: 'A site against its required visits over the window.' })
@@ -178,6 +208,9 @@ export class CoverageReport {
   @Field(() => Date, { description: 'End of the window.' })
   to!: Date;
 
+  @Field(() => AppliedFilter, { description: 'The filter of the hot-spot map whose cells hotspotCells doses.' })
+  hotspotFilter!: AppliedFilter;
+
   /** Sites, zones, hot-spot cells and totals are field resolvers (coverage.resolver.ts): each computed only when asked for. */
   parts!: CoverageParts;
 }
@@ -197,71 +230,86 @@ export class OverdueSite {
   overdueMinutes!: number;
 }
 
-@ObjectType({ description: 'What a drawn zone would capture, without saving it.' })
+@ObjectType({ description: 'What a drawn zone would capture of the filter’s incidents, hot spots and sites, without saving it.' })
 export class ZonePreview {
   @Field(() => Float, { description: 'Area of the drawn zone, m².' })
   areaSquareMetres!: number;
 
-  @Field(() => Int, { description: 'Incidents inside it in the window.' })
+  @Field(() => Int, { description: 'Incidents of the filter inside the drawn zone: incidents(filter: filter).totalCount.' })
   incidents!: number;
 
-  @Field(() => Int, { description: 'Incidents in the whole command area (all zones) in the window.' })
+  @Field(() => AppliedFilter, { description: 'The filter that counted incidents: the given one within the drawn zone.' })
+  filter!: AppliedFilter;
+
+  @Field(() => Int, { description: 'N: incidents of the filter in the command area (all zones together).' })
   incidentsInCommandArea!: number;
 
-  @Field(() => Float, { description: 'Area of the command area, m².' })
+  @Field(() => AppliedFilter, {
+    description: 'The filter that counted incidentsInCommandArea and made the hot-spot map: the given one in the command area.',
+  })
+  commandAreaFilter!: AppliedFilter;
+
+  @Field(() => Float, { description: 'A: area of the command area, m².' })
   commandAreaSquareMetres!: number;
 
-  @Field(() => Float, { nullable: true, description: 'PAI = (n/N) ÷ (a/A) against the command area.' })
+  @Field(() => Float, { description: 'a: area of the drawn zone inside the command area, m².' })
+  capturedSquareMetres!: number;
+
+  @Field(() => Int, {
+    description:
+      'n: incidents of the filter inside both the drawn zone and the command area (= incidents when the zone lies in the command area).',
+  })
+  capturedIncidents!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'PAI = (n/N) ÷ (a/A) (Chainey, Tompson & Uhlig 2008): the zone’s share of the command area’s incidents over its share of the command area’s area, both counted inside the command area; empty when N or a is 0.',
+  })
   pai!: number | null;
 
-  @Field(() => Int, { description: 'Gi* hot cells (250 m, HOT_95+) of the command area whose centre lies inside.' })
+  @Field(() => Int, {
+    description: 'Gi* hot cells (250 m squares, HOT_95 or hotter) of the commandAreaFilter map whose centre lies inside the drawn zone.',
+  })
   hotCellsCaptured!: number;
 
-  @Field(() => Int, { description: 'Gi* hot cells in the command area.' })
+  @Field(() => Int, { description: 'Gi* hot cells (250 m squares, HOT_95 or hotter) of the commandAreaFilter map.' })
   hotCellsTotal!: number;
 
-  @Field(() => [SiteCoverage], { description: 'Sites inside, with their coverage over the window.' })
+  @Field(() => [SiteCoverage], { description: 'Sites inside, with their coverage over the filter’s window.' })
   sites!: SiteCoverage[];
 }
 
-@InputType({ description: 'A hot-spot map built on a training period, scored on the test period after it.' })
+@InputType({
+  description:
+    'A hot-spot map built on a training period and scored on the incidents of the filter (PAI, hit rate, PEI). The filter’s window is the test period; its area is the study area (the command area when left out).',
+})
 export class HotspotAccuracyInput {
-  @Field(() => Date, { description: 'Start of the training period.' })
-  trainFrom!: Date;
+  @Field(() => IncidentFilter, { description: 'The incidents to score on: from and to (the test period) are required.' })
+  @ValidateNested()
+  filter!: IncidentFilter;
 
-  @Field(() => Date, { description: 'End of the training period.' })
-  trainTo!: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Start of the training period (default: as long before trainTo as the test period is long).',
+  })
+  trainFrom?: Date;
 
-  @Field(() => Date, { description: 'Start of the test period (not before trainTo).' })
-  testFrom!: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'End of the training period, not after the test period starts (default: the start of the test period).',
+  })
+  trainTo?: Date;
 
-  @Field(() => Date, { description: 'End of the test period.' })
-  testTo!: Date;
-
-  @Field(() => Float, { nullable: true, description: 'Share of the area flagged: the top-scoring cells, 0.01–0.5 (default 0.05).' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Share of the study area to flag, 0.01–0.5 (default 0.05): the top-scoring cells, taken in order until their area inside the study area reaches it.',
+  })
   @IsOptional()
   @Min(0.01)
   @Max(0.5)
   topShare?: number;
-
-  @Field(() => [String], { nullable: true, description: 'police.uk category slugs.' })
-  categories?: string[];
-
-  @Field(() => DarknessFilter, { nullable: true, description: 'After dark, daylight, unknown or any.' })
-  darkness?: DarknessFilter;
-
-  @Field(() => Boolean, { nullable: true, description: 'Only hate crime (true) or only other incidents (false).' })
-  hateCrime?: boolean;
-
-  @Field(() => BBoxInput, { nullable: true, description: 'Area: a box.' })
-  @ValidateNested()
-  bbox?: BBoxInput;
-
-  @Field(() => GeoJSONScalar, { nullable: true, description: 'Area: a polygon.' })
-  within?: unknown;
-
-  @Field(() => ID, { nullable: true, description: 'Area: a zone.' })
-  zoneId?: string;
 
   @Field(() => Float, { nullable: true, description: 'Cell size in metres, 25–5,000 (default 250).' })
   @IsOptional()
@@ -272,25 +320,49 @@ export class HotspotAccuracyInput {
   @Field(() => CellShape, { nullable: true, description: 'Cell shape (default SQUARE).' })
   shape?: CellShape;
 
-  @Field(() => HotspotMethod, { nullable: true, description: 'How the training map ranks cells (default GI_STAR).' })
+  @Field(() => HotspotMethod, { nullable: true, description: 'How the training map ranks cells (default GI_STAR: by z-score).' })
   method?: HotspotMethod;
 
-  @Field(() => Float, { nullable: true, description: 'KDE bandwidth, metres.' })
+  @Field(() => Float, { nullable: true, description: 'KDE bandwidth, metres (as in hotspots).' })
+  @IsOptional()
+  @Min(50)
+  @Max(5000)
   bandwidth?: number;
 
-  @Field(() => Float, { nullable: true, description: 'Gi* neighbourhood, metres.' })
+  @Field(() => Float, { nullable: true, description: 'Gi* neighbourhood, metres (as in hotspots).' })
+  @IsOptional()
+  @Min(25)
+  @Max(10000)
   neighbourhood?: number;
 }
 
-@ObjectType({ description: 'How well a hot-spot map predicted the next period’s crimes.' })
+@ObjectType({
+  description:
+    'How well a hot-spot map predicted the next period’s crimes (Chainey, Tompson & Uhlig 2008; Hunt 2016). Areas are of the cells clipped to the study area, so a boundary cell counts only its part inside.',
+})
 export class HotspotAccuracy {
+  @Field(() => AppliedFilter, { description: 'The filter that built the map: the given one over the training period.' })
+  trainingFilter!: AppliedFilter;
+
+  @Field(() => AppliedFilter, { description: 'The filter scored on: the given one over the test period (N counts its incidents).' })
+  testFilter!: AppliedFilter;
+
   @Field(() => Int, { description: 'Cells flagged as hot.' })
   cellsFlagged!: number;
 
-  @Field(() => Int, { description: 'Cells in the area.' })
+  @Field(() => [String], { description: 'Ids of the flagged cells (as in hotspots), hottest first.' })
+  flaggedCellIds!: string[];
+
+  @Field(() => Int, { description: 'Cells of the study area.' })
   cellCount!: number;
 
-  @Field(() => Float, { description: 'a/A: share of the area flagged.' })
+  @Field(() => Float, { description: 'a: area of the flagged cells inside the study area, m².' })
+  flaggedSquareMetres!: number;
+
+  @Field(() => Float, { description: 'A: the study area, m².' })
+  studyAreaSquareMetres!: number;
+
+  @Field(() => Float, { description: 'a/A: share of the study area flagged.' })
   areaShare!: number;
 
   @Field(() => Int, {
@@ -301,18 +373,22 @@ export class HotspotAccuracy {
   @Field(() => Int, { description: 'n: test-period crimes inside the flagged cells.' })
   testIncidentsCaptured!: number;
 
-  @Field(() => Int, { description: 'N: test-period crimes in the area.' })
+  @Field(() => Int, { description: 'N: test-period crimes in the study area.' })
   testIncidents!: number;
 
-  @Field(() => Float, { description: 'Hit rate n/N.' })
+  @Field(() => Float, { description: 'Hit rate n/N (0 when N is 0).' })
   hitRate!: number;
 
-  @Field(() => Float, { nullable: true, description: 'PAI = (n/N) ÷ (a/A).' })
+  @Field(() => Float, { nullable: true, description: 'PAI = (n/N) ÷ (a/A); empty when N is 0.' })
   pai!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Best PAI achievable with as many cells.' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'PAI* = (n*/N) ÷ (a/A): the best PAI a map flagging the same area a could reach on the test crimes, n* taking the densest cells first and a part of the last cell pro rata (an upper bound; with whole equal cells, the test crimes in the same number of busiest cells). Empty when N is 0.',
+  })
   maxPai!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'PEI = PAI ÷ max PAI.' })
+  @Field(() => Float, { nullable: true, description: 'PEI = PAI ÷ PAI* = n ÷ n* (Hunt 2016), from 0 to 1; empty when N is 0.' })
   pei!: number | null;
 }

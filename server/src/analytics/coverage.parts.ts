@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppliedFilter } from '../incidents/incident-filter.js';
 import type { VisitRules } from '../patrols/positions.service.js';
 import type { AreaInput } from './area.js';
 import {
@@ -13,6 +14,8 @@ import {
 export interface CoverageRequest extends AreaInput {
   from: Date;
   to: Date;
+  /** The incidents of the dosed hot-spot map, its window and area filled in. */
+  hotspotFilter: AppliedFilter;
 }
 
 /**
@@ -43,7 +46,9 @@ export class CoverageParts {
   }
 
   hotspotCells(): Promise<CellDosageRow[]> {
-    return this.once('hotspotCells', () => hotspotDosage(this.em, this.srid, this.rules, this.request, this.area));
+    return this.once('hotspotCells', () =>
+      hotspotDosage(this.em, this.srid, this.rules, this.request.hotspotFilter, this.request, this.area),
+    );
   }
 
   private once<T>(part: string, compute: () => Promise<T>): Promise<T> {

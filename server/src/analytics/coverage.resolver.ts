@@ -1,11 +1,12 @@
 import { Arg, Authorized, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
+import { applyFilter } from '../incidents/incident-filter.js';
 import type { Site } from '../sites/site.entity.js';
 import { PatrolZone } from '../zones/patrol-zone.entity.js';
 import { CellDosage, CoverageInput, CoverageReport, CoverageTotals, SiteCoverage, ZoneCoverage } from './analytics.types.js';
 import { resolveArea } from './area.js';
 import { CoverageParts } from './coverage.parts.js';
-import { checkCoverageWindow, type SiteCoverageRow } from './coverage.service.js';
+import { checkCoverageWindow, DOSAGE_MAP_DAYS, type SiteCoverageRow } from './coverage.service.js';
 
 /** Coverage rows with their site entities (one batched lookup). */
 export async function withSites(ctx: Context, rows: SiteCoverageRow[]): Promise<SiteCoverage[]> {
@@ -27,11 +28,27 @@ export class CoverageResolver {
   ): Promise<CoverageReport> {
     checkCoverageWindow(input.from, input.to);
     const area = await resolveArea(ctx.em, input);
+    const reason = `the dosed map covers the ${DOSAGE_MAP_DAYS} days before input.from over the report’s area`;
+    await applyFilter(ctx.em, input.incidents, { field: 'input.incidents', window: 'forbidden', area: 'forbidden', reason });
+    // The given incidents over the report's area (its box, polygon or zone, else the command area).
+    const hotspotFilter = await applyFilter(
+      ctx.em,
+      {
+        ...input.incidents,
+        from: new Date(input.from.getTime() - DOSAGE_MAP_DAYS * 86_400_000),
+        to: input.from,
+        bbox: input.bbox,
+        within: input.within,
+        zoneId: input.zoneId,
+      },
+      { field: 'input', defaultArea: 'commandArea' },
+    );
     const rules = { radiusMetres: ctx.config.visitRadiusMetres, gapSeconds: ctx.config.visitGapSeconds };
     return Object.assign(new CoverageReport(), {
       from: input.from,
       to: input.to,
-      parts: new CoverageParts(ctx.em, ctx.config.metricSrid, rules, input, area),
+      hotspotFilter,
+      parts: new CoverageParts(ctx.em, ctx.config.metricSrid, rules, { ...input, hotspotFilter }, area),
     });
   }
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../graphql/errors.js';
+import type { AppliedFilter } from '../incidents/incident-filter.js';
 import type { VisitRules } from '../patrols/positions.service.js';
-import type { AreaInput } from './area.js';
 import { type Cell, hotspotMap } from './hotspot.service.js';
 import { fillReach, reachPiecesSql, settledDays } from './reach.js';
 
@@ -162,40 +162,36 @@ export async function zoneCoverage(
   }));
 }
 
-/** Minutes the units spent in each hot-spot cell of the area (the map of the 28 days before the window). */
+/** The hot-spot map a coverage report doses: the 28 days before the window, over the report's area. */
+export const DOSAGE_MAP_DAYS = 28;
+
+/**
+ * Minutes the units spent in each hot-spot cell of the area: the hot spots (Gi*, 250 m,
+ * HOT_95 or hotter) of `filter` (the report's incidents over the 28 days before the window,
+ * in its area) — the map a planner would have sent the patrols to — and the minutes units
+ * spent in each cell, each fix counting until the next one (at most g).
+ */
 export async function hotspotDosage(
   em: EntityManager,
   srid: number,
   rules: VisitRules,
-  input: AreaInput & { from: Date; to: Date },
+  filter: AppliedFilter,
+  window: { from: Date; to: Date },
   area: string,
 ): Promise<CellDosageRow[]> {
-  const { from, to } = input;
-  // Dosage per hot-spot cell: the hot spots (Gi*, 250 m, HOT_95 or hotter) of the 28 days before
-  // the window — the map a planner would have sent the patrols to — and the minutes units spent
-  // in each cell, each fix counting until the next one (at most g).
-  const map = await hotspotMap(em, srid, {
-    ...input,
-    from: new Date(from.getTime() - 28 * DAY_MS),
-    to: from,
-    cellSize: 250,
-    method: 'GI_STAR',
-  });
+  const map = await hotspotMap(em, srid, filter, { cellSize: 250, method: 'GI_STAR' }, 'input.incidents');
   const hot = map.cells.filter((c) => c.confidence === 'HOT_99' || c.confidence === 'HOT_95');
-  let hotspotCells: CellDosageRow[] = [];
-  if (hot.length > 0) {
-    const dosage = await em.execute<{ i: number; j: number; minutes: number }[]>(
-      `with fixes as (
-         select floor(ST_X(ST_Transform(p.location, ${srid})) / 250)::int as i, floor(ST_Y(ST_Transform(p.location, ${srid})) / 250)::int as j,
-                extract(epoch from least(lead(p.recorded_at) over (partition by p.unit_id order by p.recorded_at) - p.recorded_at, ?::interval)) as seconds
-         from positions p
-         where p.recorded_at >= ? and p.recorded_at < ? and ST_Intersects(p.location, ${areaSql})
-       )
-       select i, j, sum(seconds) / 60 as minutes from fixes where seconds is not null group by i, j`,
-      [`${rules.gapSeconds} seconds`, from, to, area],
-    );
-    const minutes = new Map(dosage.map((d) => [`s250:${d.i}:${d.j}`, Number(d.minutes)]));
-    hotspotCells = hot.map((cell) => ({ cell, dosageMinutes: minutes.get(cell.id) ?? 0 }));
-  }
-  return hotspotCells;
+  if (hot.length === 0) return [];
+  const dosage = await em.execute<{ i: number; j: number; minutes: number }[]>(
+    `with fixes as (
+       select floor(ST_X(ST_Transform(p.location, ${srid})) / 250)::int as i, floor(ST_Y(ST_Transform(p.location, ${srid})) / 250)::int as j,
+              extract(epoch from least(lead(p.recorded_at) over (partition by p.unit_id order by p.recorded_at) - p.recorded_at, ?::interval)) as seconds
+       from positions p
+       where p.recorded_at >= ? and p.recorded_at < ? and ST_Intersects(p.location, ${areaSql})
+     )
+     select i, j, sum(seconds) / 60 as minutes from fixes where seconds is not null group by i, j`,
+    [`${rules.gapSeconds} seconds`, window.from, window.to, area],
+  );
+  const minutes = new Map(dosage.map((d) => [`s250:${d.i}:${d.j}`, Number(d.minutes)]));
+  return hot.map((cell) => ({ cell, dosageMinutes: minutes.get(cell.id) ?? 0 }));
 }

@@ -1,9 +1,6 @@
 import { IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { Field, Float, ID, InputType, registerEnumType } from 'type-graphql';
-import { BBoxInput } from '../graphql/geo-inputs.js';
-import { GeoJSONScalar } from '../graphql/scalars.js';
-import { HateCrimeFlag } from '../incidents/incident.entity.js';
-import { DarknessFilter } from '../incidents/incident.inputs.js';
+import { Field, Float, InputType, registerEnumType } from 'type-graphql';
+import { IncidentFilter } from '../incidents/incident.inputs.js';
 
 export enum CellShape {
   SQUARE = 'SQUARE',
@@ -14,7 +11,10 @@ registerEnumType(CellShape, {
   description: 'Grid cell shape.',
   valuesConfig: {
     SQUARE: { description: 'Square cells, aligned to the metric grid (ST_SquareGrid).' },
-    HEXAGON: { description: 'Hexagonal cells (ST_HexagonGrid); cellSize is the edge length.' },
+    HEXAGON: {
+      description:
+        'Flat-topped hexagonal cells (ST_HexagonGrid); cellSize is the edge length, neighbouring centres are √3 × cellSize apart.',
+    },
   },
 });
 
@@ -56,40 +56,16 @@ registerEnumType(Confidence, {
   },
 });
 
-@InputType({ description: 'Which incidents, over which area, scored how.' })
+@InputType({ description: 'Which incidents (the one incident filter), and how to grid and score them.' })
 export class HotspotInput {
-  @Field(() => [String], { nullable: true, description: 'police.uk category slugs; all when left out.' })
-  categories?: string[];
-
-  @Field(() => Date, { description: 'Start of the period.' })
-  from!: Date;
-
-  @Field(() => Date, { description: 'End of the period.' })
-  to!: Date;
-
-  @Field(() => DarknessFilter, { nullable: true, description: 'After dark, daylight, unknown or any (default).' })
-  darkness?: DarknessFilter;
-
-  @Field(() => Boolean, { nullable: true, description: 'Only hate crime (true) or only other incidents (false).' })
-  hateCrime?: boolean;
-
-  @Field(() => [HateCrimeFlag], { nullable: true, description: 'Only incidents with any of these hate-crime flags.' })
-  hateCrimeFlags?: HateCrimeFlag[];
-
-  @Field(() => BBoxInput, {
-    nullable: true,
-    description: 'Area: a box. One of bbox, within, zoneId; the whole command area (all zones) when none.',
+  @Field(() => IncidentFilter, {
+    description:
+      'Which incidents: from and to are required; the area (bbox, within, zoneId or commandArea) is what the grid covers, the command area when left out.',
   })
   @ValidateNested()
-  bbox?: BBoxInput;
+  filter!: IncidentFilter;
 
-  @Field(() => GeoJSONScalar, { nullable: true, description: 'Area: a Polygon or MultiPolygon (GeoJSON, WGS84).' })
-  within?: unknown;
-
-  @Field(() => ID, { nullable: true, description: 'Area: a patrol zone.' })
-  zoneId?: string;
-
-  @Field(() => Float, { nullable: true, description: 'Cell size in metres, 25–5,000 (default 250).' })
+  @Field(() => Float, { nullable: true, description: 'Cell size in metres, 25–5,000 (default 250): a square’s side, a hexagon’s edge.' })
   @IsOptional()
   @Min(25)
   @Max(5000)
@@ -110,7 +86,7 @@ export class HotspotInput {
   @Field(() => Float, {
     nullable: true,
     description:
-      'Gi* neighbourhood distance in metres between cell centres, self included (default 1.5 × cellSize: the 8 touching squares).',
+      'Gi* neighbourhood: the distance in metres between cell centres within which cells are neighbours (binary weights, self included), 25–10,000. Default 1.5 × the spacing of neighbouring centres, which reaches the first ring for either shape: 1.5 × cellSize for squares (the 8 around), 1.5 × √3 × cellSize ≈ 2.6 × cellSize for hexagons (the 6 around). At least that spacing (cellSize, or √3 × cellSize for hexagons); a distance equal to a centre spacing includes the cells at it (compared with a relative tolerance of 1e-9, so √3 × cellSize keeps the touching hexagons).',
   })
   @IsOptional()
   @Min(25)

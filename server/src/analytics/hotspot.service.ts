@@ -1,24 +1,40 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Params } from '../db/params.js';
 import { badInput } from '../graphql/errors.js';
-import { type AreaInput, resolveArea } from './area.js';
-import { type IncidentSelection, incidentConditions } from './incident-conditions.js';
-import { Params } from './sql-builder.js';
+import { type AppliedFilter, areaSql, FilterArea, filterSql } from '../incidents/incident-filter.js';
+import {
+  assignSql,
+  cellArea,
+  cellPolygonSql,
+  centreSql,
+  defaultNeighbourhood,
+  gridConstantsSql,
+  kernelOffsets,
+  neighbourOffsets,
+  type Shape,
+  spacing,
+  TOLERANCE,
+} from './grid.js';
 import { type Confidence, confidenceOf, fdrConfidence, twoSidedP } from './statistics.js';
 
 export type Method = 'COUNT' | 'KDE' | 'GI_STAR';
-export type Shape = 'SQUARE' | 'HEXAGON';
+export type { Shape } from './grid.js';
 
-export interface HotspotOptions extends IncidentSelection, AreaInput {
+export interface GridOptions {
   cellSize?: number | null;
   shape?: Shape | null;
   method?: Method | null;
   bandwidth?: number | null;
   neighbourhood?: number | null;
   fdr?: boolean | null;
+  /** Also measure each cell's area inside the study area (for PAI's a/A). */
+  clip?: boolean;
 }
 
 export interface Cell {
   id: string;
+  i: number;
+  j: number;
   /** Cell polygon, GeoJSON in WGS84. */
   geometry: { type: 'Polygon'; coordinates: number[][][] };
   /** Centre in the metric CRS. */
@@ -29,9 +45,12 @@ export interface Cell {
   zScore: number | null;
   pValue: number | null;
   confidence: Confidence;
+  /** Area of the cell inside the study area, m² (only with `clip`). */
+  areaInside: number | null;
 }
 
 export interface HotspotMap {
+  filter: AppliedFilter;
   method: Method;
   shape: Shape;
   cellSize: number;
@@ -39,24 +58,44 @@ export interface HotspotMap {
   neighbourhood: number | null;
   fdr: boolean;
   srid: number;
-  from: Date;
-  to: Date;
   incidentCount: number;
   cellCount: number;
-  /** Area analysed, m². */
+  /** Study area, m². */
   areaSquareMetres: number;
   cells: Cell[];
 }
 
 /** Beyond this many cells the grid is too fine for the area: a map of more is unreadable anyway. */
 export const MAX_CELLS = 60_000;
+/** Beyond this many cell–neighbour pairs a Gi* neighbourhood is too wide for the grid. */
+export const MAX_NEIGHBOUR_PAIRS = 20_000_000;
+
+/** An int[] literal for one bound parameter: knex would splice a JavaScript array as a comma list. */
+const intArray = (values: number[]) => `{${values.map((v) => Math.trunc(v)).join(',')}}`;
 
 /** Metric point of an incident: the stored British National Grid column when that is the CRS (indexed). */
 const metricPoint = (srid: number) => (srid === 27700 ? 'i.location_bng' : `ST_Transform(i.location, ${srid})`);
 
+/** Grid settings with their defaults, checked; `field` prefixes error paths. */
+export function gridSettings(options: GridOptions, field = 'input') {
+  const cellSize = options.cellSize ?? 250;
+  const shape = options.shape ?? 'SQUARE';
+  const method = options.method ?? 'GI_STAR';
+  const bandwidth = method === 'KDE' ? (options.bandwidth ?? 2 * cellSize) : null;
+  const neighbourhood = method === 'GI_STAR' ? (options.neighbourhood ?? defaultNeighbourhood(shape, cellSize)) : null;
+  if (neighbourhood !== null && neighbourhood < spacing(shape, cellSize) * (1 - TOLERANCE)) {
+    throw badInput(
+      `${field}.neighbourhood`,
+      `must reach the neighbouring cells: at least ${shape === 'HEXAGON' ? 'cellSize × √3' : 'cellSize'} (${spacing(shape, cellSize)} m)`,
+    );
+  }
+  return { cellSize, shape, method, bandwidth, neighbourhood, fdr: Boolean(options.fdr) && method === 'GI_STAR' };
+}
+
 /**
  * Hot spots on a grid, computed set-based in PostGIS in the metric CRS (distances in
- * metres, never degrees), returned in WGS84.
+ * metres, never degrees), returned in WGS84, over the incidents of `filter` (which has an
+ * area: the grid covers it).
  *
  * - COUNT: incidents per cell.
  * - KDE (quartic kernel, the crime-mapping habit): density at each cell centre,
@@ -64,123 +103,143 @@ const metricPoint = (srid: number) => (srid === 27700 ? 'i.location_bng' : `ST_T
  * - GI_STAR (brief): G*ᵢ = (Σⱼ wᵢⱼxⱼ − X̄ Σⱼ wᵢⱼ) ÷ (S √{[n Σⱼ wᵢⱼ² − (Σⱼ wᵢⱼ)²] ÷ (n−1)}),
  *   X̄ = Σxⱼ/n, S = √(Σxⱼ²/n − X̄²), with binary weights wᵢⱼ = 1 when the centres are within
  *   the neighbourhood distance (i included), so Σⱼ wᵢⱼ² = Σⱼ wᵢⱼ. x are the cell counts of
- *   every cell in the area, zeros included.
+ *   every cell of the area, zeros included.
+ *
+ * The cells are those of the grid meeting the area, and any other holding a counted
+ * incident (a point inside the area in WGS84 may lie a hair outside its reprojection), so
+ * the cells' counts always add up to the filter's incidents in the area.
  */
-export async function hotspotMap(em: EntityManager, srid: number, options: HotspotOptions): Promise<HotspotMap> {
-  const cellSize = options.cellSize ?? 250;
-  const shape = options.shape ?? 'SQUARE';
-  const method = options.method ?? 'GI_STAR';
-  const bandwidth = method === 'KDE' ? (options.bandwidth ?? 2 * cellSize) : null;
-  const neighbourhood = method === 'GI_STAR' ? (options.neighbourhood ?? 1.5 * cellSize) : null;
-  if (neighbourhood !== null && neighbourhood < cellSize * (shape === 'HEXAGON' ? Math.sqrt(3) : 1)) {
+export async function hotspotMap(
+  em: EntityManager,
+  srid: number,
+  filter: AppliedFilter,
+  options: GridOptions,
+  field = 'input',
+): Promise<HotspotMap> {
+  if (!Number.isInteger(srid)) throw new Error(`not an SRID: ${srid}`);
+  if (filter.area === FilterArea.ANYWHERE) throw new Error('a hot-spot map needs an area');
+  const { cellSize, shape, method, bandwidth, neighbourhood, fdr } = gridSettings(options, field);
+
+  // Refuse a grid too fine before building it: the cell count follows from the extent.
+  const ep = new Params();
+  const [extent] = await em.execute<{ area: number | null; w: number; h: number }[]>(
+    `select ST_Area(g) as area, ST_XMax(g) - ST_XMin(g) as w, ST_YMax(g) - ST_YMin(g) as h
+     from (select ST_Transform(${areaSql(ep, filter)}, ${srid}) as g) a`,
+    ep.values,
+  );
+  if (extent?.area === null || extent?.area === undefined)
+    throw badInput(`${field}.filter`, 'there are no patrol zones to analyse: give a bbox or a polygon');
+  const estimate = Math.ceil(((extent.w + 2 * cellSize) * (extent.h + 2 * cellSize)) / cellArea(shape, cellSize));
+  if (estimate > MAX_CELLS) {
     throw badInput(
-      'input.neighbourhood',
-      `must reach the neighbouring cells: at least ${shape === 'HEXAGON' ? 'cellSize × √3' : 'cellSize'}`,
+      `${field}.cellSize`,
+      `${cellSize} m cells make about ${estimate} cells over this area; use larger cells or a smaller area (at most ${MAX_CELLS})`,
     );
   }
-  const area = await resolveArea(em, options);
+  const neighbours = neighbourhood !== null ? neighbourOffsets(shape, cellSize, neighbourhood) : null;
+  if (neighbours && (neighbours.di.length / (shape === 'HEXAGON' ? 2 : 1)) * estimate > MAX_NEIGHBOUR_PAIRS) {
+    throw badInput(
+      `${field}.neighbourhood`,
+      `${neighbourhood} m reaches about ${Math.round(neighbours.di.length / (shape === 'HEXAGON' ? 2 : 1))} cells around each of about ${estimate}; use a shorter neighbourhood or larger cells`,
+    );
+  }
+  const kernel = bandwidth !== null ? kernelOffsets(shape, cellSize, bandwidth) : null;
 
   const p = new Params();
   const grid = shape === 'SQUARE' ? 'ST_SquareGrid' : 'ST_HexagonGrid';
+  const c = centreSql(shape, 's');
   // Placeholders are added in the order they appear in the text: keep p.add() inline.
-  // One statement: the area, the incidents in it, the grid over it, the counts per cell.
+  // One statement: the area, the incidents in it (one pass, each to its cell by
+  // arithmetic), the grid over it, the counts per cell.
   const base = `
-    with area as (
-      select ST_SetSRID(ST_GeomFromGeoJSON(${p.add(area)}), 4326) as wgs84
-    ), metric as (
+    with k as (${gridConstantsSql(p, cellSize)}),
+    area as materialized (
+      select ${areaSql(p, filter)} as wgs84
+    ), metric as materialized (
       select ST_Transform(wgs84, ${srid}) as g, wgs84 from area
-    ), points as (
-      select i.id, ${metricPoint(srid)} as p
-      from incidents i, metric
-      where ${incidentConditions(p, options)} and ST_Intersects(i.location, metric.wgs84)
-    ), cells as (
-      select c.i, c.j, c.geom, ST_X(ST_Centroid(c.geom)) as x, ST_Y(ST_Centroid(c.geom)) as y
-      from metric, ${grid}(${p.add(cellSize)}, metric.g) c
-      where ST_Intersects(c.geom, metric.g)
+    ), points as ${method === 'KDE' ? 'materialized' : ''} (
+      ${assignSql(shape, `(select ${metricPoint(srid)} as p from incidents i, area where ${filterSql(p, filter, 'i', { area: false })} and ST_Intersects(i.location, area.wgs84)) pts`)}
     ), counts as (
-      ${
-        shape === 'SQUARE'
-          ? // A square cell (i, j) spans [i·size, (i+1)·size): arithmetic, not a spatial join, and
-            // a point on an edge falls in exactly one cell.
-            `select floor(ST_X(p) / ${p.add(cellSize)})::int as i, floor(ST_Y(p) / ${p.add(cellSize)})::int as j, count(*)::int as n from points group by 1, 2`
-          : // Hexagons: the containing cell; a point on an edge goes to the first by (i, j).
-            `select i, j, count(*)::int as n from (
-               select distinct on (pt.id) c.i, c.j from points pt join cells c on ST_Intersects(c.geom, pt.p) order by pt.id, c.i, c.j
-             ) assigned group by i, j`
-      }
-    ), scored as (
-      select c.i, c.j, c.geom, c.x, c.y, coalesce(n.n, 0) as n
-      from cells c left join counts n using (i, j)
+      select i, j, count(*)::int as n from points group by i, j
+    ), grid as materialized (
+      -- The test is a column, filtered below, not a condition here: as a condition PostgreSQL
+      -- estimates the grid at one row (it cannot know how much of it meets the area) and
+      -- plans every join over the cells as nested loops, rescanning them once per cell.
+      select c.i, c.j, ST_Intersects(c.geom, metric.g) as meets from metric, k, ${grid}(k.s, metric.g) c
+    ), scored as materialized (
+      select s.i, s.j, s.n, ${c.x} as x, ${c.y} as y, ${shape === 'SQUARE' ? '0' : 'abs(s.i) % 2'} as parity
+      from (
+        select coalesce(g.i, n.i) as i, coalesce(g.j, n.j) as j, coalesce(n.n, 0) as n
+        from (select i, j from grid where meets) g full join counts n using (i, j)
+      ) s, k
     )`;
-
   // Each cell's polygon in WGS84, in the same statement (a second round trip cost more than
   // the polygons do): cells are scored without them and meet them again only here.
-  const polygon = (cells: string) => `ST_AsGeoJSON(ST_Transform(${cells}.geom, 4326), 7) as g`;
+  const polygon = cellPolygonSql(shape, 's', String(srid));
+  const clip = () =>
+    options.clip
+      ? `, (select case when ST_Within(${polygon}, metric.g) then ${p.add(cellArea(shape, cellSize))}::float8
+                      else ST_Area(ST_Intersection(${polygon}, metric.g)) end from metric) as inside`
+      : ', null::float8 as inside';
+  // A function: its placeholder must be added where it stands in the text.
+  const tail = () => `ST_AsGeoJSON(ST_Transform(${polygon}, 4326), 7) as g ${clip()}`;
   let select: string;
   if (method === 'COUNT') {
-    select = `select i, j, x, y, n, n::float8 as value, null::float8 as z, ${polygon('scored')} from scored`;
+    select = `select s.i, s.j, s.x, s.y, s.n, s.n::float8 as value, null::float8 as z, ${tail()} from scored s, k`;
   } else if (method === 'KDE') {
-    // Points and centres in buckets of the bandwidth: only the 3 × 3 neighbouring buckets can be within h.
+    // Each incident meets only the cell centres that can lie within h of it: its own
+    // cell's index minus each offset of kernelOffsets (whose list belongs to the parity of
+    // the centre's column), by arithmetic on both indices, then the exact distance test.
+    // Grouped by the centre's indices, which PostgreSQL hashes (no sort of the pairs).
+    const t = centreSql(shape, 'tc');
     select = `,
-      pb as (select ST_X(p) as px, ST_Y(p) as py, floor(ST_X(p) / ${p.add(bandwidth)})::int as bx, floor(ST_Y(p) / ${p.add(bandwidth)})::int as by from points),
+      offsets as (select * from unnest(${p.add(intArray(kernel!.parity))}::int[], ${p.add(intArray(kernel!.di))}::int[], ${p.add(intArray(kernel!.dj))}::int[]) as o(parity, di, dj)),
+      pairs as (
+        select tc.i, tc.j, (${t.x} - tc.px) ^ 2 + (${t.y} - tc.py) ^ 2 as d2
+        from (
+          select pt.i - o.di as i, pt.j - o.dj as j, pt.x as px, pt.y as py
+          from points pt join offsets o on o.parity = ${shape === 'SQUARE' ? '0' : 'abs(pt.i - o.di) % 2'}
+        ) tc, k
+      ),
       density as (
-        select s.i, s.j, sum(power(1 - ((s.x - pb.px) ^ 2 + (s.y - pb.py) ^ 2) / ${p.add((bandwidth ?? 0) ** 2)}, 2)) as k
-        from scored s
-        cross join generate_series(-1, 1) dx cross join generate_series(-1, 1) dy
-        join pb on pb.bx = floor(s.x / ${p.add(bandwidth)})::int + dx and pb.by = floor(s.y / ${p.add(bandwidth)})::int + dy
-        where (s.x - pb.px) ^ 2 + (s.y - pb.py) ^ 2 < ${p.add((bandwidth ?? 0) ** 2)}
-        group by s.i, s.j
+        select i, j, sum((1 - d2 / ${p.add(bandwidth! ** 2)}::float8) ^ 2) as k
+        from pairs where d2 < ${p.add(bandwidth! ** 2)}::float8
+        group by i, j
       )
       select s.i, s.j, s.x, s.y, s.n,
-             coalesce(d.k, 0) * 3 / (pi() * ${p.add((bandwidth ?? 0) ** 2)}) * 1e6 as value, null::float8 as z, ${polygon('s')}
-      from scored s left join density d using (i, j)`;
+             coalesce(d.k, 0) * 3 / (pi() * ${p.add(bandwidth! ** 2)}::float8) * 1e6 as value, null::float8 as z, ${tail()}
+      from scored s left join density d using (i, j), k`;
   } else {
     select = `,
-      stats as (
+      stats as materialized (
         select count(*)::float8 as n, avg(n::float8) as xbar, sqrt(greatest(avg((n::float8) ^ 2) - avg(n::float8) ^ 2, 0)) as s from scored
       ),
-      buckets as (select i, j, x, y, n, floor(x / ${p.add(neighbourhood)})::int as bx, floor(y / ${p.add(neighbourhood)})::int as by from scored),
+      offsets as (select * from unnest(${p.add(intArray(neighbours!.parity))}::int[], ${p.add(intArray(neighbours!.di))}::int[], ${p.add(intArray(neighbours!.dj))}::int[]) as o(parity, di, dj)),
       neighbours as (
         select a.i, a.j, sum(b.n)::float8 as wx, count(*)::float8 as w
-        from buckets a
-        cross join generate_series(-1, 1) dx cross join generate_series(-1, 1) dy
-        join buckets b on b.bx = a.bx + dx and b.by = a.by + dy
-        where (a.x - b.x) ^ 2 + (a.y - b.y) ^ 2 <= ${p.add((neighbourhood ?? 0) ** 2)}
+        from scored a
+        join offsets o on o.parity = a.parity
+        join scored b on b.i = a.i + o.di and b.j = a.j + o.dj
         group by a.i, a.j
       )
       select s.i, s.j, s.x, s.y, s.n, nb.wx as value,
              case when st.s = 0 or st.n < 2 or st.n * nb.w - nb.w ^ 2 <= 0 then null
                   else (nb.wx - st.xbar * nb.w) / (st.s * sqrt((st.n * nb.w - nb.w ^ 2) / (st.n - 1))) end as z,
-             ${polygon('s')}
-      from scored s join neighbours nb using (i, j) cross join stats st`;
+             ${tail()}
+      from scored s join neighbours nb using (i, j) cross join stats st, k`;
   }
   const sql = `${base} ${select} order by i, j`;
-
-  // Refuse a grid too fine before building it: the cell count follows from the extent.
-  const [extent] = await em.execute<{ area: number; w: number; h: number }[]>(
-    `select ST_Area(g) as area, ST_XMax(g) - ST_XMin(g) as w, ST_YMax(g) - ST_YMin(g) as h
-     from (select ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ${srid}) as g) a`,
-    [area],
-  );
-  const cellArea = shape === 'SQUARE' ? cellSize ** 2 : ((3 * Math.sqrt(3)) / 2) * cellSize ** 2;
-  const estimate = Math.ceil((((extent?.w ?? 0) + 2 * cellSize) * ((extent?.h ?? 0) + 2 * cellSize)) / cellArea);
-  if (estimate > MAX_CELLS) {
-    throw badInput(
-      'input.cellSize',
-      `${cellSize} m cells make about ${estimate} cells over this area; use larger cells or a smaller area (at most ${MAX_CELLS})`,
-    );
-  }
-  const rows = await em.execute<{ i: number; j: number; x: number; y: number; n: number; value: number; z: number | null; g: string }[]>(
-    sql,
-    p.values,
-  );
+  const rows = await em.execute<
+    { i: number; j: number; x: number; y: number; n: number; value: number; z: number | null; g: string; inside: number | null }[]
+  >(sql, p.values);
 
   const zs = rows.map((r) => (r.z === null ? Number.NaN : Number(r.z)));
   const ps = zs.map((z) => (Number.isNaN(z) ? Number.NaN : twoSidedP(z)));
-  const fdr = Boolean(options.fdr) && method === 'GI_STAR';
   const bins = method !== 'GI_STAR' ? rows.map(() => 'NOT_SIGNIFICANT' as const) : fdr ? fdrConfidence(zs, ps) : zs.map(confidenceOf);
   const cells = rows.map((r, k) => ({
     id: `${shape === 'SQUARE' ? 's' : 'h'}${cellSize}:${r.i}:${r.j}`,
+    i: r.i,
+    j: r.j,
     geometry: JSON.parse(r.g) as Cell['geometry'],
     x: r.x,
     y: r.y,
@@ -189,8 +248,10 @@ export async function hotspotMap(em: EntityManager, srid: number, options: Hotsp
     zScore: Number.isNaN(zs[k]!) ? null : zs[k]!,
     pValue: Number.isNaN(ps[k]!) ? null : ps[k]!,
     confidence: bins[k]!,
+    areaInside: r.inside === null ? null : Number(r.inside),
   }));
   return {
+    filter,
     method,
     shape,
     cellSize,
@@ -198,11 +259,9 @@ export async function hotspotMap(em: EntityManager, srid: number, options: Hotsp
     neighbourhood,
     fdr,
     srid,
-    from: options.from,
-    to: options.to,
     incidentCount: cells.reduce((sum, c) => sum + c.count, 0),
     cellCount: cells.length,
-    areaSquareMetres: extent?.area ?? 0,
+    areaSquareMetres: extent.area,
     cells,
   };
 }

@@ -1,10 +1,13 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { GeoJSONScalar } from '../graphql/scalars.js';
+import { AppliedFilter } from '../incidents/applied-filter.types.js';
 import { CellShape, Confidence, HotspotMethod } from './hotspot.inputs.js';
 
 @ObjectType({ description: 'One grid cell of a hot-spot map.' })
 export class HotspotCell {
-  @Field(() => String, { description: 'Stable id: shape, size and grid indices, e.g. s250:2109:742.' })
+  @Field(() => String, {
+    description: 'Stable id: shape (s or h), size and grid indices i:j as ST_SquareGrid / ST_HexagonGrid number them, e.g. s250:2109:742.',
+  })
   id!: string;
 
   @Field(() => GeoJSONScalar, { description: 'Cell polygon (GeoJSON, WGS84).' })
@@ -48,23 +51,19 @@ export class HotspotParameters {
 
   @Field(() => Int, { description: 'EPSG code of the metric CRS the grid was built in.' })
   srid!: number;
-
-  @Field(() => Date, { description: 'Start of the period.' })
-  from!: Date;
-
-  @Field(() => Date, { description: 'End of the period.' })
-  to!: Date;
 }
 
 @ObjectType({ description: 'Totals of a hot-spot map.' })
 export class HotspotSummary {
-  @Field(() => Int, { description: 'Incidents counted.' })
+  @Field(() => Int, { description: 'Incidents counted: every incident of the filter, each in exactly one cell.' })
   incidentCount!: number;
 
-  @Field(() => Int, { description: 'Cells in the area.' })
+  @Field(() => Int, {
+    description: 'Cells: those of the grid meeting the area (zero counts included), and any other holding a counted incident.',
+  })
   cellCount!: number;
 
-  @Field(() => Float, { description: 'Area analysed, in square metres.' })
+  @Field(() => Float, { description: 'Area analysed (the filter’s area in the metric CRS), in square metres.' })
   areaSquareMetres!: number;
 
   @Field(() => Int, { description: 'Largest count in a cell.' })
@@ -86,8 +85,14 @@ export class HotspotSummary {
   cold!: number;
 }
 
-@ObjectType({ description: 'A hot-spot map: cells, the parameters used, and totals.' })
+@ObjectType({ description: 'A hot-spot map: cells, the filter and parameters used, and totals.' })
 export class HotspotResult {
+  @Field(() => AppliedFilter, {
+    description:
+      'The filter that made the map (its window and area filled in): summary.incidentCount = incidents(filter: filter).totalCount.',
+  })
+  filter!: AppliedFilter;
+
   @Field(() => HotspotParameters, { description: 'Parameters used.' })
   parameters!: HotspotParameters;
 

@@ -1,16 +1,25 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { checkPolygonal } from '../shared/geometry-validation.js';
-import { checkCoverageWindow, type SiteCoverageRow, siteCoverage } from './coverage.service.js';
+import type { MultiPolygon, Polygon } from '../db/geometry.js';
+import { Params } from '../db/params.js';
+import { type AppliedFilter, areaSql, commandArea, filterSql, polygonArea, refine } from '../incidents/incident-filter.js';
+import { type SiteCoverageRow, siteCoverage } from './coverage.service.js';
 import { hotspotMap } from './hotspot.service.js';
 
 export interface ZonePreview {
   areaSquareMetres: number;
-  /** Incidents inside the drawn boundary in the window. */
+  /** Incidents of the filter inside the drawn boundary. */
   incidents: number;
-  /** Incidents in the whole command area (all zones) in the window. */
+  filter: AppliedFilter;
+  /** N: incidents of the filter in the command area (all zones). */
   incidentsInCommandArea: number;
+  commandAreaFilter: AppliedFilter;
+  /** A. */
   commandAreaSquareMetres: number;
-  /** PAI = (n/N) ÷ (a/A): the zone's share of incidents over its share of the command area. */
+  /** a: the drawn zone's area inside the command area. */
+  capturedSquareMetres: number;
+  /** n: incidents inside both. */
+  capturedIncidents: number;
+  /** PAI = (n/N) ÷ (a/A). */
   pai: number | null;
   /** Gi* hot cells (250 m, HOT_95 or hotter) of the command area whose centre lies inside the boundary. */
   hotCellsCaptured: number;
@@ -19,51 +28,73 @@ export interface ZonePreview {
 }
 
 /**
- * What-if for planners, saving nothing: what a drawn zone would capture of the incidents,
- * the hot spots and the sites, and its PAI against the command area.
+ * What-if for planners, saving nothing: what a drawn zone would capture of the filter's
+ * incidents, its hot spots and the sites, and its PAI against the command area. `filter`
+ * has its window (at most 31 days) and no area: the boundary and the command area are the
+ * areas compared. Every count goes through the one incident filter, so the figures match
+ * incidents(filter: …) with the echoed filters.
  */
-export async function previewZone(em: EntityManager, srid: number, boundary: unknown, from: Date, to: Date): Promise<ZonePreview> {
-  checkCoverageWindow(from, to, '');
-  const shape = await checkPolygonal(em, 'boundary', boundary);
-  const geojson = JSON.stringify(shape);
-  const [totals] = await em.execute<{ zone_area: number; command_area: number | null; n: number; big_n: number }[]>(
-    `with zone as (select ST_SetSRID(ST_GeomFromGeoJSON(?), 4326) as g),
-          command as (select ST_Union(boundary) as g from patrol_zones)
-     select ST_Area(ST_Transform(zone.g, 27700)) as zone_area,
-            ST_Area(ST_Transform(command.g, 27700)) as command_area,
-            (select count(*) from incidents i where i.occurred_at >= ? and i.occurred_at < ? and ST_Intersects(i.location, zone.g))::int as n,
-            (select count(*) from incidents i where i.occurred_at >= ? and i.occurred_at < ? and ST_Intersects(i.location, command.g))::int as big_n
+export async function previewZone(
+  em: EntityManager,
+  srid: number,
+  boundary: Polygon | MultiPolygon,
+  filter: AppliedFilter,
+): Promise<ZonePreview> {
+  const inZone = refine(filter, polygonArea(boundary));
+  const inCommand = refine(filter, commandArea);
+  const p = new Params();
+  const zone = areaSql(p, inZone)!;
+  const command = areaSql(p, inCommand)!;
+  const [totals] = await em.execute<{ zone_area: number; command_area: number | null; both_area: number | null }[]>(
+    `with zone as (select ${zone} as g), command as (select ${command} as g)
+     select ST_Area(ST_Transform(zone.g, ${srid})) as zone_area,
+            ST_Area(ST_Transform(command.g, ${srid})) as command_area,
+            ST_Area(ST_Transform(ST_Intersection(zone.g, command.g), ${srid})) as both_area
      from zone, command`,
-    [geojson, from, to, from, to],
+    p.values,
   );
-  const a = totals?.zone_area ?? 0;
+  const q = new Params();
+  const [counts] = await em.execute<{ n: number; big_n: number; both: number }[]>(
+    `select count(*) filter (where ${filterSql(q, inZone)})::int as n,
+            count(*) filter (where ${filterSql(q, inCommand)})::int as big_n,
+            count(*) filter (where ${filterSql(q, inZone)} and ${filterSql(q, inCommand)})::int as both
+     from incidents i
+     where ${filterSql(q, filter)}`,
+    q.values,
+  );
   const bigA = totals?.command_area ?? 0;
-  const n = totals?.n ?? 0;
-  const bigN = totals?.big_n ?? 0;
+  const a = totals?.both_area ?? 0;
+  const bigN = counts?.big_n ?? 0;
+  const n = counts?.both ?? 0;
 
   let hotCellsCaptured = 0;
   let hotCellsTotal = 0;
   if (bigA > 0) {
-    const map = await hotspotMap(em, srid, { from, to, cellSize: 250, method: 'GI_STAR' });
+    const map = await hotspotMap(em, srid, inCommand, { cellSize: 250, method: 'GI_STAR' }, 'filter');
     const hot = map.cells.filter((c) => c.confidence === 'HOT_99' || c.confidence === 'HOT_95');
     hotCellsTotal = hot.length;
     if (hot.length > 0) {
+      const r = new Params();
       const [captured] = await em.execute<{ k: number }[]>(
-        `select count(*)::int as k from jsonb_to_recordset(?::jsonb) as c(x float8, y float8)
-         where ST_Intersects(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ${srid}), ST_SetSRID(ST_MakePoint(c.x, c.y), ${srid}))`,
-        [JSON.stringify(hot.map((c) => ({ x: c.x, y: c.y }))), geojson],
+        `select count(*)::int as k from jsonb_to_recordset(${r.add(JSON.stringify(hot.map((c) => ({ x: c.x, y: c.y }))))}::jsonb) as c(x float8, y float8)
+         where ST_Intersects(ST_Transform(${areaSql(r, inZone)}, ${srid}), ST_SetSRID(ST_MakePoint(c.x, c.y), ${srid}))`,
+        r.values,
       );
       hotCellsCaptured = captured?.k ?? 0;
     }
   }
   return {
-    areaSquareMetres: a,
-    incidents: n,
+    areaSquareMetres: totals?.zone_area ?? 0,
+    incidents: counts?.n ?? 0,
+    filter: inZone,
     incidentsInCommandArea: bigN,
+    commandAreaFilter: inCommand,
     commandAreaSquareMetres: bigA,
+    capturedSquareMetres: a,
+    capturedIncidents: n,
     pai: bigN > 0 && a > 0 && bigA > 0 ? n / bigN / (a / bigA) : null,
     hotCellsCaptured,
     hotCellsTotal,
-    sites: await siteCoverage(em, geojson, from, to),
+    sites: await siteCoverage(em, JSON.stringify(boundary), filter.from!, filter.to!),
   };
 }

@@ -111,29 +111,104 @@ export function fdrConfidence(zs: number[], ps: number[]): Confidence[] {
   });
 }
 
+/** ln k! : summed exactly up to 1,024, then Stirling's series (error below 1e-20 there). */
+const LOG_FACTORIAL: number[] = [0];
+for (let k = 1; k <= 1024; k++) LOG_FACTORIAL[k] = LOG_FACTORIAL[k - 1]! + Math.log(k);
+function logFactorial(k: number): number {
+  if (k <= 1024) return LOG_FACTORIAL[k]!;
+  const n = k + 1;
+  const n2 = n * n;
+  return (n - 0.5) * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI) + (1 / 12 - (1 / 360 - (1 / 1260 - 1 / (1680 * n2)) / n2) / n2) / n;
+}
+
 /**
- * Exact two-sided test that two Poisson counts over equal exposure have the same rate:
- * conditional on the total n = a + b, a ~ Binomial(n, ½) under the null hypothesis
- * (Przyborowski & Wilenski 1940; the "C-test" of Krishnamoorthy & Thomson 2004).
- * The two-sided p-value doubles the smaller tail, capped at 1.
+ * P(X ≥ x) (upper) or P(X ≤ x) (lower) for X ~ Binomial(n, p), p = R ÷ (1 + R), given
+ * t = ln R: the share of the counts falling "after" when the after/before rate ratio is R.
+ * Summed outward from the largest term until the terms no longer change the sum, so a
+ * million counts cost a few thousand terms.
+ */
+function binomialTail(x: number, n: number, t: number, side: 'upper' | 'lower'): number {
+  // ln p and ln(1 − p) without cancellation, for any t.
+  const lp = t > 0 ? -Math.log1p(Math.exp(-t)) : t - Math.log1p(Math.exp(t));
+  const lq = t > 0 ? -t - Math.log1p(Math.exp(-t)) : -Math.log1p(Math.exp(t));
+  const [first, last] = side === 'upper' ? [x, n] : [0, x];
+  if (first > last) return 0;
+  const mode = Math.min(last, Math.max(first, Math.floor((n + 1) * Math.exp(lp))));
+  const logTerm = (k: number) => logFactorial(n) - logFactorial(k) - logFactorial(n - k) + k * lp + (n - k) * lq;
+  const top = logTerm(mode);
+  // Terms relative to the largest: term(k+1)/term(k) = (n−k)/(k+1) · p/(1−p).
+  const ratio = Math.exp(lp - lq);
+  let sum = 1;
+  let term = 1;
+  for (let k = mode; k < last; k++) {
+    term *= ((n - k) / (k + 1)) * ratio;
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  term = 1;
+  for (let k = mode; k > first; k--) {
+    term *= k / (n - k + 1) / ratio;
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return Math.exp(top) * sum;
+}
+
+/** The t = ln R in [lo, hi] where the increasing function f crosses 0, by bisection to the last bit. */
+function solve(f: (t: number) => number, lo: number, hi: number): number {
+  for (let k = 0; k < 200; k++) {
+    const mid = (lo + hi) / 2;
+    if (mid === lo || mid === hi) break;
+    if (f(mid) < 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Beyond e^±60 no rate ratio of real counts lies (the bound for 1 against 10⁹ is near e^−21). */
+const T_MAX = 60;
+
+/**
+ * Exact test that two Poisson counts over equal exposure (the two windows of a trend) have
+ * the same rate, and the exact interval of their rate ratio, as R's
+ * `poisson.test(c(after, before))` computes them:
+ *
+ * - Conditional on the total n = a + b, the count after is Binomial(n, p) with
+ *   p = R ÷ (1 + R), R the rate ratio after ÷ before (Przyborowski & Wilenski 1940).
+ * - The 95 % interval is Clopper–Pearson's on p, mapped to R = p ÷ (1 − p): its lower end
+ *   is the R where P(X ≥ a) = 2.5 %, its upper end the R where P(X ≤ a) = 2.5 % (R's
+ *   binom.test, then `pp / (1 − pp)` in poisson.test). Solved for ln R directly, so neither
+ *   end loses digits near p = 1. With a = 0 the lower end is 0; with b = 0 the upper end is
+ *   infinite (returned as Infinity; the API gives null).
+ * - The two-sided p-value: R's binom.test sums the outcomes no more likely than the one
+ *   seen; under the null p = ½ the binomial is symmetric, so that is exactly twice the
+ *   smaller tail, capped at 1 (what this computes).
+ *
+ * The two agree by construction: the interval excludes 1 exactly when a tail at R = 1 is
+ * below 2.5 %, i.e. when p < 0.05. Each end is searched on the side of 1 that the same
+ * tail, computed once, decides — so a rounding in the search cannot put an end on the
+ * wrong side of 1 and contradict the p-value.
  */
 export function poissonRateTest(before: number, after: number): { rateRatio: number; lower: number; upper: number; pValue: number } {
   const n = before + after;
-  const rateRatio = before === 0 ? (after === 0 ? 1 : Number.POSITIVE_INFINITY) : after / before;
-  // 95 % interval of the ratio on the log scale (Wald): exp(ln RR ± 1.96·√(1/a + 1/b)).
-  const se = before > 0 && after > 0 ? Math.sqrt(1 / before + 1 / after) : Number.POSITIVE_INFINITY;
-  const lower = Number.isFinite(se) ? Math.exp(Math.log(rateRatio) - 1.959964 * se) : 0;
-  const upper = Number.isFinite(se) ? Math.exp(Math.log(rateRatio) + 1.959964 * se) : Number.POSITIVE_INFINITY;
-  if (n === 0) return { rateRatio, lower, upper, pValue: 1 };
-  // log k! for k ≤ n, summed exactly (counts here are thousands, not billions).
-  const lf: number[] = [0];
-  for (let k = 1; k <= n; k++) lf[k] = lf[k - 1]! + Math.log(k);
-  const logN = lf[n]!;
-  const logHalfN = n * Math.log(0.5);
-  const pmf = (k: number) => Math.exp(logN - lf[k]! - lf[n - k]! + logHalfN);
-  let lowerTail = 0;
-  for (let k = 0; k <= after; k++) lowerTail += pmf(k);
-  let upperTail = 0;
-  for (let k = after; k <= n; k++) upperTail += pmf(k);
+  // 0/0 has no ratio: NaN (the API gives null, like a/0).
+  const rateRatio = before === 0 ? (after === 0 ? Number.NaN : Number.POSITIVE_INFINITY) : after / before;
+  if (n === 0) return { rateRatio, lower: 0, upper: Number.POSITIVE_INFINITY, pValue: 1 };
+  const upperTail = binomialTail(after, n, 0, 'upper');
+  const lowerTail = binomialTail(after, n, 0, 'lower');
+  const alpha = 0.025;
+  let lower = 0;
+  if (after > 0) {
+    // P(X ≥ a | R) rises with R.
+    const f = (t: number) => binomialTail(after, n, t, 'upper') - alpha;
+    // Significant: strictly above 1 even where exp rounds a tiny ln R to 1.
+    lower = upperTail < alpha ? Math.max(Math.exp(solve(f, 0, T_MAX)), 1 + Number.EPSILON) : Math.exp(solve(f, -T_MAX, 0));
+  }
+  let upper = Number.POSITIVE_INFINITY;
+  if (before > 0) {
+    // P(X ≤ a | R) falls as R rises.
+    const g = (t: number) => alpha - binomialTail(after, n, t, 'lower');
+    upper = lowerTail < alpha ? Math.min(Math.exp(solve(g, -T_MAX, 0)), 1 - Number.EPSILON) : Math.exp(solve(g, 0, T_MAX));
+  }
   return { rateRatio, lower, upper, pValue: Math.min(1, 2 * Math.min(lowerTail, upperTail)) };
 }

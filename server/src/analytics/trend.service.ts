@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Params } from '../db/params.js';
 import { badInput } from '../graphql/errors.js';
 import { HateCrimeFlag } from '../incidents/incident.entity.js';
-import { type AreaInput, resolveArea } from './area.js';
-import { incidentConditions } from './incident-conditions.js';
-import { Params } from './sql-builder.js';
+import { type AppliedFilter, filterSql, refine } from '../incidents/incident-filter.js';
 import { poissonRateTest } from './statistics.js';
 
 const DAY_MS = 86_400_000;
@@ -14,9 +13,7 @@ export const COMMUNITY_FLAGS: { community: string; flag: HateCrimeFlag }[] = [
   { community: 'Muslim', flag: HateCrimeFlag.ANTI_MUSLIM },
 ];
 
-export interface TrendOptions extends AreaInput {
-  categories?: string[] | null;
-  hateCrime?: boolean | null;
+export interface TrendOptions {
   eventAt: Date;
   days: number;
   now?: Date;
@@ -25,11 +22,16 @@ export interface TrendOptions extends AreaInput {
 export interface RateComparison {
   before: number;
   after: number;
+  /** after ÷ before: Infinity when only before is 0, NaN when both are. */
   rateRatio: number;
   lower95: number;
+  /** Infinity when before is 0. */
   upper95: number;
   pValue: number;
   significant: boolean;
+  /** The filters that counted `before` and `after`: the trend's filter with each window. */
+  beforeFilter: AppliedFilter;
+  afterFilter: AppliedFilter;
 }
 
 export interface Trend extends RateComparison {
@@ -40,18 +42,15 @@ export interface Trend extends RateComparison {
   byCommunity: ({ community: string; flag: HateCrimeFlag } & RateComparison)[];
 }
 
-const compare = (before: number, after: number): RateComparison => {
-  const t = poissonRateTest(before, after);
-  return { before, after, rateRatio: t.rateRatio, lower95: t.lower, upper95: t.upper, pValue: t.pValue, significant: t.pValue < 0.05 };
-};
-
 /**
  * Brief: counts per day in equal windows either side of an event date, the rate ratio,
  * and whether the change is significant — an exact Poisson rate test, not a bar chart.
  * Windows: [eventAt − days, eventAt) and [eventAt, eventAt + days); when fewer than `days`
- * have passed since the event, both windows shrink to the whole days that have.
+ * have passed since the event, both windows shrink to the whole days that have. `filter`
+ * (without a window: the trend sets it) chooses the incidents; each community's figures
+ * are the filter's with the hate-crime conditions replaced by that community's flag.
  */
-export async function incidentTrend(em: EntityManager, options: TrendOptions): Promise<Trend> {
+export async function incidentTrend(em: EntityManager, filter: AppliedFilter, options: TrendOptions): Promise<Trend> {
   if (!Number.isInteger(options.days) || options.days < 1 || options.days > 365)
     throw badInput('days', `must be a whole number from 1 to 365 (got ${options.days})`);
   const now = options.now ?? new Date();
@@ -60,21 +59,27 @@ export async function incidentTrend(em: EntityManager, options: TrendOptions): P
   const days = Math.min(options.days, elapsed);
   const from = new Date(options.eventAt.getTime() - days * DAY_MS);
   const to = new Date(options.eventAt.getTime() + days * DAY_MS);
-  const hasArea = Boolean(options.bbox || options.within || options.zoneId);
-  const area = hasArea ? await resolveArea(em, options) : null;
+  const windows = (f: AppliedFilter) => ({
+    beforeFilter: refine(f, { from, to: options.eventAt }),
+    afterFilter: refine(f, { from: options.eventAt, to }),
+  });
+  const communityFilter = (flag: HateCrimeFlag) => refine(filter, { hateCrime: null, hateCrimeFlags: [flag] });
 
   const p = new Params();
   // Day d of the series is [from + d days, from + d + 1 days): aligned to the event instant, not to midnight.
   const dayExpr = `floor(extract(epoch from (i.occurred_at - ${p.add(options.eventAt)}::timestamptz)) / 86400)::int + ${p.add(days)}`;
+  // Placeholders are added in the order they appear in the text.
+  const all = filterSql(p, filter, 'i', { area: false });
   const flagColumns = COMMUNITY_FLAGS.map(
-    ({ flag }, k) => `count(*) filter (where ${p.add(flag)} = any(i.hate_crime_flags))::int as f${k}`,
+    ({ flag }, k) => `count(*) filter (where ${filterSql(p, communityFilter(flag), 'i', { area: false })})::int as f${k}`,
   ).join(', ');
-  const conditions = incidentConditions(p, { categories: options.categories, hateCrime: options.hateCrime, from, to }, 'input');
-  const areaCondition = area ? `and ST_Intersects(i.location, ST_SetSRID(ST_GeomFromGeoJSON(${p.add(area)}), 4326))` : '';
+  const chosen = filterSql(p, { ...filter, hateCrime: null, hateCrimeFlags: null, from, to });
+  // One pass over the window: the filter's incidents, and each community's (which may
+  // differ in their hate-crime conditions only).
   const rows = await em.execute<({ d: number; n: number } & Record<string, number>)[]>(
-    `select ${dayExpr} as d, count(*)::int as n, ${flagColumns}
+    `select ${dayExpr} as d, count(*) filter (where ${all})::int as n, ${flagColumns}
      from incidents i
-     where ${conditions} ${areaCondition}
+     where ${chosen}
      group by 1 order by 1`,
     p.values,
   );
@@ -86,15 +91,28 @@ export async function incidentTrend(em: EntityManager, options: TrendOptions): P
   }));
   const sum = (afterEvent: boolean, column: string) =>
     rows.filter((r) => r.d >= days === afterEvent).reduce((a, r) => a + Number(r[column] ?? 0), 0);
+  const compare = (before: number, after: number, f: AppliedFilter): RateComparison => {
+    const t = poissonRateTest(before, after);
+    return {
+      before,
+      after,
+      rateRatio: t.rateRatio,
+      lower95: t.lower,
+      upper95: t.upper,
+      pValue: t.pValue,
+      significant: t.pValue < 0.05,
+      ...windows(f),
+    };
+  };
   return {
     eventAt: options.eventAt,
     days,
     daily,
-    ...compare(sum(false, 'n'), sum(true, 'n')),
+    ...compare(sum(false, 'n'), sum(true, 'n'), filter),
     byCommunity: COMMUNITY_FLAGS.map(({ community, flag }, k) => ({
       community,
       flag,
-      ...compare(sum(false, `f${k}`), sum(true, `f${k}`)),
+      ...compare(sum(false, `f${k}`), sum(true, `f${k}`), communityFilter(flag)),
     })),
   };
 }

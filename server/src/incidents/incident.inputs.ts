@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
-import { Field, InputType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { BBoxInput } from '../graphql/geo-inputs.js';
 import { GeoJSONScalar } from '../graphql/scalars.js';
 import { HateCrimeFlag, TimePrecision } from './incident.entity.js';
@@ -21,36 +21,61 @@ registerEnumType(DarknessFilter, {
   },
 });
 
-@InputType({ description: 'Which incidents to list. All conditions must hold.' })
+@InputType({
+  description:
+    'Which incidents: the one filter behind every figure that counts incidents (incidents, crimeCategories, hotspots, hotspotAccuracy, incidentTrend, previewZone and the hot-spot dosage of coverage). All conditions must hold; a field left out does not filter. Each operation says what it does with the window and the area: some need a window (hotspots, hotspotAccuracy, previewZone), some set it themselves and refuse one (incidentTrend, coverage), and where an operation sets the area it refuses one here (previewZone, coverage). Every result echoes the filter it applied as AppliedFilter.',
+})
 export class IncidentFilter {
-  @Field(() => BBoxInput, { nullable: true, description: 'Only incidents inside this box.' })
+  @Field(() => BBoxInput, {
+    nullable: true,
+    description: 'Area: only incidents inside this box (edges included). At most one of bbox, within, zoneId, commandArea.',
+  })
   @ValidateNested()
   bbox?: BBoxInput;
 
-  @Field(() => GeoJSONScalar, { nullable: true, description: 'Only incidents inside this Polygon or MultiPolygon (GeoJSON, WGS84).' })
+  @Field(() => GeoJSONScalar, {
+    nullable: true,
+    description: 'Area: only incidents inside this Polygon or MultiPolygon (GeoJSON, WGS84; its boundary included).',
+  })
   within?: unknown;
 
-  @Field(() => String, { nullable: true, description: 'Only incidents inside this patrol zone (id).' })
+  @Field(() => ID, { nullable: true, description: 'Area: only incidents inside this patrol zone (its boundary included).' })
   zoneId?: string;
 
-  @Field(() => [String], { nullable: true, description: 'Only these police.uk category slugs, e.g. vehicle-crime.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Area: true for only incidents inside the command area, the union of all patrol zones. With no area at all, lists (incidents, crimeCategories, incidentTrend) count incidents anywhere, while grids (hotspots, hotspotAccuracy) need an area and take the command area.',
+  })
+  commandArea?: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only these police.uk category slugs, e.g. vehicle-crime; all when left out or empty.',
+  })
   @IsOptional()
   @ArrayMaxSize(20)
   categories?: string[];
 
-  @Field(() => Date, { nullable: true, description: 'Only incidents at or after this time.' })
+  @Field(() => Date, { nullable: true, description: 'Window: only incidents at or after this time.' })
   from?: Date;
 
-  @Field(() => Date, { nullable: true, description: 'Only incidents before this time.' })
+  @Field(() => Date, { nullable: true, description: 'Window: only incidents before this time.' })
   to?: Date;
 
-  @Field(() => DarknessFilter, { nullable: true, description: 'After dark, daylight, unknown, or any (default).' })
+  @Field(() => DarknessFilter, {
+    nullable: true,
+    description:
+      'After dark (between civil dusk and civil dawn at the place), daylight, unknown (month-precision records), or any (default).',
+  })
   darkness?: DarknessFilter;
 
   @Field(() => Boolean, { nullable: true, description: 'true: only hate crime (any flag); false: only incidents without a flag.' })
   hateCrime?: boolean;
 
   @Field(() => [HateCrimeFlag], { nullable: true, description: 'Only incidents with any of these hate-crime flags.' })
+  @IsOptional()
+  @ArrayMaxSize(7)
   hateCrimeFlags?: HateCrimeFlag[];
 }
 

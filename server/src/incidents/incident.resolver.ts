@@ -2,12 +2,17 @@ import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver
 import { Role } from '../auth/role.js';
 import { Connection } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
+import { AppliedFilter } from './applied-filter.types.js';
 import { CRIME_CATEGORIES } from './categories.js';
 import { Incident } from './incident.entity.js';
 import { IncidentFilter, IncidentInput } from './incident.inputs.js';
 import { categoryCounts, importIncidents, listIncidents, reportIncident } from './incident.service.js';
 
-export const IncidentConnection = Connection('Incident', Incident);
+@ObjectType('IncidentConnection', { description: 'A page of incident results, and the filter that chose them.' })
+export class IncidentConnection extends Connection('Incident', Incident) {
+  @Field(() => AppliedFilter, { description: 'The filter applied: totalCount counts exactly its incidents.' })
+  filter!: AppliedFilter;
+}
 
 @ObjectType({ description: 'What a bulk import did.' })
 class IncidentImportResult {
@@ -31,6 +36,9 @@ class CrimeCategoryCount {
 
   @Field(() => Int, { description: 'Incidents the filter chooses in this category.' })
   incidents!: number;
+
+  @Field(() => AppliedFilter, { description: 'The filter that counted them: the given one with categories = [slug].' })
+  filter!: AppliedFilter;
 }
 
 @Resolver(() => Incident)
@@ -46,7 +54,7 @@ export class IncidentResolver {
     filter?: IncidentFilter,
   ): Promise<CrimeCategoryCount[]> {
     const counts = await categoryCounts(ctx.em, filter);
-    return counts.map(({ category, incidents }) => ({ slug: category, label: CRIME_CATEGORIES[category], incidents }));
+    return counts.map(({ category, incidents, filter }) => ({ slug: category, label: CRIME_CATEGORIES[category], incidents, filter }));
   }
 
   @Authorized()

@@ -1,56 +1,52 @@
 import { type EntityManager, raw } from '@mikro-orm/postgresql';
-import { pgArray } from '../db/sql.js';
+import { Params } from '../db/params.js';
 import { decodeCursor, encodeCursor, type Page, pageSize, toPage } from '../graphql/connection.js';
 import { badInput } from '../graphql/errors.js';
-import { checkPoint, checkPolygonal, checkWindow } from '../shared/geometry-validation.js';
-import { spatialFilter } from '../shared/spatial-filter.js';
+import { checkPoint } from '../shared/geometry-validation.js';
 import { CATEGORY_SLUGS, type CrimeCategory, checkCategories } from './categories.js';
 import { darknessOf } from './darkness.js';
 import { Incident, TimePrecision } from './incident.entity.js';
-import { DarknessFilter, type IncidentFilter, type IncidentInput } from './incident.inputs.js';
+import type { IncidentFilter, IncidentInput } from './incident.inputs.js';
+import { type AppliedFilter, applyFilter, filterSql, refine } from './incident-filter.js';
 
 /** Bulk imports through the API are capped per call; bigger files go through `vigil import`. */
 export const MAX_IMPORT_BATCH = 5000;
 
 /**
- * The incidents a filter chooses, as a query builder (aliased `i`), checked field by field.
- * Wrapped in an object: a MikroORM query builder is thenable, and returning it bare from an
- * async function would run it.
+ * The incidents a filter chooses, as a query builder (aliased `i`) over the one filter's
+ * SQL (incident-filter.ts). Wrapped in an object: a MikroORM query builder is thenable, and
+ * returning it bare from an async function would run it.
  */
-async function filtered(em: EntityManager, filter: IncidentFilter) {
-  checkWindow(filter.from, filter.to, ['filter.from', 'filter.to']);
+function filtered(em: EntityManager, filter: AppliedFilter) {
+  const p = new Params();
   const qb = em.createQueryBuilder(Incident, 'i');
-  if (filter.categories?.length) {
-    checkCategories('filter.categories', filter.categories);
-    qb.andWhere({ category: { $in: filter.categories } });
-  }
-  if (filter.from) qb.andWhere({ occurredAt: { $gte: filter.from } });
-  if (filter.to) qb.andWhere({ occurredAt: { $lt: filter.to } });
-  if (filter.darkness && filter.darkness !== DarknessFilter.ANY) qb.andWhere({ darkness: filter.darkness });
-  if (filter.hateCrime === true) qb.andWhere(`i.hate_crime_flags <> '{}'`);
-  if (filter.hateCrime === false) qb.andWhere(`i.hate_crime_flags = '{}'`);
-  if (filter.hateCrimeFlags?.length) qb.andWhere('i.hate_crime_flags && ?::text[]', [pgArray(filter.hateCrimeFlags)]);
-  const within = filter.within ? await checkPolygonal(em, 'filter.within', filter.within) : undefined;
-  await spatialFilter(em, qb, 'i.location', { bbox: filter.bbox, within, zoneId: filter.zoneId });
+  qb.andWhere(filterSql(p, filter), p.values);
   return { qb };
 }
 
 /**
  * Every police.uk category, in the fixed order, with the incidents the filter chooses in
- * it. The filter's own categories are left out of the count, so a category menu can show
- * what each choice would add.
+ * it and the filter that counted them (the given one with just that category). The
+ * filter's own categories are left out of the count, so a category menu can show what
+ * each choice would add.
  */
 export async function categoryCounts(
   em: EntityManager,
   filter: IncidentFilter = {},
-): Promise<{ category: CrimeCategory; incidents: number }[]> {
-  const { qb } = await filtered(em, { ...filter, categories: undefined });
+): Promise<{ category: CrimeCategory; incidents: number; filter: AppliedFilter }[]> {
+  const applied = await applyFilter(em, filter, { field: 'filter' });
+  const all = refine(applied, { categories: null });
+  const { qb } = filtered(em, all);
   const rows = await qb
     .select(['i.category', raw('count(*)::int as incidents')])
     .groupBy('i.category')
     .execute<{ category: string; incidents: number }[]>('all', false);
   const counts = new Map(rows.map((r) => [r.category, Number(r.incidents)]));
-  return CATEGORY_SLUGS.map((category) => ({ category, incidents: counts.get(category) ?? 0 }));
+  return CATEGORY_SLUGS.map((category) => ({
+    category,
+    incidents: counts.get(category) ?? 0,
+    filter: refine(all, { categories: [category] }),
+  }));
 }
 
 /** Incidents newest first, filtered in PostGIS; cursor = (occurredAt, id). */
@@ -59,9 +55,10 @@ export async function listIncidents(
   filter: IncidentFilter = {},
   first?: number | null,
   after?: string | null,
-): Promise<Page<Incident>> {
+): Promise<Page<Incident> & { filter: AppliedFilter }> {
   const size = pageSize(first);
-  const { qb } = await filtered(em, filter);
+  const applied = await applyFilter(em, filter, { field: 'filter' });
+  const { qb } = filtered(em, applied);
 
   const totalCount = await qb.clone().getCount();
   if (after) {
@@ -75,7 +72,8 @@ export async function listIncidents(
     .orderBy({ occurredAt: 'desc', id: 'desc' })
     .limit(size + 1)
     .execute<IncidentRow[]>('all', true);
-  return toPage(rows.map(readOnlyIncident), size, totalCount, (i) => encodeCursor([i.occurredAt.toISOString(), i.id]), after);
+  const page = toPage(rows.map(readOnlyIncident), size, totalCount, (i) => encodeCursor([i.occurredAt.toISOString(), i.id]), after);
+  return { ...page, filter: applied };
 }
 
 /** A row of `select i.*` mapped to property names; `location` is still the GeoJSON text. */

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { incidentConditions } from '../analytics/incident-conditions.js';
-import { Params } from '../analytics/sql-builder.js';
+import { Params } from '../db/params.js';
 import { badInput } from '../graphql/errors.js';
 import { CATEGORY_SLUGS } from '../incidents/categories.js';
 import type { IncidentFilter } from '../incidents/incident.inputs.js';
+import { type AppliedFilter, applyFilter, filterSql } from '../incidents/incident-filter.js';
 
 /** The most points one answer carries: about 1.8 MB of base64 at 18 bytes a point. */
 export const MAX_POINTS = 100_000;
@@ -16,6 +16,7 @@ export const DEFAULT_POINTS = 50_000;
 export const FLAG_BITS = { darkMask: 0b11, unknown: 0, dark: 1, light: 2, monthPrecision: 0b100, hateCrime: 0b1000 } as const;
 
 export interface IncidentPointColumns {
+  filter: AppliedFilter;
   totalCount: number;
   count: number;
   longitudes: string;
@@ -35,20 +36,16 @@ export interface IncidentPointColumns {
  * so the dashboard takes a whole month of a borough in one request.
  *
  * Every column is aggregated in the same order (newest first, then by id), so entry k of
- * each column is the same incident. Without an area in the filter the command area
- * (the union of the patrol zones) is used: the map has nothing to draw outside it.
+ * each column is the same incident. The filter is the one every figure uses (one window
+ * required); without an area, the command area (the union of the patrol zones): the map
+ * has nothing to draw outside it.
  */
 export async function incidentPoints(em: EntityManager, filter: IncidentFilter, limit: number): Promise<IncidentPointColumns> {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_POINTS)
     throw badInput('limit', `must be a whole number from 1 to ${MAX_POINTS}`);
-  if (!filter.from || !filter.to) throw badInput(filter.from ? 'filter.to' : 'filter.from', 'is required: a map draws one window');
+  const applied = await applyFilter(em, filter, { field: 'filter', window: 'required', defaultArea: 'commandArea' });
   const p = new Params();
-  const conditions = incidentConditions(p, { ...filter, from: filter.from, to: filter.to }, 'filter');
-  const area = filter.zoneId
-    ? `ST_Intersects(i.location, (select z.boundary from patrol_zones z where z.id = ${p.add(filter.zoneId)}::uuid))`
-    : filter.bbox
-      ? `ST_Intersects(i.location, ST_MakeEnvelope(${p.add(filter.bbox.west)}::float8, ${p.add(filter.bbox.south)}::float8, ${p.add(filter.bbox.east)}::float8, ${p.add(filter.bbox.north)}::float8, 4326))`
-      : 'ST_Intersects(i.location, (select ST_Union(z.boundary) from patrol_zones z))';
+  const conditions = filterSql(p, applied);
   // Placeholders are positional: add values in the order they appear in the text.
   const limitParam = p.add(limit);
   const categories = p.add(`{${CATEGORY_SLUGS.join(',')}}`);
@@ -72,7 +69,7 @@ export async function incidentPoints(em: EntityManager, filter: IncidentFilter, 
        select i.id, i.location, i.occurred_at, i.category, i.darkness, i.occurred_precision, i.hate_crime_flags, i.location_name,
               count(*) over () as total
        from incidents i
-       where ${conditions} and ${area}
+       where ${conditions}
        order by i.occurred_at desc, i.id
        limit ${limitParam}::int
      ), ranked as (
@@ -95,6 +92,7 @@ export async function incidentPoints(em: EntityManager, filter: IncidentFilter, 
     p.values,
   );
   return {
+    filter: applied,
     totalCount: row?.total ?? 0,
     count: row?.n ?? 0,
     longitudes: row?.lon ?? '',

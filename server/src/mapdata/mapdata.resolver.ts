@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
+import { AppliedFilter } from '../incidents/applied-filter.types.js';
 import { CATEGORY_SLUGS } from '../incidents/categories.js';
 import { IncidentFilter } from '../incidents/incident.inputs.js';
 import { DEFAULT_POINTS, incidentPoints, MAX_POINTS } from './incident-points.js';
@@ -9,6 +10,9 @@ import { DEFAULT_POINTS, incidentPoints, MAX_POINTS } from './incident-points.js
     'Incidents for a map, as columns: each column is a base64 string of a packed big-endian array with one entry per incident, newest first.',
 })
 class IncidentPoints {
+  @Field(() => AppliedFilter, { description: 'The filter applied: totalCount counts exactly its incidents.' })
+  filter!: AppliedFilter;
+
   @Field(() => Int, { description: 'Incidents the filter chooses (also those beyond `limit`).' })
   totalCount!: number;
 

@@ -1,0 +1,14 @@
+import { Migration } from '@mikro-orm/migrations';
+import { reclassifyDarkness } from '../../incidents/darkness.js';
+
+/**
+ * Stored darkness was computed with suncalc 1.9, whose civil dawn and dusk run 1–3 minutes
+ * late in Britain (its issue #164): an incident a minute after dusk could be stored LIGHT.
+ * Darkness is now worked out with suncalc 2 (within 4 s of the NOAA solar equations;
+ * incidents/darkness.ts), so every exact-time incident already stored is classified again.
+ */
+export class Migration20261224DarknessNoaa extends Migration {
+  override async up(): Promise<void> {
+    await reclassifyDarkness((sql, params) => this.execute(sql, params));
+  }
+}
