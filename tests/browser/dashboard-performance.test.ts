@@ -54,12 +54,13 @@ describe.skipIf(!hasChromium)('map performance with a full screen of data', () =
     // The embedded database takes its time over 2,500 cells of Gi* while the rest loads: wait up to 2 minutes.
     expect(Number(await layerAttribute(page, 'hotspots', 'data-cells', null, 120_000))).toBeGreaterThanOrEqual(2000);
     // The points layer draws the command area's incidents (those inside the wards).
-    const [{ inside }] = await t
+    const [area] = await t
       .em()
       .getConnection()
       .execute<{ inside: number }[]>(
         `select count(*)::int inside from incidents i where ST_Intersects(i.location, (select ST_Union(boundary) from patrol_zones))`,
       );
+    const inside = area!.inside;
     expect(inside).toBeGreaterThan(INCIDENTS * 0.8);
     expect(Number(await layerAttribute(page, 'incidents', 'data-points', null, 120_000))).toBe(inside);
     await expect.poll(() => layerAttribute(page, 'units', 'data-units', null, 120_000), { timeout: 120_000 }).toBe(String(UNITS));
