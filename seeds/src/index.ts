@@ -10,7 +10,7 @@ export {
 } from './demo.js';
 export { distanceMetres, type LonLat, offsetMetres, WardMap } from './geo.js';
 export { type DemoHateCrimeFlag, type DemoIncident, hateCrimeRate, SOUTH_END_GREEN } from './incidents.js';
-export { type DemoActivity, type DemoFix, type DemoUnit, demoUnits, LivePatrol, PING_SECONDS, Track } from './patrols.js';
+export { type DemoActivity, type DemoFix, type DemoUnit, demoUnits, LivePatrol, PING_SECONDS, type PlannedStop, Track } from './patrols.js';
 export { Rng, stableUuid } from './random.js';
 export { type DemoRiskLevel, type DemoSite, type DemoSiteKind, VISITS_PER_DAY } from './sites.js';
 export { civilTwilight, londonMidnight } from './time.js';

@@ -352,9 +352,18 @@ export function patrolDay(plan: UnitDayPlan): { fixes: DemoFix[]; activities: De
  * it last was, and hands out the fixes whose time has come. Fixes are laid out a leg ahead
  * and stamped from the wall clock, so the map moves in real time.
  */
+/** A stop of a patrol plan, as the live demo follows it (the server's PlanStop). */
+export interface PlannedStop {
+  location: LonLat;
+  name: string;
+  arriveAt: Date;
+  dwellMinutes: number;
+}
+
 export class LivePatrol {
   private queue: DemoFix[] = [];
   private order: { location: LonLat; name: string }[] = [];
+  private planned: PlannedStop[] = [];
   private here: LonLat;
   private readonly home: LonLat;
   private readonly rng: Rng;
@@ -371,6 +380,15 @@ export class LivePatrol {
     this.home = start;
   }
 
+  /**
+   * Follows a patrol plan from the next leg on: its stops in order, each reached on time
+   * (waiting a street away when early) and held for its planned minutes; the usual round
+   * resumes after the last one. An empty list drops the plan.
+   */
+  follow(stops: readonly PlannedStop[]): void {
+    this.planned = [...stops];
+  }
+
   /** Fixes due at or before `now` (at most one leg's worth is laid out at a time). */
   due(now: Date): DemoFix[] {
     if (this.queue.length === 0) this.planLeg(now);
@@ -381,6 +399,26 @@ export class LivePatrol {
   }
 
   private planLeg(start: Date): void {
+    const stop = this.planned.shift();
+    if (stop) {
+      const track = new Track(this.rng, this.here, start, this.mode);
+      const car = this.mode === 'CAR';
+      const legSeconds = distanceMetres(this.here, stop.location) / (car ? 6 : 1.2);
+      if (stop.arriveAt.getTime() - start.getTime() > (legSeconds + 300) * 1000) {
+        // Early: wait a street away (out of the visit radius), then go in on time.
+        const aside = offsetMetres(stop.location, car ? 150 : 90, 0);
+        track.travel(aside);
+        const left = (stop.arriveAt.getTime() - track.time.getTime()) / 1000 - (car ? 40 : 80);
+        if (left > 0) track.wait(left);
+      }
+      track.travel(offsetMetres(stop.location, this.rng.range(-8, 8), this.rng.range(-8, 8)));
+      track.wait(stop.dwellMinutes * 60);
+      this.here = track.here;
+      this.queue = track.fixes;
+      if (this.queue.length === 0)
+        this.queue = [{ recordedAt: start, longitude: this.here[0], latitude: this.here[1], accuracy: 5, speed: 0, heading: null }];
+      return;
+    }
     if (this.order.length === 0) {
       // A round of the unit's sites, with a few streets near home patrolled in between.
       const spread = this.mode === 'CAR' ? 800 : 250;

@@ -24,7 +24,7 @@ const HELP = `vigil <command>
   migrate   apply pending database migrations
   seed      load the demo data (users, ward zones, sites, incidents, units and traces)
             options: --seed <text> --scale <0..1> --days <incident days> --patrol-days <n>
-  import    load a file: crimes, gpx, positions, sites or zones (see below)
+  import    load a file: crimes, gpx, positions, sites, zones or streets (see below)
   export    write zones or sites as GeoJSON
   purge     delete positions older than POSITION_RETENTION_DAYS (serve also does this daily)
   schema    write the GraphQL SDL to schema/schema.graphql
@@ -99,7 +99,7 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
   buildDashboardIfMissing(defaultClientDir, (line) => console.log(line));
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ config, orm: db.orm, database: db.kind });
+    server = await startServer({ config, orm: db.orm, database: db.kind, replicas: db.replicas });
   } catch (error) {
     await db.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')

@@ -29,6 +29,17 @@ const postgresUrl = z
 
 const environment = z.object({
   DATABASE_URL: postgresUrl.optional(),
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(postgresUrl))
+    .default([]),
+  DATABASE_REPLICA_MAX_LAG_SECONDS: integer(1, 3600).default(10),
   PORT: integer(0, 65535).default(4000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   VIGIL_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -58,6 +69,10 @@ const environment = z.object({
 export interface Config {
   /** Unset: run the embedded PGlite + PostGIS under `dataDir`. */
   databaseUrl: string | undefined;
+  /** Hot standbys of DATABASE_URL that may serve analytics reads (db/replicas.ts); none by default. */
+  replicaUrls: string[];
+  /** A standby further behind the primary than this is out of rotation. */
+  replicaMaxLagSeconds: number;
   port: number;
   host: string;
   env: 'development' | 'production' | 'test';
@@ -100,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     databaseUrl: e.DATABASE_URL,
+    replicaUrls: e.DATABASE_REPLICA_URLS,
+    replicaMaxLagSeconds: e.DATABASE_REPLICA_MAX_LAG_SECONDS,
     port: e.PORT,
     host: e.HOST,
     env: e.VIGIL_ENV,

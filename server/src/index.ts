@@ -19,6 +19,7 @@ export { printSdl } from './graphql/schema.js';
 export { type ServerOptions, startServer, type VigilServer } from './http/server.js';
 export { exportSites, exportZones, importSitesGeoJson, importZonesGeoJson } from './imports/places.js';
 export { ImportError, importPoliceUkCsv } from './imports/police-uk.js';
+export { importStreets } from './imports/streets.js';
 export type { ImportSummary, SkipReport } from './imports/summary.js';
 export { importGpx, importPositionsGeoJson } from './imports/tracks.js';
 export { CATEGORY_SLUGS, CRIME_CATEGORIES, categoryFromLabel } from './incidents/categories.js';
@@ -43,6 +44,10 @@ export {
 } from './patrols/positions.service.js';
 export { purgePositions } from './patrols/retention.service.js';
 export { Visit } from './patrols/visit.entity.js';
+export { nearestNeighbourPlan } from './plans/baseline.js';
+export { lowerBoundMetres } from './plans/lower-bound.js';
+export { previewPlan } from './plans/plan.service.js';
+export { routeMetres, schedule, solve } from './plans/solver.js';
 export { VisitRequest, VisitRequestStatus } from './requests/visit-request.entity.js';
 export { RiskLevel, Site, SiteKind } from './sites/site.entity.js';
 export { PatrolZone } from './zones/patrol-zone.entity.js';

@@ -17,7 +17,9 @@ import { hexagonScenario, hotspotScenario, kdeScenario } from './hotspots.js';
 import { ingestScenario } from './ingest.js';
 import { liveScenario } from './live.js';
 import { megabytes } from './measure.js';
+import { plans47Scenario, plans400Scenario } from './plans.js';
 import { Profiler } from './profile.js';
+import { replicaScenario } from './replicas.js';
 import { table, writeResults } from './report.js';
 import type { Context, Row } from './scenario.js';
 import { startBenchServer } from './server.js';
@@ -92,6 +94,9 @@ try {
     ['coverage', coverageScenario],
     ['ingest', ingestScenario],
     ['live', liveScenario],
+    ['plans-47', plans47Scenario],
+    ['plans-400', plans400Scenario],
+    ['replicas', replicaScenario],
   ];
   try {
     for (const [name, scenario] of scenarios) {

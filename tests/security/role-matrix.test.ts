@@ -49,6 +49,12 @@ const RULES: Record<string, Caller[]> = {
   'Query.overdueSites': READERS,
   'Query.visitRequests': ['PLANNER', 'SUPERINTENDENT'],
   'Query.previewZone': ['PLANNER', 'SUPERINTENDENT'],
+  // Plans are made (and their progress watched) by planners and superintendents; a device reads its own unit's.
+  'Query.patrolPlan': ['PLANNER', 'SUPERINTENDENT'],
+  'Query.unitPlan': ['PLANNER', 'SUPERINTENDENT'],
+  'Query.patrolPlans': ['PLANNER', 'SUPERINTENDENT'],
+  'Query.myPlan': ['DEVICE'],
+  'Mutation.savePatrolPlan': ['PLANNER', 'SUPERINTENDENT'],
   'Query.users': ['SUPERINTENDENT'],
   'Query.auditEvents': ['SUPERINTENDENT'],
   'Query.auditEventsCsv': ['SUPERINTENDENT'],

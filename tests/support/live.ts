@@ -166,7 +166,7 @@ export interface ServerProcess {
  * against `databaseUrl` and with the same signing key as the test's server (so tokens
  * from one are good on the other).
  */
-export async function spawnServer(databaseUrl: string, jwtSecret: string): Promise<ServerProcess> {
+export async function spawnServer(databaseUrl: string, jwtSecret: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: serverDir,
     env: {
@@ -178,6 +178,7 @@ export async function spawnServer(databaseUrl: string, jwtSecret: string): Promi
       VIGIL_ENV: 'test',
       JWT_SECRET: jwtSecret,
       VIGIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigil-live-')),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

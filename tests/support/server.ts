@@ -8,7 +8,7 @@ import {
   type Config,
   loadConfig,
   type Orm,
-  openOrm,
+  openDatabase,
   Role,
   type ServerOptions,
   startServer,
@@ -17,6 +17,7 @@ import {
 } from '@vigil/server';
 import { type GraphQLFormattedError, print } from 'graphql';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { withDatabase } from './target.js';
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -48,7 +49,14 @@ export interface TestServer {
 /** A real Vigil server on a free port, over a database of its own. */
 export async function startTestServer(
   overrides: Record<string, string> = {},
-  options: { clientDir?: string; live?: ServerOptions['live'] } = {},
+  options: {
+    clientDir?: string;
+    live?: ServerOptions['live'];
+    /** Base URL of a hot standby of the test server: the test's database there becomes a read replica. */
+    standby?: string;
+    /** Where the replica set's lines go (default: the console). */
+    replicaLog?: (line: string) => void;
+  } = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase();
   const config = loadConfig({
@@ -57,14 +65,23 @@ export async function startTestServer(
     VIGIL_ENV: 'test',
     JWT_SECRET: randomBytes(32).toString('hex'),
     VIGIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigil-test-')),
+    ...(options.standby ? { DATABASE_REPLICA_URLS: withDatabase(options.standby, new URL(db.url).pathname.slice(1)) } : {}),
     ...overrides,
   });
-  const orm = await openOrm(db.url, 4);
+  const opened = await openDatabase(config, { migrate: false, log: options.replicaLog, poolSize: 4 });
+  const orm = opened.orm;
   const em = orm.em.fork() as unknown as EntityManager;
   for (const role of Object.values(Role)) {
     await upsertUser(em as never, { ...testUsers[role], displayName: `Test ${role.toLowerCase()}`, role });
   }
-  const server = await startServer({ config, orm, database: db.kind, clientDir: options.clientDir ?? '/nonexistent', live: options.live });
+  const server = await startServer({
+    config,
+    orm,
+    database: db.kind,
+    replicas: opened.replicas,
+    clientDir: options.clientDir ?? '/nonexistent',
+    live: options.live,
+  });
   const tokens = new Map<keyof typeof testUsers, string>();
 
   const gql = async <T, V>(document: TypedDocumentNode<T, V>, variables?: V, token?: string): Promise<GraphQLResponse<T>> => {
@@ -97,7 +114,7 @@ export async function startTestServer(
     },
     async close() {
       await server.stop();
-      await orm.close(true);
+      await opened.close();
       await db.drop();
     },
   };

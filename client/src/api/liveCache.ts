@@ -6,6 +6,7 @@ import {
   DashboardSitesDocument,
   DashboardTodayDocument,
   DashboardVisitRecordedDocument,
+  PatrolPlansDocument,
 } from '@vigil/schema';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { useApi } from './ApiProvider';
@@ -20,7 +21,7 @@ const SETTLE_MS = 1000;
  * One `visitRecorded` and one `siteOverdue` subscription for the session (each is audited on
  * the server, and one feed is enough), turned into cache updates: the site list, the
  * overdue list and today's figures are marked stale, and of the site details only those of
- * the sites the events name. Returns whether the feed is live; while it is not, the hooks
+ * the sites the events name; patrol plans' progress too. Returns whether the feed is live; while it is not, the hooks
  * that show visits poll (see `useVisitPolling`).
  */
 export function useLiveCache(enabled: boolean): boolean {
@@ -36,7 +37,7 @@ export function useLiveCache(enabled: boolean): boolean {
       sites.add(siteId);
       timer ??= window.setTimeout(() => {
         timer = undefined;
-        void invalidate(client, DashboardSitesDocument, DashboardOverdueDocument, DashboardTodayDocument);
+        void invalidate(client, DashboardSitesDocument, DashboardOverdueDocument, DashboardTodayDocument, PatrolPlansDocument);
         for (const id of sites) void client.invalidateQueries({ queryKey: queryKey(DashboardSiteDetailDocument, { id }) });
         sites.clear();
       }, SETTLE_MS);

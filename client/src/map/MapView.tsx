@@ -4,6 +4,8 @@ import type { Geometry } from 'geojson';
 import type { LayersControlEvent } from 'leaflet';
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import { LayerGroup, LayersControl, MapContainer, ScaleControl, TileLayer, useMap, useMapEvents } from 'react-leaflet';
+import { PlanLayer } from '../plans/PlanLayer';
+import type { PlanOnMap } from '../plans/planView';
 import type { LayerId, MapState } from '../state/urlState';
 import { FocusMarker, type MapFocus } from './FocusMarker';
 import { HotspotLayer } from './HotspotLayer';
@@ -57,6 +59,8 @@ export interface MapViewProps {
   replayIndex: number;
   focus: MapFocus | null;
   onFocus: (focus: Omit<MapFocus, 'seq'>) => void;
+  /** A patrol plan to draw: the planner's preview, or the superintendent's plans with their progress. */
+  plan?: PlanOnMap | null;
   /** Planners only: the zone editor and placing requested sites. */
   planner?: {
     editor: ZoneEditorState;
@@ -219,6 +223,7 @@ export function MapView(props: MapViewProps) {
           </LayerGroup>
         </LayersControl.Overlay>
       </LayersControl>
+      <PlanLayer plan={props.plan} />
       <FocusMarker focus={props.focus} />
       <ScaleControl position="bottomleft" imperial={false} />
       <Legend layers={legendLayers} />

@@ -29,6 +29,9 @@ import { TracePanel } from '../panels/TracePanel';
 import { TrendPanel } from '../panels/TrendPanel';
 import { VisitRequestsPanel } from '../panels/VisitRequestsPanel';
 import { ZonePlanningPanel } from '../panels/ZonePlanningPanel';
+import { PlanPanel } from '../plans/PlanPanel';
+import { PlanProgressPanel } from '../plans/PlanProgressPanel';
+import type { PlanOnMap } from '../plans/planView';
 import { incidentFilterOf } from '../state/incidentFilter';
 import { MapReadyContext } from '../state/mapReady';
 import { clampTo31Days, usePeriod } from '../state/period';
@@ -106,6 +109,7 @@ function DashboardView({ user }: { user: SessionUser }) {
   const [replayIndex, setReplayIndex] = useState(0);
   const [editor, setEditor] = useState<ZoneEditorState>({ mode: 'idle' });
   const [placing, setPlacing] = useState<{ requestId: string | null; at: [number, number] | null }>({ requestId: null, at: null });
+  const [planOnMap, setPlanOnMap] = useState<PlanOnMap | null>(null);
 
   const showTrace = useCallback(
     (next: Trace | null) => {
@@ -172,6 +176,7 @@ function DashboardView({ user }: { user: SessionUser }) {
           live={liveStatus === 'connected'}
         />
         <OverduePanel overdue={overdue} onSelect={showSite} />
+        <PlanProgressPanel onShow={setPlanOnMap} />
         {siteDetail}
         <BriefingPanel overdue={overdue.data?.overdueSites} />
         {tracePanel}
@@ -200,6 +205,7 @@ function DashboardView({ user }: { user: SessionUser }) {
           onFocus={(lat, lng, label) => focusOn({ lat, lng, zoom: STREET_ZOOM, label })}
           onApproved={(site) => showSite(site)}
         />
+        <PlanPanel onShow={setPlanOnMap} />
         {siteDetail}
       </>
     ) : (
@@ -244,6 +250,7 @@ function DashboardView({ user }: { user: SessionUser }) {
                 replayIndex={replayIndex}
                 focus={focus}
                 onFocus={focusOn}
+                plan={planOnMap}
                 planner={
                   role === 'PLANNER'
                     ? {

@@ -34,7 +34,9 @@ export class AnalyticsResolver {
     @Ctx() ctx: Context,
   ): Promise<HotspotResult> {
     const filter = await applyFilter(ctx.em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
-    const map = await hotspotMap(ctx.em, ctx.config.metricSrid, filter, input);
+    const map = await ctx.reads((db) =>
+      hotspotMap(Object.assign(Object.create(ctx.em), { execute: db.execute }), ctx.config.metricSrid, filter, input),
+    );
     const counts = map.cells.map((c) => c.count);
     const bins = (b: string) => map.cells.filter((c) => c.confidence === b).length;
     return {

@@ -3,13 +3,32 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
+import { ReplicatedPostgreSqlDriver } from './replicas.js';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
 
-export function ormOptions(clientUrl: string, poolSize = 10): Options<PostgreSqlDriver> {
+/**
+ * @param replicaUrls hot standbys of `clientUrl` (MikroORM's own read replicas). Nothing
+ *   goes to them unless asked for: `preferReadReplicas` is off, so entity reads, sign-in
+ *   and token checks stay on the primary, and analytics ask through db/replicas.ts.
+ */
+export function ormOptions(clientUrl: string, poolSize = 10, replicaUrls: string[] = []): Options<PostgreSqlDriver> {
   return {
-    driver: PostgreSqlDriver,
+    driver: replicaUrls.length > 0 ? ReplicatedPostgreSqlDriver : PostgreSqlDriver,
     clientUrl,
+    replicas: replicaUrls.map((url, k) => ({
+      name: `replica-${k + 1}`,
+      clientUrl: url,
+      // A standby that went away must fail a read at once (then the primary serves it), not queue it for knex's default 60 s.
+      driverOptions: {
+        acquireConnectionTimeout: 3000,
+        // Named, so an operator (and tests/replicas) can tell Vigil's reads on a standby in pg_stat_activity.
+        connection: { connectionTimeoutMillis: 2000, application_name: 'vigil-replica-reads' },
+        // knex warns for each pooled connection a stopped standby dropped; the replica set says it once, in words.
+        log: { warn: () => undefined },
+      },
+    })),
+    preferReadReplicas: false,
     entities,
     extensions: [Migrator],
     // Schema changes only through migrations, never by synchronising at run time.
@@ -21,8 +40,8 @@ export function ormOptions(clientUrl: string, poolSize = 10): Options<PostgreSql
   };
 }
 
-export async function openOrm(clientUrl: string, poolSize?: number): Promise<Orm> {
-  return MikroORM.init(ormOptions(clientUrl, poolSize));
+export async function openOrm(clientUrl: string, poolSize?: number, replicaUrls?: string[]): Promise<Orm> {
+  return MikroORM.init(ormOptions(clientUrl, poolSize, replicaUrls));
 }
 
 /** Applies pending migrations; returns the names applied. */

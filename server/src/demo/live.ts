@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_DEMO_SEED, LivePatrol, type LonLat, PING_SECONDS } from '@vigil/seeds';
 import type { Orm } from '../db/orm.js';
 import { type IngestOutcome, ingestPositions, type VisitRules } from '../patrols/positions.service.js';
+import { currentUnitPlan } from '../plans/plan.service.js';
 
 export interface LiveSimulatorOptions {
   orm: Orm;
@@ -28,6 +29,27 @@ interface LiveUnit {
   id: string;
   callSign: string;
   patrol: LivePatrol;
+  /** The stored plan being followed, and when plans were last looked up (wall clock). */
+  planId?: string | null;
+  checkedAt?: number;
+}
+
+/** How often each unit looks for a new current plan. */
+const PLAN_CHECK_MS = 10_000;
+
+/** A unit with a current patrol plan follows its stops still to come (see LivePatrol.follow). */
+async function followPlan(em: EntityManager, unit: LiveUnit, at: Date): Promise<void> {
+  if (unit.checkedAt !== undefined && Date.now() - unit.checkedAt < PLAN_CHECK_MS) return;
+  unit.checkedAt = Date.now();
+  const plan = await currentUnitPlan(em, unit.id, at);
+  const id = plan?.id ?? null;
+  if (id === (unit.planId ?? null)) return;
+  unit.planId = id;
+  unit.patrol.follow(
+    (plan?.stops ?? [])
+      .filter((s) => s.departAt > at)
+      .map((s) => ({ location: s.location.coordinates, name: s.placeName, arriveAt: s.arriveAt, dwellMinutes: s.dwellMinutes })),
+  );
 }
 
 /**
@@ -36,7 +58,7 @@ interface LiveUnit {
  * set-based insert and the visits it makes, in one transaction), so positions, visits and
  * — through `onStored` — the live map behave as they would for real devices.
  * Each unit goes round the high-risk sites in its assigned zones (or walks around where it
- * was), starting from its last stored position.
+ * was), starting from its last stored position; a unit with a saved patrol plan follows it.
  */
 export async function startLiveSimulator(options: LiveSimulatorOptions): Promise<LiveSimulator> {
   const em = () => options.orm.em.fork() as unknown as EntityManager;
@@ -50,6 +72,11 @@ export async function startLiveSimulator(options: LiveSimulatorOptions): Promise
     const at = now();
     for (const unit of units) {
       if (stopped) return;
+      try {
+        await followPlan(em(), unit, at);
+      } catch (error) {
+        options.onError?.(error);
+      }
       const fixes = unit.patrol.due(at);
       if (fixes.length === 0) continue;
       try {

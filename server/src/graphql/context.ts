@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import type { Reads } from '../db/replicas.js';
 import type { UnitDirectory } from '../live/unit-directory.js';
 import type { CallerCache } from './caller.js';
 import type { Loaders } from './loaders.js';
@@ -22,4 +23,10 @@ export interface Context {
   unitDirectory: UnitDirectory;
   /** Checked tokens of this server; revoking a user's tokens must also drop them here. */
   callers: CallerCache;
+  /**
+   * Runs reads that need not see the very latest write of anyone else (analytics, incident
+   * pages) on a hot standby when one is in rotation and has replayed the caller's own
+   * writes; on the primary otherwise (db/replicas.ts).
+   */
+  reads: Reads;
 }

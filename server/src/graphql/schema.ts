@@ -16,6 +16,7 @@ import { OperationResolver } from '../operations/operation.resolver.js';
 import { IngestResolver } from '../patrols/ingest.resolver.js';
 import { PatrolUnitResolver, VisitResolver } from '../patrols/patrol.resolver.js';
 import { PlaceResolver } from '../places/place.resolver.js';
+import { PatrolPlanResolver, UnitPlanResolver } from '../plans/plan.resolver.js';
 import { VisitRequestResolver } from '../requests/visit-request.resolver.js';
 import { AppConfigResolver } from '../shared/app-config.resolver.js';
 import { SiteResolver } from '../sites/site.resolver.js';
@@ -44,6 +45,8 @@ export const resolvers = [
   LiveResolver,
   MapDataResolver,
   PlaceResolver,
+  PatrolPlanResolver,
+  UnitPlanResolver,
 ] as const;
 
 export async function createSchema(pubSub?: PubSub): Promise<GraphQLSchema> {

@@ -12,6 +12,7 @@ import { Role } from '../auth/role.js';
 import type { Config } from '../config.js';
 import { type DashboardState, defaultClientDir, serveDashboard } from '../dashboard/dashboard.js';
 import type { Orm } from '../db/orm.js';
+import { type ReplicaSet, readsFor } from '../db/replicas.js';
 import { CallerCache, resolveCaller } from '../graphql/caller.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
@@ -53,6 +54,8 @@ export interface ServerOptions {
    * in-process on the embedded one (see live/transport.ts).
    */
   database: 'embedded' | 'postgres';
+  /** Hot standbys for analytics reads (Database.replicas); none when left out. */
+  replicas?: ReplicaSet | null;
   live?: {
     /** How often to look for sites going overdue (default 30 s). */
     overdueCheckMs?: number;
@@ -68,7 +71,14 @@ const noStore: RequestHandler = (_req, res, next) => {
 };
 
 /** One HTTP server, one port: dashboard, GraphQL over HTTP, GraphQL over WebSocket, health. */
-export async function startServer({ config, orm, clientDir = defaultClientDir, database, live = {} }: ServerOptions): Promise<VigilServer> {
+export async function startServer({
+  config,
+  orm,
+  clientDir = defaultClientDir,
+  database,
+  replicas = null,
+  live = {},
+}: ServerOptions): Promise<VigilServer> {
   const url = orm.config.get('clientUrl');
   if (database === 'postgres' && !url) throw new Error('startServer: the ORM has no clientUrl to LISTEN on');
   const onLiveError = (error: unknown) => console.error('live events:', error);
@@ -134,6 +144,7 @@ export async function startServer({ config, orm, clientDir = defaultClientDir, d
         const em = orm.em.fork() as Context['em'];
         return {
           em,
+          reads: readsFor(replicas, em, ctx.extra.caller?.userId),
           caller: ctx.extra.caller ?? null,
           clientAddress: (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress ?? null,
           config,
@@ -166,6 +177,20 @@ export async function startServer({ config, orm, clientDir = defaultClientDir, d
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       ...limits.plugins,
+      // Read-your-writes: a caller's reads after their own mutation wait for a standby to replay it (db/replicas.ts).
+      ...(replicas
+        ? [
+            {
+              async requestDidStart() {
+                return {
+                  async willSendResponse({ operation, contextValue }: { operation?: { operation: string } | null; contextValue: Context }) {
+                    if (operation?.operation === 'mutation' && contextValue.caller) await replicas.noteWrite(contextValue.caller.userId);
+                  },
+                };
+              },
+            },
+          ]
+        : []),
       // No cache hints are used, and the cache-control plugin wraps every field resolver to
       // collect them (a tenth of the CPU of a 500-incident page, tests/bench); responses are
       // marked no-store below instead, as the plugin marked them.
@@ -189,7 +214,7 @@ export async function startServer({ config, orm, clientDir = defaultClientDir, d
   app.get('/health', async (_req, res) => {
     try {
       await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok', database });
+      res.json({ status: 'ok', database, ...(replicas ? { replicas: replicas.status() } : {}) });
     } catch (error) {
       console.error('[vigil] health check failed:', error);
       res.status(503).json({ status: 'unavailable', database });
@@ -207,9 +232,11 @@ export async function startServer({ config, orm, clientDir = defaultClientDir, d
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const em = orm.em.fork() as Context['em'];
+        const caller = await callers.resolve(em, req.headers.authorization);
         return {
           em,
-          caller: await callers.resolve(em, req.headers.authorization),
+          reads: readsFor(replicas, em, caller?.userId),
+          caller,
           clientAddress: req.socket.remoteAddress ?? null,
           config,
           loaders: createLoaders(em),

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { exportSites, exportZones, importSitesGeoJson, importZonesGeoJson } from './places.js';
 import { ImportError, importPoliceUkCsv } from './police-uk.js';
 import { progressBar } from './progress.js';
+import { importStreets } from './streets.js';
 import { formatSummary, type ImportSummary } from './summary.js';
 import { importGpx, importPositionsGeoJson } from './tracks.js';
 
@@ -12,7 +13,8 @@ export const IMPORT_USAGE = `vigil import crimes <file.csv>                    p
 vigil import gpx <unit-call-sign> <file.gpx>      a unit's GPS track
 vigil import positions <unit-call-sign> <file>    a unit's positions as GeoJSON
 vigil import sites <file.geojson>                 sites (Points) as GeoJSON
-vigil import zones <file.geojson>                 patrol zones (Polygons) as GeoJSON`;
+vigil import zones <file.geojson>                 patrol zones (Polygons) as GeoJSON
+vigil import streets <file.osm.pbf|file.osm>      an OpenStreetMap extract as the routable street network for patrol plans`;
 export const EXPORT_USAGE = 'vigil export zones|sites [file.geojson]   (standard output when no file is given)';
 
 class UsageError extends Error {}
@@ -60,6 +62,13 @@ export async function runImport(db: Database, config: Config, args: string[]): P
         summary = what === 'sites' ? await importSitesGeoJson(em, file!, { progress }) : await importZonesGeoJson(em, file!, { progress });
         item = 'features';
         where = 'features';
+        break;
+      }
+      case 'streets': {
+        const [file] = need(rest, 1);
+        summary = await importStreets(em, file!, { progress: progressBar('Importing streets') });
+        item = 'ways';
+        where = 'ways';
         break;
       }
       default:

@@ -19,7 +19,8 @@ export const MAX_IMPORT_BATCH = 5000;
  */
 function filtered(em: EntityManager, filter: AppliedFilter) {
   const p = new Params();
-  const qb = em.createQueryBuilder(Incident, 'i');
+  // 'read': a standby may serve it, when the resolver runs it inside ctx.reads (db/replicas.ts).
+  const qb = em.createQueryBuilder(Incident, 'i', 'read');
   qb.andWhere(filterSql(p, filter), p.values);
   return { qb };
 }

@@ -1,0 +1,234 @@
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IncidentsDocument, ReportIncidentDocument } from '@vigil/schema';
+import { openDatabase, startServer } from '@vigil/server';
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOUTH_END_GREEN } from '../support/factories.js';
+import { eventually, post } from '../support/live.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { onStandby, standby, startStandby, stopStandby } from '../support/standby.js';
+
+/**
+ * Analytics on a hot standby (db/replicas.ts), against a real primary and a real standby
+ * fed by PostgreSQL's streaming replication (.ci/standby makes it). What is proved here:
+ * reads run on the standby, writes on the primary, a caller reads their own writes at
+ * once, a standby past the lag bound or stopped is left out with no failed request, and
+ * it comes back.
+ */
+const suite = 'url' in standby ? describe : describe.skip;
+if (!('url' in standby)) console.log(`tests/replicas skipped: ${standby.missing}`);
+
+const MAX_LAG_SECONDS = 3;
+const WINDOW = { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
+const filter = { ...WINDOW, categories: ['burglary'] };
+
+suite('read replicas', () => {
+  const { url: standbyUrl, dir } = standby as { url: string; dir: string };
+  let t: TestServer;
+  let database: string;
+  const lines: string[] = [];
+  let analyst: string;
+  let planner: string;
+
+  const count = async (token: string, url = t.url) => {
+    const result = await post(url, IncidentsDocument, { filter, first: 1 }, token);
+    expect(result.errors).toBeUndefined();
+    return result.data!.incidents.totalCount;
+  };
+  const report = async (token: string, url = t.url) => {
+    const result = await post(
+      url,
+      ReportIncidentDocument,
+      { input: { category: 'burglary', occurredAt: '2026-10-15T21:00:00Z', location: { type: 'Point', coordinates: SOUTH_END_GREEN } } },
+      token,
+    );
+    expect(result.errors).toBeUndefined();
+  };
+  const replicaState = async () => {
+    const health = (await (await fetch(`${t.url}/health`)).json()) as { replicas: { state: string; lagSeconds: number | null }[] };
+    return health.replicas[0]!;
+  };
+  const replay = (action: 'pause' | 'resume') => onStandby(standbyUrl, database, `select pg_wal_replay_${action}()`);
+
+  beforeAll(async () => {
+    t = await startTestServer(
+      { DATABASE_REPLICA_MAX_LAG_SECONDS: String(MAX_LAG_SECONDS) },
+      { standby: standbyUrl, replicaLog: (l) => lines.push(l) },
+    );
+    database = new URL(t.db.url).pathname.slice(1);
+    analyst = await t.tokenFor('ANALYST');
+    planner = await t.tokenFor('PLANNER');
+    await eventually(async () => (await replicaState()).state === 'healthy');
+  });
+  afterAll(async () => {
+    if (t) await replay('resume').catch(() => undefined);
+    await t?.close();
+  });
+
+  it('runs analytics statements on the standby, where pg_stat_activity shows them', async () => {
+    await report(planner);
+    // The planner's write is replayed at once; the analyst has written nothing.
+    await eventually(async () => (await count(analyst)) === 1);
+    const seen = await onStandby<{ query: string }>(
+      standbyUrl,
+      database,
+      `select query from pg_stat_activity where datname = current_database() and application_name = 'vigil-replica-reads'`,
+    );
+    expect(seen.some((s) => /^select .* from "incidents"/i.test(s.query))).toBe(true);
+    // ...and on the primary no session's last statement read incidents: it only wrote them.
+    const [primary] = await t
+      .em()
+      .getConnection()
+      .execute<{ n: number }[]>(
+        `select count(*)::int as n from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid() and query ~* '^select .* from "incidents"'`,
+      );
+    expect(primary!.n).toBe(0);
+  });
+
+  it('serves a read from the standby, yet a caller reads their own write at once (from the primary)', async () => {
+    const before = await count(analyst);
+    await replay('pause');
+    try {
+      await report(planner); // on the primary: the standby cannot take writes
+      // The planner wrote: their read goes to the primary, which has the incident.
+      expect(await count(planner)).toBe(before + 1);
+      // The analyst did not: their read goes to the paused standby, which has not replayed it yet.
+      expect(await count(analyst)).toBe(before);
+    } finally {
+      await replay('resume');
+    }
+    await eventually(async () => (await count(analyst)) === before + 1);
+  });
+
+  it('holds read-your-writes across API nodes: a write on one is read at once on another', async () => {
+    const other = await openDatabase(t.config, { migrate: false, log: () => undefined, poolSize: 4 });
+    const peer = await startServer({
+      config: t.config,
+      orm: other.orm,
+      database: 'postgres',
+      replicas: other.replicas,
+      clientDir: '/nonexistent',
+    });
+    try {
+      await eventually(async () => other.replicas!.status()[0]!.state === 'healthy');
+      const before = await count(planner, peer.url);
+      await replay('pause');
+      try {
+        await report(planner, t.url);
+        expect(await count(planner, peer.url)).toBe(before + 1);
+        expect(await count(analyst, peer.url)).toBe(before);
+      } finally {
+        await replay('resume');
+      }
+    } finally {
+      await peer.stop();
+      await other.close();
+    }
+  });
+
+  it('takes a standby past the lag bound out of rotation (reads go to the primary) and back when it catches up', async () => {
+    const before = await count(analyst);
+    await replay('pause');
+    try {
+      await report(planner);
+      const lagging = await eventually(async () => {
+        const state = await replicaState();
+        return state.state === 'lagging' ? state : null;
+      });
+      expect(lagging.lagSeconds).toBeGreaterThan(MAX_LAG_SECONDS);
+      expect(lines.some((l) => /replica-1 .* is out of rotation: it is [\d.]+ s behind \(the bound is 3 s\)/.test(l))).toBe(true);
+      // Out of rotation: the analyst's read is served by the primary, which has the incident.
+      expect(await count(analyst)).toBe(before + 1);
+    } finally {
+      await replay('resume');
+    }
+    await eventually(async () => (await replicaState()).state === 'healthy');
+    expect(lines.some((l) => /replica-1 .* is back in rotation/.test(l))).toBe(true);
+  });
+
+  it('loses no request when the standby stops, and brings it back when it returns', async () => {
+    const expected = await count(analyst);
+    const failures: unknown[] = [];
+    let served = 0;
+    let running = true;
+    // A fresh connection per request: a kept-alive socket that the server closes as idle just
+    // as it is reused fails with ECONNRESET, which would say nothing about the standby.
+    const once = (): Promise<{ errors?: unknown; data?: { incidents: { totalCount: number } } }> =>
+      new Promise((resolve, reject) => {
+        const body = JSON.stringify({ query: print(IncidentsDocument), variables: { filter, first: 1 } });
+        const req = request(
+          `${t.url}/graphql`,
+          { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${analyst}` } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (d: string) => {
+              text += d;
+            });
+            res.on('end', () => resolve(JSON.parse(text)));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const reader = async () => {
+      while (running) {
+        const result = await once();
+        if (result.errors || result.data?.incidents.totalCount !== expected) failures.push(result.errors ?? result.data);
+        else served++;
+      }
+    };
+    const readers = [reader(), reader(), reader()];
+    await eventually(() => served > 10);
+    stopStandby(dir);
+    try {
+      await eventually(async () => (await replicaState()).state === 'down');
+      const atStop = served;
+      await eventually(() => served > atStop + 10);
+    } finally {
+      startStandby(dir);
+    }
+    await eventually(async () => (await replicaState()).state === 'healthy');
+    running = false;
+    await Promise.all(readers);
+    expect(failures).toEqual([]);
+    expect(served).toBeGreaterThan(20);
+    // Back in rotation: the standby serves reads again.
+    await replay('pause');
+    try {
+      await report(planner);
+      expect(await count(analyst)).toBe(expected);
+    } finally {
+      await replay('resume');
+    }
+  });
+
+  it('starts on the primary with one clear line for each replica it cannot use', async () => {
+    const { spawnServer } = await import('../support/live.js');
+    const replicas = [
+      t.db.url, // the primary itself
+      `${standbyUrl}postgres`, // a standby database without PostGIS
+      'postgres://postgres@127.0.0.1:1/vigil', // nothing listens there
+    ];
+    const server = await spawnServer(t.db.url, t.config.jwtSecret, {
+      DATABASE_REPLICA_URLS: replicas.join(','),
+      VIGIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigil-replica-')),
+    });
+    try {
+      const output = server.output();
+      expect(output).toMatch(/replica-1 \(127\.0\.0\.1:\d+\/\w+\) is out of rotation: it is a primary, not a standby/);
+      expect(output).toMatch(/replica-2 \(127\.0\.0\.1:\d+\/postgres\) is out of rotation: database postgres there has no PostGIS/);
+      expect(output).toMatch(/replica-3 \(127\.0\.0\.1:1\/vigil\) is out of rotation: it does not answer/);
+      for (const problem of ['a primary', 'no PostGIS', 'does not answer']) expect(output.split(problem).length - 1).toBe(1);
+      const health = (await (await fetch(`${server.url}/health`)).json()) as { status: string; replicas: { state: string }[] };
+      expect(health.status).toBe('ok');
+      expect(health.replicas.map((r) => r.state)).toEqual(['misconfigured', 'misconfigured', 'down']);
+      expect(await count(analyst, server.url)).toBeGreaterThan(0);
+    } finally {
+      await server.kill('SIGTERM');
+    }
+  });
+});
