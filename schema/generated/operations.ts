@@ -1077,7 +1077,7 @@ export type PatrolZone = {
 /** A place found by name, with where to show it. */
 export type Place = {
   /** Extent of an area (wards and zones), to fit the map to. */
-  bbox?: Maybe<PlaceBounds>;
+  bbox?: Maybe<BBox>;
   /** What it is, in words, e.g. "Neighbourhood, Camden". */
   detail: Scalars['String']['output'];
   /** Id of the site or zone found. */
@@ -1090,14 +1090,6 @@ export type Place = {
   longitude: Scalars['Float']['output'];
   /** The name, e.g. South End Green, Belsize, Fleet Road. */
   name: Scalars['String']['output'];
-};
-
-/** A box in WGS84 degrees. */
-export type PlaceBounds = {
-  east: Scalars['Float']['output'];
-  north: Scalars['Float']['output'];
-  south: Scalars['Float']['output'];
-  west: Scalars['Float']['output'];
 };
 
 /** Where a place name comes from. */

@@ -42,6 +42,13 @@ function overdueRows(list: readonly OverdueSite[]) {
 const DAY_HEADER = ['Site', 'Kind', 'Risk', 'Visits in the last 24 h', 'Visits required', 'Last visit', 'Last unit', 'Status'];
 const OVERDUE_HEADER = ['Site', 'Kind', 'Overdue for', 'Due since', 'Last visit', 'Visits required a day'];
 
+/** Prints the briefing alone (without a patrol sheet that may also be on the page). */
+function printBriefing() {
+  document.body.dataset.print = 'briefing';
+  window.addEventListener('afterprint', () => delete document.body.dataset.print, { once: true });
+  window.print();
+}
+
 /** The superintendent's briefing: the overdue list and the day's site list, as CSV and as a page to print (or save as PDF). */
 export function BriefingPanel({ overdue }: { overdue: readonly OverdueSite[] | undefined }) {
   const today = useToday();
@@ -84,7 +91,7 @@ export function BriefingPanel({ overdue }: { overdue: readonly OverdueSite[] | u
           type="button"
           className="button button-small"
           disabled={!sites || !overdue}
-          onClick={() => window.print()}
+          onClick={printBriefing}
           data-testid="print-briefing"
         >
           Print…

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, Float, ID, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../graphql/context.js';
+import { BBoxValue } from '../incidents/applied-filter.types.js';
 import { MAX_RESULTS, type PlaceKind, searchPlaces } from './place-search.js';
 
 const PlaceKinds = { PLACE: 'PLACE', WARD: 'WARD', ZONE: 'ZONE', SITE: 'SITE', STREET: 'STREET' } as const satisfies Record<
@@ -19,14 +20,6 @@ registerEnumType(PlaceKinds, {
   },
 });
 
-@ObjectType({ description: 'A box in WGS84 degrees.' })
-class PlaceBounds {
-  @Field(() => Float) west!: number;
-  @Field(() => Float) south!: number;
-  @Field(() => Float) east!: number;
-  @Field(() => Float) north!: number;
-}
-
 @ObjectType({ description: 'A place found by name, with where to show it.' })
 class Place {
   @Field(() => PlaceKinds, { description: 'Where the name comes from.' })
@@ -44,8 +37,8 @@ class Place {
   @Field(() => Float, { description: 'Latitude of that point (WGS84).' })
   latitude!: number;
 
-  @Field(() => PlaceBounds, { nullable: true, description: 'Extent of an area (wards and zones), to fit the map to.' })
-  bbox!: PlaceBounds | null;
+  @Field(() => BBoxValue, { nullable: true, description: 'Extent of an area (wards and zones), to fit the map to.' })
+  bbox!: BBoxValue | null;
 
   @Field(() => ID, { nullable: true, description: 'Id of the site or zone found.' })
   id!: string | null;
