@@ -6,9 +6,6 @@ import { mapBox } from '../support/dashboard.js';
 import { megabytes, ms, percentile } from './measure.js';
 import { type Context, type Row, verdict } from './scenario.js';
 
-declare const performance: { now(): number };
-declare function requestAnimationFrame(callback: (time: number) => void): number;
-declare const window: { __frames?: number[]; __sampling?: boolean };
 declare const document: { querySelector(s: string): { getAttribute(n: string): string | null } | null };
 
 const DAY_MS = 86_400_000;
@@ -59,17 +56,18 @@ export async function mapScenario(ctx: Context): Promise<Row> {
         await page.locator('[data-testid=layer-wards] path.ward-outline').first().waitFor();
       }
       await page.waitForTimeout(1000);
-      await page.evaluate(() => {
+      // As text: tsx names the functions it compiles (esbuild's __name), which the page does not have.
+      await page.evaluate(`(() => {
         window.__frames = [];
         window.__sampling = true;
         let last = performance.now();
-        const tick = (now: number) => {
-          window.__frames!.push(now - last);
+        const tick = (now) => {
+          window.__frames.push(now - last);
           last = now;
           if (window.__sampling) requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);
-      });
+      })()`);
       const map = await mapBox(page);
       for (const [dx, dy] of [
         [320, 0],
@@ -87,10 +85,7 @@ export async function mapScenario(ctx: Context): Promise<Row> {
         for (let k = 1; k <= 40; k++) await page.mouse.move(start.x + (dx * k) / 40, start.y + (dy * k) / 40);
         await page.mouse.up();
       }
-      const frames = await page.evaluate(() => {
-        window.__sampling = false;
-        return (window.__frames ?? []).slice(1);
-      });
+      const frames = (await page.evaluate('(() => { window.__sampling = false; return (window.__frames ?? []).slice(1); })()')) as number[];
       await page.close();
       return { frames, ...drawn };
     };
