@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PatrolPlanDocument, SavePatrolPlanDocument, UnitPlanDocument } from '@vigil/schema';
 import { seedDemo, storePositions } from '@vigil/server';
-import SunCalc from 'suncalc';
+import * as SunCalc from 'suncalc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { expectPlanKeepsTheRules, londonTime, type Plan, stopsOf } from './support.js';
@@ -189,7 +189,7 @@ describe('hot-spot dosage', () => {
       // Civil dusk of that evening at the cell, by suncalc directly.
       const at = new Date(stop.arriveAt);
       const { dusk } = SunCalc.getTimes(at, stop.latitude, stop.longitude);
-      expect(at.getTime()).toBeGreaterThanOrEqual(dusk.getTime() - 1000);
+      expect(at.getTime()).toBeGreaterThanOrEqual(dusk!.getTime() - 1000);
     }
     for (const id of new Set(cells.map((s) => s.cellId))) {
       const times = cells.filter((s) => s.cellId === id).map((s) => new Date(s.arriveAt).getTime());

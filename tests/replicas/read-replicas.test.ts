@@ -2,11 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IncidentsDocument, ReportIncidentDocument } from '@vigil/schema';
+import {
+  CrimeCategoriesDocument,
+  HotspotAccuracyDocument,
+  HotspotsDocument,
+  IncidentsDocument,
+  IncidentTrendDocument,
+  PreviewZoneDocument,
+  ReportIncidentDocument,
+} from '@vigil/schema';
 import { openDatabase, startServer } from '@vigil/server';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SOUTH_END_GREEN } from '../support/factories.js';
+import { offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { eventually, post } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { onStandby, standby, startStandby, stopStandby } from '../support/standby.js';
@@ -102,6 +110,65 @@ suite('read replicas', () => {
       await replay('resume');
     }
     await eventually(async () => (await count(analyst)) === before + 1);
+  });
+
+  it('serves every analytic from the standby: hot spots, accuracy, trend, preview, category counts', async () => {
+    const supt = await t.tokenFor('SUPERINTENDENT');
+    const [w, s] = [offset(SOUTH_END_GREEN, -500, -500), offset(SOUTH_END_GREEN, 500, 500)];
+    const square = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [w[0], w[1]],
+          [s[0], w[1]],
+          [s[0], s[1]],
+          [w[0], s[1]],
+          [w[0], w[1]],
+        ],
+      ],
+    };
+    const inSquare = { ...filter, within: square };
+    const figures = async (token: string) => {
+      const results = await Promise.all([
+        post(t.url, HotspotsDocument, { input: { filter: inSquare, method: 'COUNT', cellSize: 250 } }, token),
+        post(t.url, HotspotAccuracyDocument, { input: { filter: inSquare, method: 'COUNT', cellSize: 250 } }, token),
+        post(
+          t.url,
+          IncidentTrendDocument,
+          { eventAt: '2026-10-10T00:00:00Z', days: 10, filter: { categories: ['burglary'], within: square } },
+          token,
+        ),
+        post(t.url, PreviewZoneDocument, { boundary: square, filter }, token),
+        post(t.url, CrimeCategoriesDocument, { filter: inSquare }, token),
+      ]);
+      for (const r of results) expect(r.errors).toBeUndefined();
+      const [hotspots, accuracy, trend, preview, categories] = results.map((r) => r.data) as unknown as [
+        { hotspots: { summary: { incidentCount: number } } },
+        { hotspotAccuracy: { testIncidents: number } },
+        { incidentTrend: { after: number } },
+        { previewZone: { incidents: number } },
+        { crimeCategories: { slug: string; incidents: number }[] },
+      ];
+      return [
+        hotspots.hotspots.summary.incidentCount,
+        accuracy.hotspotAccuracy.testIncidents,
+        trend.incidentTrend.after,
+        preview.previewZone.incidents,
+        categories.crimeCategories.find((c) => c.slug === 'burglary')!.incidents,
+      ];
+    };
+    const before = await figures(supt);
+    await replay('pause');
+    try {
+      await report(planner);
+      // Neither the superintendent nor the analyst wrote: their figures come from the paused standby.
+      expect(await figures(supt)).toEqual(before);
+      // The planner's own figures come from the primary, which has the incident.
+      expect(await figures(planner)).toEqual(before.map((n) => n + 1));
+    } finally {
+      await replay('resume');
+    }
+    await eventually(async () => (await figures(supt)).every((n, k) => n === before[k]! + 1));
   });
 
   it('holds read-your-writes across API nodes: a write on one is read at once on another', async () => {

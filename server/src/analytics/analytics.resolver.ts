@@ -33,10 +33,11 @@ export class AnalyticsResolver {
     @Arg('input', () => HotspotInput, { description: 'Which incidents (the filter), and how to grid and score them.' }) input: HotspotInput,
     @Ctx() ctx: Context,
   ): Promise<HotspotResult> {
-    const filter = await applyFilter(ctx.em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
-    const map = await ctx.reads((db) =>
-      hotspotMap(Object.assign(Object.create(ctx.em), { execute: db.execute }), ctx.config.metricSrid, filter, input),
-    );
+    // On a hot standby when one is in rotation (db/replicas.ts): the filter's checks and the map.
+    const map = await ctx.reads(async (em) => {
+      const filter = await applyFilter(em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
+      return hotspotMap(em, ctx.config.metricSrid, filter, input);
+    });
     const counts = map.cells.map((c) => c.count);
     const bins = (b: string) => map.cells.filter((c) => c.confidence === b).length;
     return {
@@ -69,8 +70,10 @@ export class AnalyticsResolver {
     input: HotspotAccuracyInput,
     @Ctx() ctx: Context,
   ): Promise<HotspotAccuracy> {
-    const filter = await applyFilter(ctx.em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
-    return hotspotAccuracy(ctx.em, ctx.config.metricSrid, filter, input);
+    return ctx.reads(async (em) => {
+      const filter = await applyFilter(em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
+      return hotspotAccuracy(em, ctx.config.metricSrid, filter, input);
+    });
   }
 
   @Authorized()
@@ -89,12 +92,14 @@ export class AnalyticsResolver {
     })
     filter?: IncidentFilter,
   ): Promise<IncidentTrend> {
-    const applied = await applyFilter(ctx.em, filter, {
-      field: 'filter',
-      window: 'forbidden',
-      reason: 'the windows are eventAt − days to eventAt and eventAt to eventAt + days',
+    const trend = await ctx.reads(async (em) => {
+      const applied = await applyFilter(em, filter, {
+        field: 'filter',
+        window: 'forbidden',
+        reason: 'the windows are eventAt − days to eventAt and eventAt to eventAt + days',
+      });
+      return incidentTrend(em, applied, { eventAt, days });
     });
-    const trend = await incidentTrend(ctx.em, applied, { eventAt, days });
     return { ...comparison(trend), byCommunity: trend.byCommunity.map(comparison) } as IncidentTrend;
   }
 
@@ -120,14 +125,16 @@ export class AnalyticsResolver {
     @Ctx() ctx: Context,
   ): Promise<ZonePreview> {
     const shape = await checkPolygonal(ctx.em, 'boundary', boundary);
-    const applied = await applyFilter(ctx.em, filter, {
-      field: 'filter',
-      window: 'required',
-      maxDays: PREVIEW_MAX_DAYS,
-      area: 'forbidden',
-      reason: 'the preview compares the boundary with the command area',
+    const preview = await ctx.reads(async (em) => {
+      const applied = await applyFilter(em, filter, {
+        field: 'filter',
+        window: 'required',
+        maxDays: PREVIEW_MAX_DAYS,
+        area: 'forbidden',
+        reason: 'the preview compares the boundary with the command area',
+      });
+      return previewZone(em, ctx.config.metricSrid, shape, applied);
     });
-    const preview = await previewZone(ctx.em, ctx.config.metricSrid, shape, applied);
     return { ...preview, sites: await withSites(ctx, preview.sites) } as ZonePreview;
   }
 }

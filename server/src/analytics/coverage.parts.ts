@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Reads } from '../db/replicas.js';
 import type { AppliedFilter } from '../incidents/incident-filter.js';
 import type { VisitRules } from '../patrols/positions.service.js';
 import type { AreaInput } from './area.js';
@@ -10,6 +11,7 @@ import {
   type ZoneCoverageRow,
   zoneCoverage,
 } from './coverage.service.js';
+import { fillReach, settledDays } from './reach.js';
 
 export interface CoverageRequest extends AreaInput {
   from: Date;
@@ -29,7 +31,10 @@ export class CoverageParts {
   private readonly memo = new Map<string, Promise<unknown>>();
 
   constructor(
+    /** The primary: patrol reach is kept there on first use. */
     private readonly em: EntityManager,
+    /** Where the figures are read: a hot standby when one serves (db/replicas.ts). */
+    private readonly reads: Reads,
     private readonly srid: number,
     private readonly rules: VisitRules,
     private readonly request: CoverageRequest,
@@ -38,16 +43,22 @@ export class CoverageParts {
   ) {}
 
   sites(): Promise<SiteCoverageRow[]> {
-    return this.once('sites', () => siteCoverage(this.em, this.area, this.request.from, this.request.to));
+    return this.once('sites', () => this.reads((em) => siteCoverage(em, this.area, this.request.from, this.request.to)));
   }
 
   zones(): Promise<ZoneCoverageRow[]> {
-    return this.once('zones', () => zoneCoverage(this.em, this.rules, this.area, this.request.from, this.request.to));
+    return this.once('zones', async () => {
+      const { from, to } = this.request;
+      // Reach is kept on the primary; a standby then reads it only once it has replayed what was just kept.
+      const settled = settledDays(from, to);
+      const kept = settled ? await fillReach(this.em, this.rules, settled.first, settled.end) : 0;
+      return this.reads((em) => zoneCoverage(em, this.rules, this.area, from, to), { fresh: kept > 0 });
+    });
   }
 
   hotspotCells(): Promise<CellDosageRow[]> {
     return this.once('hotspotCells', () =>
-      hotspotDosage(this.em, this.srid, this.rules, this.request.hotspotFilter, this.request, this.area),
+      this.reads((em) => hotspotDosage(em, this.srid, this.rules, this.request.hotspotFilter, this.request, this.area)),
     );
   }
 

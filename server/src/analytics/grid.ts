@@ -94,6 +94,39 @@ export function kernelOffsets(shape: Shape, size: number, bandwidth: number): Of
   });
 }
 
+export interface KernelOffsets {
+  /** Parity of the incident's own column. */
+  parity: number[];
+  di: number[];
+  dj: number[];
+  /** The centre (i − di, j − dj) less the centre (i, j), metres. */
+  dx: number[];
+  dy: number[];
+}
+
+/**
+ * kernelOffsets seen from an incident's cell: the centres (i − di, j − dj) it may lie
+ * within `bandwidth` of, for each parity of its own column, with each centre's
+ * displacement from its own cell's centre — so a pair costs two additions and two
+ * products, and meets its centre by equality on the parity.
+ */
+export function kernelOffsetsFromCell(shape: Shape, size: number, bandwidth: number): KernelOffsets {
+  const k = kernelOffsets(shape, size, bandwidth);
+  const out: KernelOffsets = { parity: [], di: [], dj: [], dx: [], dy: [] };
+  for (let n = 0; n < k.di.length; n++) {
+    const target = k.parity[n]!;
+    const di = k.di[n]!;
+    const dj = k.dj[n]!;
+    const own = shape === 'SQUARE' ? 0 : Math.abs(target + di) % 2;
+    out.parity.push(own);
+    out.di.push(di);
+    out.dj.push(dj);
+    out.dx.push(shape === 'SQUARE' ? -di * size : -di * 1.5 * size);
+    out.dy.push(shape === 'SQUARE' ? -dj * size : (-dj + 0.5 * (target - own)) * Math.sqrt(3) * size);
+  }
+  return out;
+}
+
 /**
  * The SQL below reads the grid's constants from a one-row relation `k` (bound values, never
  * spliced into the text): k.s the cell size, k.w = 1.5·s the hexagon column width, k.h = √3·s

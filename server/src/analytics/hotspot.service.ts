@@ -9,7 +9,7 @@ import {
   centreSql,
   defaultNeighbourhood,
   gridConstantsSql,
-  kernelOffsets,
+  kernelOffsetsFromCell,
   neighbourOffsets,
   type Shape,
   spacing,
@@ -143,7 +143,7 @@ export async function hotspotMap(
       `${neighbourhood} m reaches about ${Math.round(neighbours.di.length / (shape === 'HEXAGON' ? 2 : 1))} cells around each of about ${estimate}; use a shorter neighbourhood or larger cells`,
     );
   }
-  const kernel = bandwidth !== null ? kernelOffsets(shape, cellSize, bandwidth) : null;
+  const kernel = bandwidth !== null ? kernelOffsetsFromCell(shape, cellSize, bandwidth) : null;
 
   const p = new Params();
   const grid = shape === 'SQUARE' ? 'ST_SquareGrid' : 'ST_HexagonGrid';
@@ -188,18 +188,23 @@ export async function hotspotMap(
     select = `select s.i, s.j, s.x, s.y, s.n, s.n::float8 as value, null::float8 as z, ${tail()} from scored s, k`;
   } else if (method === 'KDE') {
     // Each incident meets only the cell centres that can lie within h of it: its own
-    // cell's index minus each offset of kernelOffsets (whose list belongs to the parity of
-    // the centre's column), by arithmetic on both indices, then the exact distance test.
-    // Grouped by the centre's indices, which PostgreSQL hashes (no sort of the pairs).
-    const t = centreSql(shape, 'tc');
+    // cell's indices minus each offset (kernelOffsetsFromCell), joined on equality, the
+    // distance from its cell's centre plus the offset's displacement (two additions and
+    // two products a pair), then the exact test d < h. Grouped by the centre's indices,
+    // which PostgreSQL hashes: no sort of the pairs.
+    const own = centreSql(shape, 'pt');
+    const floats = (values: number[]) => `{${values.join(',')}}`;
     select = `,
-      offsets as (select * from unnest(${p.add(intArray(kernel!.parity))}::int[], ${p.add(intArray(kernel!.di))}::int[], ${p.add(intArray(kernel!.dj))}::int[]) as o(parity, di, dj)),
+      offsets as (
+        select * from unnest(${p.add(intArray(kernel!.parity))}::int[], ${p.add(intArray(kernel!.di))}::int[], ${p.add(intArray(kernel!.dj))}::int[],
+                             ${p.add(floats(kernel!.dx))}::float8[], ${p.add(floats(kernel!.dy))}::float8[]) as o(parity, di, dj, dx, dy)
+      ),
+      located as materialized (
+        select pt.i, pt.j, ${shape === 'SQUARE' ? '0' : 'abs(pt.i) % 2'} as parity, ${own.x} - pt.x as qx, ${own.y} - pt.y as qy from points pt, k
+      ),
       pairs as (
-        select tc.i, tc.j, (${t.x} - tc.px) ^ 2 + (${t.y} - tc.py) ^ 2 as d2
-        from (
-          select pt.i - o.di as i, pt.j - o.dj as j, pt.x as px, pt.y as py
-          from points pt join offsets o on o.parity = ${shape === 'SQUARE' ? '0' : 'abs(pt.i - o.di) % 2'}
-        ) tc, k
+        select q.i - o.di as i, q.j - o.dj as j, (q.qx + o.dx) * (q.qx + o.dx) + (q.qy + o.dy) * (q.qy + o.dy) as d2
+        from located q join offsets o on o.parity = q.parity
       ),
       density as (
         select i, j, sum((1 - d2 / ${p.add(bandwidth! ** 2)}::float8) ^ 2) as k

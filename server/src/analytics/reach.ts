@@ -69,9 +69,10 @@ export function settledDays(from: Date, to: Date, now = new Date()): { first: Da
  *
  * Safe against late fixes arriving meanwhile: markStale bumps the row's version, and a
  * result is written only over the version it was computed from. `signal` stops it between
- * days (a server shutting down waits for one statement, not for weeks of them).
+ * days (a server shutting down waits for one statement, not for weeks of them). Returns
+ * how many days it computed.
  */
-export async function fillReach(em: EntityManager, rules: VisitRules, first: Date, end: Date, signal?: AbortSignal): Promise<void> {
+export async function fillReach(em: EntityManager, rules: VisitRules, first: Date, end: Date, signal?: AbortSignal): Promise<number> {
   // The days with a unit whose reach is missing or stale; usually none once computed.
   const pending = await em.execute<{ day: string }[]>(
     `select to_char(d, 'YYYY-MM-DD') as day
@@ -82,8 +83,9 @@ export async function fillReach(em: EntityManager, rules: VisitRules, first: Dat
      )`,
     [isoDate(first), isoDate(end)],
   );
+  let kept = 0;
   for (const { day } of pending) {
-    if (signal?.aborted) return;
+    if (signal?.aborted) return kept;
     const start = new Date(`${day}T00:00:00Z`);
     const pieces = reachPiecesSql(rules, { from: start, to: new Date(start.getTime() + DAY_MS), unit: 'u.id' });
     await em.execute(
@@ -99,7 +101,9 @@ export async function fillReach(em: EntityManager, rules: VisitRules, first: Dat
          where patrol_reach.version = excluded.version`,
       [day, day],
     );
+    kept++;
   }
+  return kept;
 }
 
 const isoDate = (t: Date) => t.toISOString().slice(0, 10);

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionType } from '@mikro-orm/core';
-import { type PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { type EntityManager, type PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 
 /**
  * Read replicas: PostgreSQL hot standbys fed by streaming replication (PostgreSQL's own;
@@ -18,21 +18,13 @@ import { type PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgres
  *   for that caller in `recent_writes` (on the primary, shared by every API node). A read
  *   by that caller goes to a standby only once the standby has replayed past it; until
  *   then it goes to the primary. Exact, and it holds across API nodes.
+ * - **Fresh reads.** A read that must see rows the request itself just wrote on the primary
+ *   (e.g. patrol reach kept on first use) asks for `fresh`: a standby serves it only once it
+ *   has replayed the primary's position at that moment.
  * - **Fallback.** A read that fails on a standby for a standby's reason (connection lost,
  *   server shutting down, a conflict with recovery, a relation not replayed yet) takes the
  *   standby out of rotation and runs again on the primary: the caller never sees it.
  */
-
-/** What a read needs of a database: run SQL and get its rows (see `sqlReader`). */
-export interface SqlReader {
-  // biome-ignore lint/suspicious/noExplicitAny: rows are typed by the caller, as with em.execute
-  execute<T = any>(query: string, params?: unknown[]): Promise<T>;
-}
-
-/** A SqlReader over an EntityManager (inside its transaction, if any) or over one of MikroORM's connection pools. */
-export function sqlReader(db: { execute(query: string, params?: unknown[], method?: 'all'): Promise<unknown> }): SqlReader {
-  return { execute: (query, params) => db.execute(query, params ?? [], 'all') as never };
-}
 
 export type ReplicaState = 'starting' | 'healthy' | 'lagging' | 'down' | 'misconfigured';
 
@@ -203,9 +195,13 @@ export class ReplicaSet {
    * caller's own latest write. Falls back to the primary when there is none, or when the
    * standby fails under it.
    */
-  async read<T>(callerId: string | null | undefined, work: (db: SqlReader) => Promise<T>): Promise<T> {
-    const on = (connection: PostgreSqlConnection) => this.chosen.run(connection, () => work(sqlReader(connection)));
-    const replica = await this.choose(callerId);
+  async read<T>(
+    callerId: string | null | undefined,
+    work: (connection: PostgreSqlConnection) => Promise<T>,
+    { fresh = false }: ReadOptions = {},
+  ): Promise<T> {
+    const on = (connection: PostgreSqlConnection) => this.chosen.run(connection, () => work(connection));
+    const replica = await this.choose(callerId, fresh);
     if (!replica) return on(this.primary);
     try {
       return await on(replica.connection);
@@ -226,14 +222,17 @@ export class ReplicaSet {
     );
   }
 
-  private async choose(callerId: string | null | undefined): Promise<Replica | null> {
+  private async choose(callerId: string | null | undefined, fresh: boolean): Promise<Replica | null> {
     const replica = this.pick();
-    if (!replica || !callerId) return replica;
-    const [write] = await this.primary.execute<{ position: string }[]>(
-      `select position::text as position from recent_writes where user_id = ? and at > now() - make_interval(secs => ?)`,
-      [callerId, RECENT_WRITE_WINDOW_SECONDS],
+    if (!replica || (!callerId && !fresh)) return replica;
+    // The position the standby must have replayed: the caller's latest write, or the primary's now.
+    const [write] = await this.primary.execute<{ position: string | null }[]>(
+      fresh
+        ? 'select pg_current_wal_lsn()::text as position'
+        : `select position::text as position from recent_writes where user_id = ? and at > now() - make_interval(secs => ?)`,
+      fresh ? [] : [callerId, RECENT_WRITE_WINDOW_SECONDS],
     );
-    if (!write) return replica;
+    if (!write?.position) return replica;
     const needed = lsn(write.position);
     if (replica.replayed !== null && replica.replayed >= needed) return replica;
     // The last probe may be up to a second old: ask the standby where it is now.
@@ -343,14 +342,27 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
-/** How a request runs reads that may come from a standby (Context.reads). */
-export type Reads = <T>(work: (db: SqlReader) => Promise<T>) => Promise<T>;
+export interface ReadOptions {
+  /** The read must see everything committed on the primary so far (e.g. rows this request just wrote there). */
+  fresh?: boolean;
+}
+
+/**
+ * How a request runs reads that may come from a standby (Context.reads): `work` gets a
+ * read view of the request's entity manager, whose `execute` runs on the chosen
+ * connection (a standby, or the primary). Its entity reads opt in with connection type
+ * 'read'; everything else about it (finds, transactions, getConnection) stays on the primary.
+ */
+export type Reads = <T>(work: (em: EntityManager) => Promise<T>, options?: ReadOptions) => Promise<T>;
+
+/** A view of `em` whose raw SQL (`execute`) runs on `connection`. */
+export function readView(em: EntityManager, connection: PostgreSqlConnection): EntityManager {
+  const execute = (query: string, params: unknown[] = [], method: 'all' | 'get' | 'run' = 'all') =>
+    connection.execute(query, params, method);
+  return Object.assign(Object.create(em) as EntityManager, { execute });
+}
 
 /** Context.reads for one request: through the replica set when there is one, else on the request's own entity manager. */
-export function readsFor(
-  replicas: ReplicaSet | null | undefined,
-  em: Parameters<typeof sqlReader>[0],
-  callerId: string | null | undefined,
-): Reads {
-  return (work) => (replicas ? replicas.read(callerId, work) : work(sqlReader(em)));
+export function readsFor(replicas: ReplicaSet | null | undefined, em: EntityManager, callerId: string | null | undefined): Reads {
+  return (work, options) => (replicas ? replicas.read(callerId, (connection) => work(readView(em, connection)), options) : work(em));
 }

@@ -4,7 +4,7 @@ import { Darkness, TimePrecision } from './incident.entity.js';
 /**
  * Version of the twilight algorithm behind stored darkness values. Bump it when the
  * algorithm changes: the migration that introduces a version recomputes every stored
- * value with it (Migration20261224DarknessNoaa, for this one).
+ * value with it (Migration20261229DarknessNoaa, for this one).
  *
  * 1: suncalc 1.9 (civil dawn and dusk 1–3 minutes late in Britain, its issue #164).
  * 2: suncalc 2 (Meeus ch. 25 solar coordinates, iterated: within 4 s of the NOAA solar

@@ -53,7 +53,7 @@ export class IncidentResolver {
     @Arg('filter', () => IncidentFilter, { nullable: true, description: 'Which incidents to count; all when left out.' })
     filter?: IncidentFilter,
   ): Promise<CrimeCategoryCount[]> {
-    const counts = await ctx.reads(() => categoryCounts(ctx.em, filter));
+    const counts = await ctx.reads((em) => categoryCounts(em, filter));
     return counts.map(({ category, incidents, filter }) => ({ slug: category, label: CRIME_CATEGORIES[category], incidents, filter }));
   }
 
@@ -65,7 +65,7 @@ export class IncidentResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–500 (default 100).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item of the previous page.' }) after?: string,
   ) {
-    return ctx.reads(() => listIncidents(ctx.em, filter, first, after));
+    return ctx.reads((em) => listIncidents(em, filter, first, after));
   }
 
   @Authorized(Role.ANALYST, Role.PLANNER)

@@ -390,21 +390,12 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
       1,
     );
     if (matching.totalCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
-    // The one incident filter (incidents/incident-filter.ts), over the units' area and the period.
-    const applied = await applyFilter(
+    const hotspotFilter = await applyFilter(
       em,
-      {
-        categories: filter.categories,
-        darkness: filter.darkness,
-        hateCrime: filter.hateCrime,
-        hateCrimeFlags: filter.hateCrimeFlags,
-        from: periodFrom,
-        to: periodTo,
-        within: JSON.parse(area),
-      },
-      { field, window: 'required' },
+      { ...filter, bbox: undefined, zoneId: undefined, commandArea: undefined, within: JSON.parse(area), from: periodFrom, to: periodTo },
+      { field },
     );
-    const map = await hotspotMap(em, srid, applied, { method: 'GI_STAR' }, field);
+    const map = await hotspotMap(em, srid, hotspotFilter, { method: 'GI_STAR' }, field);
     if (map.incidentCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
     const hot = map.cells
       .filter((c) => (c.confidence === 'HOT_99' || c.confidence === 'HOT_95') && c.zScore !== null)

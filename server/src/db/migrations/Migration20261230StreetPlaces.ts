@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  * adds (an import of 100,000 rows is one statement), so searching reads a few thousand
  * streets instead of grouping every incident.
  */
-export class Migration20261229StreetPlaces extends Migration {
+export class Migration20261230StreetPlaces extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
       create table street_places (

@@ -7,7 +7,7 @@ import { reclassifyDarkness } from '../../incidents/darkness.js';
  * Darkness is now worked out with suncalc 2 (within 4 s of the NOAA solar equations;
  * incidents/darkness.ts), so every exact-time incident already stored is classified again.
  */
-export class Migration20261224DarknessNoaa extends Migration {
+export class Migration20261229DarknessNoaa extends Migration {
   override async up(): Promise<void> {
     await reclassifyDarkness((sql, params) => this.execute(sql, params));
   }
