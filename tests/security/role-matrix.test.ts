@@ -37,6 +37,8 @@ const RULES: Record<string, Caller[]> = {
   'Query.site': READERS,
   'Query.incidents': READERS,
   'Query.crimeCategories': READERS,
+  'Query.incidentPoints': READERS,
+  'Query.places': READERS,
   'Query.patrolUnits': READERS,
   'Query.patrolTrace': READERS,
   'Query.operations': READERS,

@@ -6,6 +6,7 @@ import { Migration20261224RecentWrites } from './Migration20261224RecentWrites.j
 import { Migration20261228PatrolPlans } from './Migration20261228PatrolPlans.js';
 import { Migration20261228StreetNetwork } from './Migration20261228StreetNetwork.js';
 import { Migration20261229DarknessNoaa } from './Migration20261229DarknessNoaa.js';
+import { Migration20261230StreetPlaces } from './Migration20261230StreetPlaces.js';
 
 /** Listed by hand so migrations run the same under tsx, vitest and a bundle. Append new ones in order. */
 export const migrationsList = [
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261228StreetNetwork', class: Migration20261228StreetNetwork },
   { name: 'Migration20261228PatrolPlans', class: Migration20261228PatrolPlans },
   { name: 'Migration20261229DarknessNoaa', class: Migration20261229DarknessNoaa },
+  { name: 'Migration20261230StreetPlaces', class: Migration20261230StreetPlaces },
 ];
