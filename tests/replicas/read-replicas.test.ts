@@ -247,7 +247,7 @@ suite('read replicas', () => {
       running = false;
       await Promise.all(readers);
     }
-    expect(JSON.stringify(failures.slice(0, 2))).toBe("[]");
+    expect(JSON.stringify(failures.slice(0, 2))).toBe('[]');
     expect(served).toBeGreaterThan(20);
     // Back in rotation: the standby serves reads again.
     await replay('pause');

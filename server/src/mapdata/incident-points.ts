@@ -52,7 +52,7 @@ export async function incidentPoints(em: EntityManager, filter: IncidentFilter, 
   // base64 without the line breaks PostgreSQL puts every 76 characters.
   const b64 = (bytes: string) =>
     `coalesce(translate(encode(string_agg(${bytes}, ''::bytea order by occurred_at desc, id), 'base64'), E'\\n', ''), '')`;
-  const [row] = await em.getConnection().execute<
+  const [row] = await em.execute<
     {
       total: number | null;
       n: number;

@@ -60,7 +60,8 @@ export class MapDataResolver {
     @Arg('limit', () => Int, { nullable: true, description: `At most this many, the newest (1–${MAX_POINTS}, default ${DEFAULT_POINTS}).` })
     limit?: number,
   ): Promise<IncidentPoints> {
-    const columns = await incidentPoints(ctx.em, filter, limit ?? DEFAULT_POINTS);
+    // On a hot standby when one serves (db/replicas.ts).
+    const columns = await ctx.reads((em) => incidentPoints(em, filter, limit ?? DEFAULT_POINTS));
     return { ...columns, categories: [...CATEGORY_SLUGS] };
   }
 }
