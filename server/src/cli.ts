@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { demoUsers } from '@vigil/seeds';
 import { fillReach, settledDays } from './analytics/reach.js';
 import { type Config, ConfigError, loadConfig, repoRoot } from './config.js';
+import { buildDashboardIfMissing, defaultClientDir } from './dashboard/dashboard.js';
 import { type Database, openDatabase } from './db/database.js';
 import { startLiveSimulator } from './demo/live.js';
 import { seedDemo } from './demo/seed.js';
@@ -95,6 +96,7 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
     const summary = await seedDemo(db.orm.em.fork() as never, { rules });
     if (summary.zones > 0) console.log(`Loaded demo data: ${summary.zones} zones, ${summary.users} users.`);
   }
+  buildDashboardIfMissing(defaultClientDir, (line) => console.log(line));
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ config, orm: db.orm, database: db.kind, replicas: db.replicas });
@@ -118,7 +120,9 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
   console.log(
     `Vigil is running at ${server.url}  (${db.kind === 'embedded' ? `embedded PostGIS in ${config.dataDir}` : 'PostgreSQL'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
-  console.log(`  dashboard  ${server.url}/`);
+  console.log(
+    server.dashboard.ready ? `  dashboard  ${server.url}/` : `  dashboard  none: ${server.dashboard.reason}; ${server.url}/ says so`,
+  );
   console.log(`  GraphQL    ${server.url}/graphql  (HTTP and WebSocket)`);
   if (demo) {
     console.log('\nSign in with a demo account (demo data only):');

@@ -16,6 +16,7 @@ import { createBenchDatabase, type Dataset, loadDataset, migrateBenchDatabase } 
 import { hexagonScenario, hotspotScenario, kdeScenario } from './hotspots.js';
 import { ingestScenario } from './ingest.js';
 import { liveScenario } from './live.js';
+import { mapScenario } from './map.js';
 import { megabytes } from './measure.js';
 import { plans47Scenario, plans400Scenario } from './plans.js';
 import { Profiler } from './profile.js';
@@ -97,6 +98,7 @@ try {
     ['plans-47', plans47Scenario],
     ['plans-400', plans400Scenario],
     ['replicas', replicaScenario],
+    ['map', mapScenario],
   ];
   try {
     for (const [name, scenario] of scenarios) {

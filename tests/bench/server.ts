@@ -15,6 +15,7 @@ import {
   upsertUser,
   type VigilServer,
 } from '@vigil/server';
+import { clientDist } from '../support/browser.js';
 import { GraphQLClient } from './http.js';
 
 export interface BenchServer {
@@ -45,7 +46,8 @@ export async function startBenchServer(url: string, analysts: number, unitIds: s
     VIGIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigil-bench-')),
   });
   const orm = await openOrm(url);
-  const server = await startServer({ config, orm, database: 'postgres', clientDir: '/nonexistent' });
+  // The built dashboard too, for the map row (bench/map.ts).
+  const server = await startServer({ config, orm, database: 'postgres', clientDir: clientDist });
   const serverUrl = server.url;
   try {
     const em = () => orm.em.fork() as unknown as EntityManager;

@@ -210,19 +210,26 @@ describe.skipIf(!hasChromium)('the map dashboard in Chromium', () => {
     await page.screenshot({ path: join(artifactsDir, 'dashboard-planner.png') });
     await page.getByTestId('zone-save').click();
     await expect.poll(() => page.getByTestId('zone-message').textContent(), slow).toBe('Saved “South End Green night patrol”.');
-    await expect.poll(() => page.locator('[data-testid=layer-wards] path.ward-outline').count(), slow).toBe(35);
+    // Drawn as a planned zone, apart from the 34 ward lines, with its name on the map.
+    const planned = () => page.locator('[data-testid=layer-patrolzones] path.zone-outline').count();
+    await expect.poll(planned, slow).toBe(1);
+    expect(await page.locator('[data-testid=layer-wards] path.ward-outline').count()).toBe(34);
+    await expect
+      .poll(() => page.locator('.zone-labels .map-label:not([hidden])').allTextContents(), slow)
+      .toContain('South End Green night patrol');
 
     await page.reload();
     await page.getByTestId('app-header').waitFor();
-    await expect.poll(() => page.locator('[data-testid=layer-wards] path.ward-outline').count(), slow).toBe(35);
-    expect(await page.getByTestId('zone-select').locator('option').allTextContents()).toContain('South End Green night patrol');
+    await expect.poll(planned, slow).toBe(1);
+    // Its borough comes from its outline (it lies in Camden).
+    expect(await page.getByTestId('zone-select').locator('option').allTextContents()).toContain('South End Green night patrol (Camden)');
 
     // And deleting it takes it off the map.
-    await page.getByTestId('zone-select').selectOption({ label: 'South End Green night patrol' });
+    await page.getByTestId('zone-select').selectOption({ label: 'South End Green night patrol (Camden)' });
     await page.getByTestId('zone-delete').click();
     await page.getByTestId('zone-delete-confirm').click();
     await expect.poll(() => page.getByTestId('zone-message').textContent(), slow).toBe('Deleted “South End Green night patrol”.');
-    await expect.poll(() => page.locator('[data-testid=layer-wards] path.ward-outline').count(), slow).toBe(34);
+    await expect.poll(planned, slow).toBe(0);
     await page.close();
   });
 

@@ -53,13 +53,24 @@ describe.skipIf(!hasChromium)('map performance with a full screen of data', () =
     // Every layer drew: counts from the panes, and pixels on their canvases.
     // The embedded database takes its time over 2,500 cells of Gi* while the rest loads: wait up to 2 minutes.
     expect(Number(await layerAttribute(page, 'hotspots', 'data-cells', null, 120_000))).toBeGreaterThanOrEqual(2000);
-    expect(Number(await layerAttribute(page, 'incidents', 'data-points', null, 120_000))).toBe(INCIDENTS);
+    // The points layer draws the command area's incidents (those inside the wards).
+    const [area] = await t
+      .em()
+      .getConnection()
+      .execute<{ inside: number }[]>(
+        `select count(*)::int inside from incidents i where ST_Intersects(i.location, (select ST_Union(boundary) from patrol_zones))`,
+      );
+    const inside = area!.inside;
+    expect(inside).toBeGreaterThan(INCIDENTS * 0.8);
+    expect(Number(await layerAttribute(page, 'incidents', 'data-points', null, 120_000))).toBe(inside);
     await expect.poll(() => layerAttribute(page, 'units', 'data-units', null, 120_000), { timeout: 120_000 }).toBe(String(UNITS));
     expect(await page.locator('[data-testid=unit-marker]').count()).toBe(UNITS);
     expect(await paintedPixels(page, 'hotspots')).toBeGreaterThan(10_000);
     expect(await paintedPixels(page, 'incidents')).toBeGreaterThan(10_000);
     const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: m.startTime })));
-    const markAt = (name: string) => marks.filter((m) => m.name === name).map((m) => m.at - signedInAt)[0];
+    // From the moment the server accepted the password (its scrypt hash takes its own time, printed apart).
+    const signedIn = marks.find((m) => m.name === 'vigil:signed-in')!.at;
+    const markAt = (name: string) => marks.filter((m) => m.name === name).map((m) => m.at - signedIn)[0];
     const firstPaint = markAt('vigil:first-map-paint');
     const allLayers = Math.max(
       ...['vigil:layer-hotspots', 'vigil:layer-incidents', 'vigil:layer-units'].map((n) => markAt(n) ?? Number.NaN),
@@ -107,7 +118,7 @@ describe.skipIf(!hasChromium)('map performance with a full screen of data', () =
     console.log(
       [
         `dashboard performance (${INCIDENTS} incidents, ${cells} hot-spot cells, ${UNITS} live units, 1366 × 768, headless Chromium without GPU):`,
-        `  first map paint after sign-in: ${firstPaint?.toFixed(0)} ms; all layers drawn: ${allLayers.toFixed(0)} ms`,
+        `  sign-in request (scrypt): ${(signedIn - signedInAt).toFixed(0)} ms; then first map paint: ${firstPaint?.toFixed(0)} ms; all layers drawn: ${allLayers.toFixed(0)} ms`,
         `  panning: ${frames.length} frames, frame time p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms`,
       ].join('\n'),
     );

@@ -12,10 +12,10 @@ import {
   ReportIncidentDocument,
 } from '@vigil/schema';
 import { openDatabase, startServer } from '@vigil/server';
-import { print } from 'graphql';
+import { type DocumentNode, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offset, SOUTH_END_GREEN } from '../support/factories.js';
-import { eventually, post } from '../support/live.js';
+import { eventually } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { onStandby, standby, startStandby, stopStandby } from '../support/standby.js';
 
@@ -42,12 +42,12 @@ suite('read replicas', () => {
   let planner: string;
 
   const count = async (token: string, url = t.url) => {
-    const result = await post(url, IncidentsDocument, { filter, first: 1 }, token);
+    const result = await freshPost<{ incidents: { totalCount: number } }>(url, IncidentsDocument, { filter, first: 1 }, token);
     expect(result.errors).toBeUndefined();
     return result.data!.incidents.totalCount;
   };
   const report = async (token: string, url = t.url) => {
-    const result = await post(
+    const result = await freshPost(
       url,
       ReportIncidentDocument,
       { input: { category: 'burglary', occurredAt: '2026-10-15T21:00:00Z', location: { type: 'Point', coordinates: SOUTH_END_GREEN } } },
@@ -56,7 +56,7 @@ suite('read replicas', () => {
     expect(result.errors).toBeUndefined();
   };
   const replicaState = async () => {
-    const health = (await (await fetch(`${t.url}/health`)).json()) as { replicas: { state: string; lagSeconds: number | null }[] };
+    const health = (await freshGet(`${t.url}/health`)) as { replicas: { state: string; lagSeconds: number | null }[] };
     return health.replicas[0]!;
   };
   const replay = (action: 'pause' | 'resume') => onStandby(standbyUrl, database, `select pg_wal_replay_${action}()`);
@@ -130,16 +130,16 @@ suite('read replicas', () => {
     const inSquare = { ...filter, within: square };
     const figures = async (token: string) => {
       const results = await Promise.all([
-        post(t.url, HotspotsDocument, { input: { filter: inSquare, method: 'COUNT', cellSize: 250 } }, token),
-        post(t.url, HotspotAccuracyDocument, { input: { filter: inSquare, method: 'COUNT', cellSize: 250 } }, token),
-        post(
+        freshPost(t.url, HotspotsDocument, { input: { filter: inSquare, method: 'COUNT', cellSize: 250 } }, token),
+        freshPost(t.url, HotspotAccuracyDocument, { input: { filter: inSquare, method: 'COUNT', cellSize: 250 } }, token),
+        freshPost(
           t.url,
           IncidentTrendDocument,
           { eventAt: '2026-10-10T00:00:00Z', days: 10, filter: { categories: ['burglary'], within: square } },
           token,
         ),
-        post(t.url, PreviewZoneDocument, { boundary: square, filter }, token),
-        post(t.url, CrimeCategoriesDocument, { filter: inSquare }, token),
+        freshPost(t.url, PreviewZoneDocument, { boundary: square, filter }, token),
+        freshPost(t.url, CrimeCategoriesDocument, { filter: inSquare }, token),
       ]);
       for (const r of results) expect(r.errors).toBeUndefined();
       const [hotspots, accuracy, trend, preview, categories] = results.map((r) => r.data) as unknown as [
@@ -222,46 +222,32 @@ suite('read replicas', () => {
     const failures: unknown[] = [];
     let served = 0;
     let running = true;
-    // A fresh connection per request: a kept-alive socket that the server closes as idle just
-    // as it is reused fails with ECONNRESET, which would say nothing about the standby.
-    const once = (): Promise<{ errors?: unknown; data?: { incidents: { totalCount: number } } }> =>
-      new Promise((resolve, reject) => {
-        const body = JSON.stringify({ query: print(IncidentsDocument), variables: { filter, first: 1 } });
-        const req = request(
-          `${t.url}/graphql`,
-          { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${analyst}` } },
-          (res) => {
-            let text = '';
-            res.setEncoding('utf8').on('data', (d: string) => {
-              text += d;
-            });
-            res.on('end', () => resolve(JSON.parse(text)));
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
     const reader = async () => {
       while (running) {
-        const result = await once();
+        const result = await freshPost<{ incidents: { totalCount: number } }>(t.url, IncidentsDocument, { filter, first: 1 }, analyst);
         if (result.errors || result.data?.incidents.totalCount !== expected) failures.push(result.errors ?? result.data);
         else served++;
+        // Paced: a steady stream of reads, well inside the per-caller rate limit.
+        await new Promise((r) => setTimeout(r, 100));
       }
     };
     const readers = [reader(), reader(), reader()];
-    await eventually(() => served > 10);
-    stopStandby(dir);
     try {
-      await eventually(async () => (await replicaState()).state === 'down');
-      const atStop = served;
-      await eventually(() => served > atStop + 10);
+      await eventually(() => served > 10);
+      await stopStandby(dir);
+      try {
+        await eventually(async () => (await replicaState()).state === 'down');
+        const atStop = served;
+        await eventually(() => served > atStop + 10);
+      } finally {
+        await startStandby(dir);
+      }
+      await eventually(async () => (await replicaState()).state === 'healthy');
     } finally {
-      startStandby(dir);
+      running = false;
+      await Promise.all(readers);
     }
-    await eventually(async () => (await replicaState()).state === 'healthy');
-    running = false;
-    await Promise.all(readers);
-    expect(failures).toEqual([]);
+    expect(JSON.stringify(failures.slice(0, 2))).toBe('[]');
     expect(served).toBeGreaterThan(20);
     // Back in rotation: the standby serves reads again.
     await replay('pause');
@@ -299,3 +285,32 @@ suite('read replicas', () => {
     }
   });
 });
+
+/**
+ * HTTP on a fresh connection each time: a kept-alive socket that the server closes as idle
+ * just as it is reused fails with ECONNRESET, which would say nothing about the standby.
+ */
+function fresh(url: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method, agent: false, headers: init.headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => {
+        text += d;
+      });
+      res.on('end', () => resolve(JSON.parse(text)));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+const freshGet = (url: string) => fresh(url, { method: 'GET' });
+
+function freshPost<T>(url: string, document: DocumentNode, variables: unknown, token: string) {
+  return fresh(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: print(document), variables }),
+  }) as Promise<{ data?: T; errors?: unknown }>;
+}

@@ -15,6 +15,8 @@ export const RULES: Record<string, Caller[]> = {
   'Query.site': READERS,
   'Query.incidents': READERS,
   'Query.crimeCategories': READERS,
+  'Query.incidentPoints': READERS,
+  'Query.places': READERS,
   'Query.patrolUnits': READERS,
   'Query.patrolTrace': READERS,
   'Query.operations': READERS,

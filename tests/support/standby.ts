@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { inject } from 'vitest';
 
@@ -17,16 +18,19 @@ export const standby = (() => {
 })();
 
 const bin = () => `/usr/lib/postgresql/${readdirSync('/usr/lib/postgresql').sort().at(-1)}/bin`;
-const asPostgres = (command: string, args: string[]) =>
-  process.getuid?.() === 0 ? execFileSync('runuser', ['-u', 'postgres', '--', command, ...args]) : execFileSync(command, args);
+const run = promisify(execFile);
+/** Asynchronous: the test's own Vigil server keeps serving while pg_ctl waits. */
+const asPostgres = async (command: string, args: string[]) => {
+  await (process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args));
+};
 
 /** Stops the standby's server (fast shutdown: its sessions are ended, as in a failover or a crash of the node). */
-export function stopStandby(dir: string): void {
-  asPostgres(`${bin()}/pg_ctl`, ['-D', `${dir}/data`, '-m', 'fast', '-w', 'stop']);
+export function stopStandby(dir: string): Promise<void> {
+  return asPostgres(`${bin()}/pg_ctl`, ['-D', `${dir}/data`, '-m', 'fast', '-w', 'stop']);
 }
 
-export function startStandby(dir: string): void {
-  asPostgres(`${bin()}/pg_ctl`, ['-D', `${dir}/data`, '-l', `${dir}/standby.log`, '-w', 'start']);
+export function startStandby(dir: string): Promise<void> {
+  return asPostgres(`${bin()}/pg_ctl`, ['-D', `${dir}/data`, '-l', `${dir}/standby.log`, '-w', 'start']);
 }
 
 /** Runs one statement on the standby (as the superuser), e.g. to pause replay. */

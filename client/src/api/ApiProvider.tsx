@@ -1,16 +1,13 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { Client } from 'graphql-ws';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { execute, GraphQLRequestError } from './client';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { execute, GraphQLRequestError, NetworkError } from './client';
 import { createLiveClient, type LiveHandlers, type LiveStatus, subscribeTyped } from './live';
 
 interface ApiContextValue {
-  run: <TData, TVariables>(
-    document: TypedDocumentNode<TData, TVariables>,
-    variables?: TVariables,
-    signal?: AbortSignal,
-    priority?: RequestPriority,
-  ) => Promise<TData>;
+  /** Runs one operation with the session's token; the hooks in `queries.ts` are built on it. */
+  run: <TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables?: TVariables, signal?: AbortSignal) => Promise<TData>;
   /** Starts a subscription over the session's graphql-ws socket; returns the function that stops it. */
   subscribe: <TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
@@ -32,9 +29,41 @@ interface ApiProviderProps {
   children: ReactNode;
 }
 
-/** Gives the signed-in part of the dashboard a `run` that sends the token and signs out when it is rejected, and live subscriptions. */
+/** Errors a second try cannot mend: the server understood the request and said no. */
+function retryable(failures: number, error: unknown): boolean {
+  return failures < 2 && error instanceof NetworkError;
+}
+
+/**
+ * The signed-in session's API: one TanStack Query cache (queries deduplicated and shared by
+ * every component that shows the same thing, previous data kept while new data loads) and
+ * one graphql-ws socket for live events. Made per token (App keys it), so a new sign-in
+ * starts with an empty cache and no data of the last user.
+ */
 export function ApiProvider({ token, onUnauthenticated, children }: ApiProviderProps) {
   const [liveStatus, setLiveStatus] = useState<LiveStatus>('connecting');
+  const signOut = useRef(onUnauthenticated);
+  signOut.current = onUnauthenticated;
+  const [queryClient] = useState(() => {
+    const onError = (error: unknown) => {
+      if (error instanceof GraphQLRequestError && error.unauthenticated) signOut.current();
+    };
+    return new QueryClient({
+      queryCache: new QueryCache({ onError }),
+      mutationCache: new MutationCache({ onError }),
+      defaultOptions: {
+        queries: {
+          // Live events and mutations mark what changed (see liveCache.ts); nothing goes stale by the clock alone.
+          staleTime: Number.POSITIVE_INFINITY,
+          retry: retryable,
+          refetchOnWindowFocus: false,
+        },
+        mutations: { retry: false },
+      },
+    });
+  });
+  useEffect(() => () => queryClient.clear(), [queryClient]);
+
   // Made in an effect, not during render, so StrictMode's mount-unmount-mount gets a live client.
   const [live, setLive] = useState<{ client: Client; reconnectListeners: Set<() => void> } | null>(null);
   useEffect(() => {
@@ -49,22 +78,15 @@ export function ApiProvider({ token, onUnauthenticated, children }: ApiProviderP
           wasConnected = true;
         }
       },
-      onUnauthenticated,
+      () => signOut.current(),
     );
     setLive({ client, reconnectListeners });
     return () => void client.dispose();
-  }, [token, onUnauthenticated]);
+  }, [token]);
 
   const run = useCallback<ApiContextValue['run']>(
-    async (document, variables, signal, priority) => {
-      try {
-        return await execute(document, variables, { token, signal, priority });
-      } catch (error) {
-        if (error instanceof GraphQLRequestError && error.unauthenticated) onUnauthenticated();
-        throw error;
-      }
-    },
-    [token, onUnauthenticated],
+    (document, variables, signal) => execute(document, variables, { token, signal }),
+    [token],
   );
   const subscribe = useCallback<ApiContextValue['subscribe']>(
     (document, variables, handlers) => (live ? subscribeTyped(live.client, document, variables, handlers) : () => {}),
@@ -78,10 +100,14 @@ export function ApiProvider({ token, onUnauthenticated, children }: ApiProviderP
     [live],
   );
   const value = useMemo(() => ({ run, subscribe, liveStatus, onReconnect }), [run, subscribe, liveStatus, onReconnect]);
-  return <ApiContext value={value}>{children}</ApiContext>;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ApiContext value={value}>{children}</ApiContext>
+    </QueryClientProvider>
+  );
 }
 
-/** The authorised GraphQL runner; only usable below <ApiProvider>. */
+/** The session's API; only usable below <ApiProvider>. */
 export function useApi(): ApiContextValue {
   const value = useContext(ApiContext);
   if (!value) throw new Error('useApi must be used inside <ApiProvider>');

@@ -4,12 +4,6 @@ import { type DocumentNode, type GraphQLFormattedError, print } from 'graphql';
 /** Same origin: the server serves the dashboard and the API on one port (Vite proxies it in development). */
 export const GRAPHQL_PATH = '/graphql';
 
-/**
- * Variables are optional for operations that declare none, required otherwise, so
- * `execute(ZonesDocument)` and `execute(LoginDocument, { email, password })` both type-check.
- */
-export type VariablesArg<TVariables> = Record<string, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables];
-
 /** A request that reached the server and came back with GraphQL errors (or no data). */
 export class GraphQLRequestError extends Error {
   constructor(
@@ -45,8 +39,6 @@ export interface ExecuteOptions {
   /** Bearer token of the signed-in user; omitted for `login`. */
   token?: string | null;
   signal?: AbortSignal;
-  /** Fetch priority: the outlines that make the map readable go ahead of heavy analytics. */
-  priority?: RequestPriority;
 }
 
 // Documents are module constants, so each is printed once.
@@ -60,7 +52,7 @@ function queryText(document: DocumentNode): string {
   return text;
 }
 
-function operationName(document: DocumentNode): string | undefined {
+export function operationName(document: DocumentNode): string | undefined {
   for (const definition of document.definitions) {
     if (definition.kind === 'OperationDefinition') return definition.name?.value;
   }
@@ -79,7 +71,7 @@ interface GraphQLResponse<TData> {
 export async function execute<TData, TVariables>(
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables | undefined,
-  { token, signal, priority }: ExecuteOptions = {},
+  { token, signal }: ExecuteOptions = {},
 ): Promise<TData> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -96,7 +88,6 @@ export async function execute<TData, TVariables>(
       headers,
       body: JSON.stringify({ query: queryText(document), operationName: operationName(document), variables: variables ?? {} }),
       signal,
-      priority,
     });
   } catch (error) {
     if (signal?.aborted) throw error;

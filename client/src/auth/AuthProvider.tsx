@@ -30,6 +30,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (email: string, password: string) => {
     const { login } = await execute(LoginDocument, { email, password });
+    // For the performance test: the dashboard's figures count from here.
+    window.performance.mark('vigil:signed-in');
     saveSession(login);
     setNotice(null);
     setSession(login);

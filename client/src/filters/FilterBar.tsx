@@ -1,7 +1,9 @@
 import { CrimeCategoriesDocument } from '@vigil/schema';
 import { useId, useMemo, useState } from 'react';
-import { useQueryWith } from '../api/useQuery';
+import { useGraphQL } from '../api/queries';
+import { DateField } from '../forms/DateFields';
 import { CATEGORIES, categoryLabel } from '../state/categories';
+import { incidentFilterOf } from '../state/incidentFilter';
 import { PERIOD_LABELS, type Period } from '../state/period';
 import type { DarknessPick, MapState, PeriodPick } from '../state/urlState';
 
@@ -25,11 +27,10 @@ export function FilterBar({ state, onState, period }: FilterBarProps) {
   const id = useId();
   const [copied, setCopied] = useState(false);
   // Incidents per category under the other filters, so the menu shows what each choice holds.
-  const counts = useQueryWith(
-    CrimeCategoriesDocument,
-    { filter: { from: period.from, to: period.to, darkness: state.darkness, hateCrime: state.hateOnly ? true : undefined } },
-    {},
-  );
+  const counts = useGraphQL(CrimeCategoriesDocument, {
+    // Over the map's area, as the layers count: choosing a category maps exactly its figure.
+    filter: { ...incidentFilterOf(state, period), categories: undefined, commandArea: true },
+  });
   const countOf = useMemo(() => new Map(counts.data?.crimeCategories.map((c) => [c.slug, c.incidents])), [counts.data]);
   const most = Math.max(1, ...countOf.values());
   const categoriesText =
@@ -75,27 +76,18 @@ export function FilterBar({ state, onState, period }: FilterBarProps) {
       {state.period === 'custom' ? (
         <fieldset className="filter-dates">
           <legend className="visually-hidden">Custom period</legend>
-          <label>
-            <span className="visually-hidden">From</span>
-            <input
-              type="date"
-              value={state.from}
-              max={state.to}
-              onChange={(e) => e.target.value && onState({ from: e.target.value })}
-              data-testid="period-from"
-            />
-          </label>
-          <span aria-hidden="true">–</span>
-          <label>
-            <span className="visually-hidden">To</span>
-            <input
-              type="date"
-              value={state.to}
-              min={state.from}
-              onChange={(e) => e.target.value && onState({ to: e.target.value })}
-              data-testid="period-to"
-            />
-          </label>
+          <DateField
+            label="From"
+            value={state.from}
+            onChange={(from) => onState(from <= state.to ? { from } : { from, to: from })}
+            data-testid="period-from"
+          />
+          <DateField
+            label="to"
+            value={state.to}
+            onChange={(to) => onState(to >= state.from ? { to } : { to, from: to })}
+            data-testid="period-to"
+          />
         </fieldset>
       ) : null}
 

@@ -1,8 +1,9 @@
 import type { Polygon as GeoPolygon } from 'geojson';
-import { type LatLngExpression, type Layer, type LeafletMouseEvent, polygon, popup } from 'leaflet';
+import { type LatLngExpression, polygon, popup } from 'leaflet';
 import { useEffect } from 'react';
+import { addClickTarget } from './clickTargets';
 import { type HotspotCell, type HotspotClasses, type HotspotResult } from './hotspotStyle';
-import { CONFIDENCE_LABELS, GRID_STROKE } from './layers';
+import { CONFIDENCE_LABELS, GRID_STROKE, PANES } from './layers';
 import { ensurePane, escapeHtml } from './panes';
 import { useCanvasGroup } from './useCanvasGroup';
 
@@ -11,10 +12,24 @@ interface HotspotLayerProps {
   classes: HotspotClasses | undefined;
 }
 
+/** Cells are Polygons from a square or hexagon grid: the outer ring is all there is. */
+function outerRing(geometry: { type: string; coordinates: unknown }): number[][] {
+  return (geometry as GeoPolygon).coordinates[0] ?? [];
+}
+
 function ring(geometry: { type: string; coordinates: unknown }): LatLngExpression[] {
-  // Cells are Polygons from ST_SquareGrid / ST_HexagonGrid: the outer ring is all there is.
-  const coordinates = (geometry as GeoPolygon).coordinates[0] ?? [];
-  return coordinates.map(([lng, lat]) => [lat!, lng!] as [number, number]);
+  return outerRing(geometry).map(([lng, lat]) => [lat!, lng!] as [number, number]);
+}
+
+/** Whether [lng, lat] is inside a ring (even–odd rule). */
+function inside(ringCoordinates: number[][], lng: number, lat: number): boolean {
+  let odd = false;
+  for (let a = 0, b = ringCoordinates.length - 1; a < ringCoordinates.length; b = a++) {
+    const [xa, ya] = ringCoordinates[a]!;
+    const [xb, yb] = ringCoordinates[b]!;
+    if (ya! > lat !== yb! > lat && lng < ((xb! - xa!) * (lat - ya!)) / (yb! - ya!) + xa!) odd = !odd;
+  }
+  return odd;
 }
 
 function cellPopup(cell: HotspotCell, method: HotspotResult['parameters']['method']): string {
@@ -43,7 +58,6 @@ export function HotspotLayer({ result, classes }: HotspotLayerProps) {
       pane.removeAttribute('data-cells');
       return;
     }
-    const cells = new WeakMap<Layer, HotspotCell>();
     const totals: Record<string, number> = {};
     for (const cell of result.cells) {
       const fill = classes.fillOf(cell);
@@ -51,6 +65,8 @@ export function HotspotLayer({ result, classes }: HotspotLayerProps) {
         renderer,
         pane: 'hotspots',
         pmIgnore: true,
+        // Clicks come through the map (clickTargets): no hit test over thousands of cells on every mouse move.
+        interactive: false,
         color: fill ? '#5b1020' : GRID_STROKE,
         weight: fill ? 0.6 : 0.4,
         opacity: fill ? 0.55 : 0.35,
@@ -59,15 +75,14 @@ export function HotspotLayer({ result, classes }: HotspotLayerProps) {
         // Empty cells stay clickable but nearly invisible, so the background reads through.
         fillOpacity: fill ? 0.72 : 0.01,
       });
-      cells.set(shape, cell);
       group.addLayer(shape);
       totals[cell.confidence] = (totals[cell.confidence] ?? 0) + 1;
     }
-    const onClick = (event: LeafletMouseEvent) => {
-      const cell = cells.get(event.propagatedFrom as Layer);
-      if (cell) popup().setLatLng(event.latlng).setContent(cellPopup(cell, result.parameters.method)).openOn(map);
-    };
-    group.on('click', onClick);
+    const offClick = addClickTarget(map, PANES.hotspots, (latlng) => {
+      if (!map.hasLayer(group)) return null;
+      const cell = result.cells.find((c) => inside(outerRing(c.geometry), latlng.lng, latlng.lat));
+      return cell ? () => popup().setLatLng(latlng).setContent(cellPopup(cell, result.parameters.method)).openOn(map) : null;
+    });
     pane.setAttribute('data-cells', String(result.cells.length));
     pane.setAttribute('data-method', result.parameters.method);
     pane.setAttribute(
@@ -78,10 +93,8 @@ export function HotspotLayer({ result, classes }: HotspotLayerProps) {
         .join(' '),
     );
     pane.setAttribute('data-incidents', String(result.summary.incidentCount));
-    window.performance.mark('vigil:layer-hotspots');
-    return () => {
-      group.off('click', onClick);
-    };
+    requestAnimationFrame(() => window.performance.mark('vigil:layer-hotspots'));
+    return offClick;
   }, [map, group, renderer, result, classes]);
 
   return null;

@@ -1,68 +1,74 @@
-import { circleMarker, type Layer, type LeafletMouseEvent, popup } from 'leaflet';
-import { useEffect } from 'react';
+import { createLayerComponent, type LayerProps } from '@react-leaflet/core';
+import { popup } from 'leaflet';
+import { useEffect, useRef } from 'react';
+import { useMap } from 'react-leaflet';
 import { categoryLabel } from '../state/categories';
 import { formatDateTime } from '../state/period';
-import { DARKNESS_COLOURS, HATE_STROKE } from './layers';
+import { addClickTarget } from './clickTargets';
+import { darknessOf, type IncidentPoints, isHateCrime, isMonthOnly, locationOf } from './incidentPoints';
+import { DARKNESS_COLOURS, HATE_STROKE, PANES } from './layers';
+import { type PointClass, PointCloud } from './PointCloud';
 import { ensurePane, escapeHtml } from './panes';
-import { useCanvasGroup } from './useCanvasGroup';
-import type { IncidentPoint } from './useIncidents';
 
 const DARKNESS_WORDS = { DARK: 'after dark', LIGHT: 'in daylight', UNKNOWN: 'time known to the month only' } as const;
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-function incidentPopup(incident: IncidentPoint): string {
-  const when =
-    incident.occurredPrecision === 'MONTH'
-      ? new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric' }).format(new Date(incident.occurredAt))
-      : formatDateTime(incident.occurredAt);
-  const flags = incident.hateCrimeFlags.length
-    ? `<br>Hate crime: ${escapeHtml(incident.hateCrimeFlags.map((f) => f.toLowerCase().replace('_', '-')).join(', '))}`
-    : '';
-  const place = incident.locationName ? `<br>${escapeHtml(incident.locationName)}` : '';
-  return `<strong>${escapeHtml(categoryLabel(incident.category))}</strong><br>${escapeHtml(when)}, ${DARKNESS_WORDS[incident.darkness]}${flags}${place}`;
+function incidentPopup(points: IncidentPoints, k: number): string {
+  const at = new Date(points.occurredAt[k]! * 1000);
+  const when = isMonthOnly(points, k) ? monthFormat.format(at) : formatDateTime(at.toISOString());
+  const hate = isHateCrime(points, k) ? '<br>Hate crime' : '';
+  const place = locationOf(points, k);
+  const category = points.categories[points.category[k]!] ?? 'unknown';
+  return `<strong>${escapeHtml(categoryLabel(category))}</strong><br>${escapeHtml(when)}, ${DARKNESS_WORDS[darknessOf(points, k)]}${hate}${place ? `<br>${escapeHtml(place)}` : ''}`;
 }
 
+/** Classes 0–2: dark, light, unknown; 3–5 the same with the red hate-crime ring, drawn last. */
+const ORDER = ['DARK', 'LIGHT', 'UNKNOWN'] as const;
+function classes(zoom: number): PointClass[] {
+  const r = zoom <= 12 ? 2 : zoom === 13 ? 2.6 : zoom === 14 ? 3.2 : 3.8;
+  const plain = ORDER.map((d) => ({ radius: r, fill: DARKNESS_COLOURS[d], stroke: '#ffffff', strokeWidth: zoom <= 12 ? 0 : 0.8 }));
+  const hate = ORDER.map((d) => ({ radius: r + 1, fill: DARKNESS_COLOURS[d], stroke: HATE_STROKE, strokeWidth: 2 }));
+  return [...plain, ...hate];
+}
+const classOf = (points: IncidentPoints, k: number) => ORDER.indexOf(darknessOf(points, k)) + (isHateCrime(points, k) ? 3 : 0);
+
+const Cloud = createLayerComponent<PointCloud, LayerProps & { points: IncidentPoints | null }>(
+  ({ points }, context) => ({ instance: new PointCloud({ pane: 'incidents', classOf, classes }).setPoints(points), context }),
+  (instance, props, previous) => {
+    if (props.points !== previous.points) instance.setPoints(props.points);
+  },
+);
+
 /**
- * Incidents as small circles on one canvas: thousands of points pan smoothly this way
- * (DOM markers stop scaling at about a thousand). Colour says dark or daylight; a red ring
- * marks hate crime.
+ * Incidents as small circles on one canvas (see PointCloud): colour says dark or daylight,
+ * a red ring marks hate crime; a click opens the nearest one. The pane carries the number
+ * drawn for tests (`data-points`).
  */
-export function IncidentsLayer({ incidents }: { incidents: readonly IncidentPoint[] | undefined }) {
-  const { map, group, renderer } = useCanvasGroup('incidents', 'layer-incidents', { tolerance: 3 });
+export function IncidentsLayer({ points }: { points: IncidentPoints | undefined }) {
+  const map = useMap();
+  const layer = useRef<PointCloud>(null);
+  const pane = ensurePane(map, 'incidents', 'layer-incidents');
 
   useEffect(() => {
-    const pane = ensurePane(map, 'incidents', 'layer-incidents');
-    group.clearLayers();
-    if (!incidents) {
+    if (!points) {
       pane.removeAttribute('data-points');
       return;
     }
-    const byLayer = new WeakMap<Layer, IncidentPoint>();
-    for (const incident of incidents) {
-      const hate = incident.hateCrimeFlags.length > 0;
-      const point = circleMarker([incident.latitude, incident.longitude], {
-        renderer,
-        pane: 'incidents',
-        pmIgnore: true,
-        radius: hate ? 4.5 : 3.5,
-        color: hate ? HATE_STROKE : '#ffffff',
-        weight: hate ? 2 : 0.8,
-        fillColor: DARKNESS_COLOURS[incident.darkness],
-        fillOpacity: 0.85,
-      });
-      byLayer.set(point, incident);
-      group.addLayer(point);
-    }
-    const onClick = (event: LeafletMouseEvent) => {
-      const incident = byLayer.get(event.propagatedFrom as Layer);
-      if (incident) popup().setLatLng(event.latlng).setContent(incidentPopup(incident)).openOn(map);
-    };
-    group.on('click', onClick);
-    pane.setAttribute('data-points', String(incidents.length));
-    window.performance.mark('vigil:layer-incidents');
-    return () => {
-      group.off('click', onClick);
-    };
-  }, [map, group, renderer, incidents]);
+    pane.setAttribute('data-points', String(points.count));
+    requestAnimationFrame(() => window.performance.mark('vigil:layer-incidents'));
+  }, [pane, points]);
 
-  return null;
+  useEffect(
+    () =>
+      addClickTarget(map, PANES.incidents, (_latlng, at) => {
+        const cloud = layer.current;
+        if (!cloud || !points || !map.hasLayer(cloud)) return null;
+        const k = cloud.nearest(at, 6);
+        if (k < 0) return null;
+        return () => popup().setLatLng([points.latitude[k]!, points.longitude[k]!]).setContent(incidentPopup(points, k)).openOn(map);
+      }),
+    [map, points],
+  );
+
+  return <Cloud ref={layer} points={points ?? null} />;
 }

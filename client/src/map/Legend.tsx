@@ -1,4 +1,6 @@
 import type { SiteKind } from '@vigil/schema';
+import { useCallback, useEffect, useRef } from 'react';
+import { useMap } from 'react-leaflet';
 import { type LegendSymbol, type MapLayerInfo, SITE_KIND_LABELS } from './layers';
 import { MapControl } from './MapControl';
 import { siteIconSvg } from './siteIcons';
@@ -50,10 +52,37 @@ const KINDS = Object.keys(SITE_KIND_LABELS) as SiteKind[];
 
 /** Explains the symbols of the overlays that are switched on, following the layer control. */
 export function Legend({ layers }: { layers: readonly MapLayerInfo[] }) {
+  const map = useMap();
+  const box = useRef<HTMLDetailsElement | null>(null);
+  // It ends above the map's bottom edge, whatever the window's height, and scrolls inside:
+  // never cut off, and (narrow, in the right-hand corner) never over the map's centre.
+  const fit = useCallback(() => {
+    const legend = box.current;
+    if (!legend) return;
+    const top = legend.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+    legend.style.maxHeight = `${Math.max(80, map.getSize().y - top - 28)}px`;
+  }, [map]);
+  useEffect(() => {
+    map.on('resize', fit);
+    const observer = new ResizeObserver(fit);
+    const control = map.getContainer().querySelector('.leaflet-control-layers');
+    if (control) observer.observe(control);
+    return () => {
+      map.off('resize', fit);
+      observer.disconnect();
+    };
+  }, [map, fit]);
+  const attach = useCallback(
+    (element: HTMLDetailsElement | null) => {
+      box.current = element;
+      if (element) requestAnimationFrame(fit);
+    },
+    [fit],
+  );
   return (
     <MapControl position="topright" className="legend-control">
       {/* A disclosure, so the legend can be folded away when it covers the part of the map that matters. */}
-      <details className="legend" data-testid="legend" open>
+      <details className="legend" data-testid="legend" open ref={attach}>
         <summary className="legend-summary">
           <h2 className="legend-title">Legend</h2>
         </summary>

@@ -2,6 +2,7 @@ import { useLeafletContext } from '@react-leaflet/core';
 import { canvas, divIcon, layerGroup, type Marker, marker, type Polyline, polyline } from 'leaflet';
 import { useEffect, useMemo, useState } from 'react';
 import { formatDuration } from '../state/period';
+import { type Box, declutter } from './declutter';
 import { STALE_AFTER_MS, TRAIL_COLOUR } from './layers';
 import { ensurePane, escapeHtml } from './panes';
 import type { UnitStore, UnitTrack } from './useLiveUnits';
@@ -39,9 +40,35 @@ export function LiveUnitsLayer({ store }: { store: UnitStore }) {
     container.addLayer(group);
 
     const markers = new Map<string, { marker: Marker; trail: Polyline }>();
+    // Call signs must not cover each other (CN-BZ1 over CN-R1): each label takes the first
+    // free side of its dot (right, left, below, above), or is hidden (the dot keeps its title).
+    let layoutFrame = 0;
+    const layoutLabels = () => {
+      layoutFrame = 0;
+      const entries = [...markers.values()].flatMap(({ marker: m }) => {
+        const label = m.getElement()?.querySelector<HTMLElement>('.unit-label');
+        return label ? [{ p: map.latLngToContainerPoint(m.getLatLng()), label, w: label.offsetWidth, h: label.offsetHeight }] : [];
+      });
+      const dots: Box[] = entries.map(({ p }) => ({ x: p.x - 8, y: p.y - 8, w: 16, h: 16 }));
+      const sides = ['right', 'left', 'below', 'above'] as const;
+      const chosen = declutter(
+        entries.map(({ p, w, h }) => [
+          { x: p.x + 9, y: p.y - h / 2, w, h },
+          { x: p.x - 9 - w, y: p.y - h / 2, w, h },
+          { x: p.x - w / 2, y: p.y + 9, w, h },
+          { x: p.x - w / 2, y: p.y - 9 - h, w, h },
+        ]),
+        dots,
+      );
+      entries.forEach(({ label }, k) => {
+        const side = sides[chosen[k]!];
+        label.dataset.side = side ?? 'hidden';
+      });
+    };
     const labelMode = () => {
       const compact = markers.size > LABEL_ALL_UP_TO && map.getZoom() < 15;
       pane.classList.toggle('units-compact', compact);
+      if (!compact && !layoutFrame) layoutFrame = requestAnimationFrame(layoutLabels);
     };
     const paint = (track: UnitTrack, now: number) => {
       const last = track.fixes[track.fixes.length - 1];
@@ -110,6 +137,7 @@ export function LiveUnitsLayer({ store }: { store: UnitStore }) {
     }, 10_000);
     map.on('zoomend', labelMode);
     return () => {
+      cancelAnimationFrame(layoutFrame);
       off();
       window.clearInterval(ticker);
       map.off('zoomend', labelMode);

@@ -7,41 +7,48 @@ import { LayerGroup, LayersControl, MapContainer, ScaleControl, TileLayer, useMa
 import { PlanLayer } from '../plans/PlanLayer';
 import type { PlanOnMap } from '../plans/planView';
 import type { LayerId, MapState } from '../state/urlState';
+import { FocusMarker, type MapFocus } from './FocusMarker';
 import { HotspotLayer } from './HotspotLayer';
 import type { HotspotClasses, HotspotResult } from './hotspotStyle';
 import { hotspotLayerInfo } from './hotspotStyle';
 import { IncidentsLayer } from './IncidentsLayer';
+import type { IncidentPoints } from './incidentPoints';
 import { Legend } from './Legend';
 import { LiveUnitsLayer } from './LiveUnitsLayer';
-import { INCIDENTS_LAYER, LAYER_ORDER, type MapLayerInfo, SITES_LAYER, TRACE_LAYER, UNITS_LAYER, WARDS_LAYER, ZONES_LAYER } from './layers';
+import {
+  INCIDENTS_LAYER,
+  LAYER_ORDER,
+  type MapLayerInfo,
+  PATROL_ZONES_LAYER,
+  SITES_LAYER,
+  TRACE_LAYER,
+  UNITS_LAYER,
+  WARDS_LAYER,
+  ZONES_LAYER,
+} from './layers';
+import { MapControl } from './MapControl';
+import { PlaceSearch } from './PlaceSearch';
 import { SitesLayer } from './SitesLayer';
 import { type Trace, TraceLayer } from './TraceLayer';
-import type { IncidentPoint } from './useIncidents';
 import type { UnitStore } from './useLiveUnits';
 import type { SitePoint } from './useSites';
 import type { Zone } from './useZones';
 import { WardsLayer } from './WardsLayer';
 import type { ZoneEditorState } from './ZoneEditorLayer';
+import { ZoneOutlinesLayer } from './ZoneOutlinesLayer';
 import { ZonesLayer } from './ZonesLayer';
 
-const PlannerTools = lazy(() => import('./ZoneEditorLayer'));
+export type { MapFocus } from './FocusMarker';
 
-/** Where to move the map to, e.g. a site picked in the overdue list; `seq` makes the same place twice a new request. */
-export interface MapFocus {
-  lat: number;
-  lng: number;
-  zoom?: number;
-  seq: number;
-}
+const PlannerTools = lazy(() => import('./ZoneEditorLayer'));
 
 export interface MapViewProps {
   state: MapState;
   onState: (change: Partial<MapState> | ((s: MapState) => Partial<MapState>)) => void;
   zones: readonly Zone[];
-  zonesVersion: number;
   config: AppConfigQuery['appConfig'] | undefined;
   hotspots: { result: HotspotResult | undefined; classes: HotspotClasses | undefined };
-  incidents: readonly IncidentPoint[] | undefined;
+  incidents: IncidentPoints | undefined;
   sites: readonly SitePoint[] | undefined;
   selectedSiteId: string | null;
   onSelectSite: (id: string) => void;
@@ -51,6 +58,7 @@ export interface MapViewProps {
   trace: Trace | null;
   replayIndex: number;
   focus: MapFocus | null;
+  onFocus: (focus: Omit<MapFocus, 'seq'>) => void;
   /** A patrol plan to draw: the planner's preview, or the superintendent's plans with their progress. */
   plan?: PlanOnMap | null;
   /** Planners only: the zone editor and placing requested sites. */
@@ -67,6 +75,7 @@ export interface MapViewProps {
 
 const NAMES: Record<LayerId, string> = {
   wards: WARDS_LAYER.name,
+  patrolzones: PATROL_ZONES_LAYER.name,
   zones: ZONES_LAYER.name,
   hotspots: 'Hot spots',
   incidents: INCIDENTS_LAYER.name,
@@ -95,35 +104,35 @@ function MapStateSync({ onState }: Pick<MapViewProps, 'onState'>) {
   return null;
 }
 
+/** Marks the moment the map first draws something, for the first-paint figure the performance test prints. */
+function FirstPaint() {
+  useEffect(() => {
+    requestAnimationFrame(() => window.performance.mark('vigil:first-map-paint'));
+  }, []);
+  return null;
+}
+
+/** Moves the map when asked to show something: a site, a trace, a search result. */
 function FocusOn({ focus }: { focus: MapFocus | null }) {
   const map = useMap();
   const seq = useRef(0);
   useEffect(() => {
     if (!focus || focus.seq === seq.current) return;
     seq.current = focus.seq;
-    map.flyTo([focus.lat, focus.lng], Math.max(map.getZoom(), focus.zoom ?? 15), { duration: 0.6 });
+    if (focus.bounds) map.flyToBounds(focus.bounds, { padding: [40, 40], maxZoom: focus.zoom ?? 16, duration: 0.6 });
+    else map.flyTo([focus.lat, focus.lng], focus.zoom ?? 16, { duration: 0.6 });
   }, [map, focus]);
-  return null;
-}
-
-/** Marks the moment the map first draws something, for the first-paint figure the performance test prints. */
-function FirstPaint({ ready }: { ready: boolean }) {
-  const done = useRef(false);
-  useEffect(() => {
-    if (!ready || done.current) return;
-    done.current = true;
-    requestAnimationFrame(() => window.performance.mark('vigil:first-map-paint'));
-  }, [ready]);
   return null;
 }
 
 /**
  * The map and its layers. It must be readable with no tile server (tests and air-gapped
- * deployments run without one), so the ward outlines are the base and street tiles are an
- * option that appears only when the server configures a tile URL.
+ * deployments run without one), so the wards with their names are the base (shipped with
+ * the dashboard), a search finds named places, and street tiles are an option that appears
+ * only when the server configures a tile URL.
  */
 export function MapView(props: MapViewProps) {
-  const { state, onState, zones, zonesVersion, config, hotspots, planner } = props;
+  const { state, onState, zones, config, hotspots, planner } = props;
   const tileUrl = config?.tileUrl?.trim();
   const on = (id: LayerId) => state.layers.has(id);
   // The map is created once; later view changes come from the map itself (and go to the address).
@@ -132,6 +141,7 @@ export function MapView(props: MapViewProps) {
   const legendLayers = useMemo<MapLayerInfo[]>(() => {
     const infos: Record<LayerId, MapLayerInfo> = {
       wards: WARDS_LAYER,
+      patrolzones: PATROL_ZONES_LAYER,
       zones: {
         ...ZONES_LAYER,
         detail: `Share of each zone’s area within the visit radius of a patrol path, ${props.periodLabel} (at most 31 days)`,
@@ -157,7 +167,10 @@ export function MapView(props: MapViewProps) {
     >
       <MapStateSync onState={onState} />
       <FocusOn focus={props.focus} />
-      <FirstPaint ready={zones.length > 0} />
+      <FirstPaint />
+      <MapControl position="topleft" className="search-control">
+        <PlaceSearch onFocus={props.onFocus} />
+      </MapControl>
       <LayersControl position="topright" collapsed={false}>
         {tileUrl ? (
           <>
@@ -170,19 +183,18 @@ export function MapView(props: MapViewProps) {
           </>
         ) : null}
         <LayersControl.Overlay checked={on('wards')} name={NAMES.wards}>
-          {/* The group stays while the keyed GeoJSON inside is replaced, so the control keeps its state. */}
           <LayerGroup>
-            <WardsLayer zones={zones} version={zonesVersion} overTiles={Boolean(tileUrl)} />
+            <WardsLayer overTiles={Boolean(tileUrl)} />
+          </LayerGroup>
+        </LayersControl.Overlay>
+        <LayersControl.Overlay checked={on('patrolzones')} name={NAMES.patrolzones}>
+          <LayerGroup>
+            <ZoneOutlinesLayer zones={zones} />
           </LayerGroup>
         </LayersControl.Overlay>
         <LayersControl.Overlay checked={on('zones')} name={NAMES.zones}>
           <LayerGroup>
-            <ZonesLayer
-              zones={zones}
-              shares={props.zoneShares}
-              version={`${zonesVersion}:${props.zoneShares ? props.zoneShares.size : 'x'}:${[...(props.zoneShares?.values() ?? [])].join(',')}`}
-              periodLabel={props.periodLabel}
-            />
+            <ZonesLayer zones={zones} shares={props.zoneShares} periodLabel={props.periodLabel} />
           </LayerGroup>
         </LayersControl.Overlay>
         <LayersControl.Overlay checked={on('hotspots')} name={NAMES.hotspots}>
@@ -192,7 +204,7 @@ export function MapView(props: MapViewProps) {
         </LayersControl.Overlay>
         <LayersControl.Overlay checked={on('incidents')} name={NAMES.incidents}>
           <LayerGroup>
-            <IncidentsLayer incidents={props.incidents} />
+            <IncidentsLayer points={props.incidents} />
           </LayerGroup>
         </LayersControl.Overlay>
         <LayersControl.Overlay checked={on('sites')} name={NAMES.sites}>
@@ -212,6 +224,7 @@ export function MapView(props: MapViewProps) {
         </LayersControl.Overlay>
       </LayersControl>
       <PlanLayer plan={props.plan} />
+      <FocusMarker focus={props.focus} />
       <ScaleControl position="bottomleft" imperial={false} />
       <Legend layers={legendLayers} />
       {planner ? (

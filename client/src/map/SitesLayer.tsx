@@ -2,7 +2,8 @@ import { DashboardSiteDetailDocument } from '@vigil/schema';
 import { divIcon } from 'leaflet';
 import { useMemo } from 'react';
 import { Marker, Pane, Popup } from 'react-leaflet';
-import { useQuery } from '../api/useQuery';
+import { useVisitPolling } from '../api/liveCache';
+import { useGraphQL } from '../api/queries';
 import { formatDateTime } from '../state/period';
 import { COVERAGE_COLOURS, COVERAGE_LABELS, SITE_KIND_LABELS } from './layers';
 import { escapeHtml } from './panes';
@@ -11,7 +12,8 @@ import type { SitePoint } from './useSites';
 
 /** The visit history in the popup: fetched when the popup opens (react-leaflet renders popup content only while open). */
 function SitePopup({ site, onSelect }: { site: SitePoint; onSelect: (id: string) => void }) {
-  const detail = useQuery(DashboardSiteDetailDocument, { id: site.id });
+  // The same query, with the same variables, as the site panel: opening the full history reads the site once.
+  const detail = useGraphQL(DashboardSiteDetailDocument, { id: site.id }, { refetchInterval: useVisitPolling() });
   const visits = detail.data?.site.visits ?? [];
   return (
     <div className="site-popup" data-testid="site-popup">
@@ -23,7 +25,7 @@ function SitePopup({ site, onSelect }: { site: SitePoint; onSelect: (id: string)
         {COVERAGE_LABELS[site.coverage.state]}
       </div>
       <div className="site-popup-visits">
-        {detail.loading && !detail.data ? (
+        {detail.isPending ? (
           'Loading visits…'
         ) : detail.error ? (
           `Could not load the visits: ${detail.error.message}`

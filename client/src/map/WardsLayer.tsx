@@ -1,74 +1,91 @@
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { useLeafletContext } from '@react-leaflet/core';
+import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
 import { type Path, type PathOptions, type SVG, svg } from 'leaflet';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { GeoJSON, Pane } from 'react-leaflet';
-import { WARD_STYLE, WARD_STYLE_NO_TILES, WARDS_LAYER } from './layers';
-import type { Zone } from './useZones';
+import { LabelLayer } from './LabelLayer';
+import { PANES, WARD_STYLE, WARD_STYLE_NO_TILES, WARDS_LAYER } from './layers';
+import { ensurePane } from './panes';
+import { wards } from './wards';
 
-interface ZoneProperties {
-  id: string;
+interface WardProperties {
   name: string;
-  borough: string | null;
-}
-
-interface WardsLayerProps {
-  zones: readonly Zone[];
-  /** Changes whenever `zones` is new data: GeoJSON does not redraw when its data prop changes. */
-  version: number;
-  /** Whether street tiles may be showing beneath: then the fill must let them through. */
-  overTiles: boolean;
+  borough: string;
 }
 
 const PANE = 'wards';
 
-function toFeatureCollection(zones: readonly Zone[]): FeatureCollection<Geometry, ZoneProperties> {
+/** Ward names are shown from this zoom: below it the two boroughs are too small to read them. */
+const LABELS_FROM_ZOOM = 12;
+
+function collection(): FeatureCollection<MultiPolygon, WardProperties> {
   return {
     type: 'FeatureCollection',
-    features: zones.map(
-      (zone): Feature<Geometry, ZoneProperties> => ({
+    features: wards().map(
+      (w): Feature<MultiPolygon, WardProperties> => ({
         type: 'Feature',
-        id: zone.id,
-        // The server's GeoJSON scalar is an RFC 7946 geometry (MultiPolygon for zones).
-        geometry: zone.boundary as Geometry,
-        properties: { id: zone.id, name: zone.name, borough: zone.borough ?? null },
+        id: w.gssCode,
+        geometry: w.boundary,
+        properties: { name: w.name, borough: w.borough },
       }),
     ),
   };
 }
 
+/** Ward names where there is room for them; larger wards first, as they hold longer names. */
+function WardLabels() {
+  const { map, layerContainer } = useLeafletContext();
+  const [layer] = useState(
+    () =>
+      new LabelLayer(
+        'labels',
+        wards().map((w) => ({ at: w.label, text: w.name, priority: w.boundary.coordinates.length })),
+        'ward-labels',
+        LABELS_FROM_ZOOM,
+      ),
+  );
+  useEffect(() => {
+    ensurePane(map, 'labels', 'layer-ward-labels');
+    const container = layerContainer ?? map;
+    container.addLayer(layer);
+    return () => void container.removeLayer(layer);
+  }, [map, layerContainer, layer]);
+  return null;
+}
+
 /**
- * Patrol zones drawn as outlines with their names as tooltips. The map prefers canvas for
- * the many-feature layers to come; the few dozen wards use SVG instead so that each outline
- * is an element (class `ward-outline`) that can be hovered, styled and found by tests.
+ * The base map: ward outlines with their names (shipped with the dashboard, see wards.ts),
+ * so the map is readable at once and without a tile server. The few dozen wards use SVG,
+ * so each outline is an element (class `ward-outline`) that can be hovered and found by tests.
  */
-export function WardsLayer({ zones, version, overTiles }: WardsLayerProps) {
+export function WardsLayer({ overTiles }: { overTiles: boolean }) {
   const renderer = useMemo<SVG>(() => svg({ pane: PANE, padding: 0.5 }), []);
   useEffect(() => () => void renderer.remove(), [renderer]);
-
-  const data = useMemo(() => toFeatureCollection(zones), [zones]);
+  const data = useMemo(collection, []);
   const base = overTiles ? WARD_STYLE : WARD_STYLE_NO_TILES;
-  const style = useMemo(() => (): PathOptions => ({ ...base, className: 'ward-outline', renderer }), [base, renderer]);
+  const style = useMemo(() => (): PathOptions => ({ ...base, className: 'ward-outline', renderer, pmIgnore: true }), [base, renderer]);
 
   return (
-    <Pane
-      name={PANE}
-      // Below the default overlay pane (400), so later layers such as hot spots draw on top of the outlines.
-      style={{ zIndex: 350 }}
-      ref={(element: HTMLElement | null) => element?.setAttribute('data-testid', `layer-${WARDS_LAYER.id}`)}
-    >
-      <GeoJSON
-        key={version}
-        data={data}
-        style={style}
-        onEachFeature={(feature: Feature<Geometry, ZoneProperties>, layer) => {
-          const { name, borough } = feature.properties;
-          layer.bindTooltip(borough ? `${name} (${borough})` : name, { sticky: true, className: 'ward-tooltip', direction: 'top' });
-          layer.on({
-            mouseover: (event) => (event.target as Path).setStyle({ weight: WARD_STYLE.weight + 2 }),
-            mouseout: (event) => (event.target as Path).setStyle({ weight: WARD_STYLE.weight }),
-          });
-        }}
-      />
-    </Pane>
+    <>
+      <Pane
+        name={PANE}
+        style={{ zIndex: PANES.wards }}
+        ref={(element: HTMLElement | null) => element?.setAttribute('data-testid', `layer-${WARDS_LAYER.id}`)}
+      >
+        <GeoJSON
+          data={data}
+          style={style}
+          onEachFeature={(feature: Feature<MultiPolygon, WardProperties>, layer) => {
+            const { name, borough } = feature.properties;
+            layer.bindTooltip(`${name} ward (${borough})`, { sticky: true, className: 'ward-tooltip', direction: 'top' });
+            layer.on({
+              mouseover: (event) => (event.target as Path).setStyle({ weight: WARD_STYLE.weight + 1.5 }),
+              mouseout: (event) => (event.target as Path).setStyle({ weight: WARD_STYLE.weight }),
+            });
+          }}
+        />
+      </Pane>
+      <WardLabels />
+    </>
   );
 }

@@ -15,12 +15,11 @@ interface ZonesLayerProps {
   zones: readonly Zone[];
   /** Covered share by zone id (area within r metres of a patrol path in the window). */
   shares: ReadonlyMap<string, number> | undefined;
-  version: string;
   periodLabel: string;
 }
 
 /** Zones filled by their covered share (darker is better covered), each with its figure as a tooltip. */
-export function ZonesLayer({ zones, shares, version, periodLabel }: ZonesLayerProps) {
+export function ZonesLayer({ zones, shares, periodLabel }: ZonesLayerProps) {
   const renderer = useMemo<SVG>(() => svg({ pane: 'zones', padding: 0.5 }), []);
   useEffect(() => () => void renderer.remove(), [renderer]);
   const data = useMemo<FeatureCollection<Geometry, ZoneCoverageProperties>>(
@@ -53,6 +52,8 @@ export function ZonesLayer({ zones, shares, version, periodLabel }: ZonesLayerPr
       },
     [renderer],
   );
+  // GeoJSON does not redraw when its data changes: a new key makes it.
+  const version = zones.map((z) => `${z.id}:${z.updatedAt}:${shares?.get(z.id) ?? ''}`).join(',');
   return (
     <Pane name="zones" style={{ zIndex: 360 }} ref={(element: HTMLElement | null) => element?.setAttribute('data-testid', 'layer-zones')}>
       <GeoJSON

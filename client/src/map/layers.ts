@@ -37,18 +37,21 @@ export interface MapLayerInfo {
 export const PANES = {
   wards: 350,
   zones: 360,
+  zoneOutlines: 375,
   hotspots: 370,
   incidents: 420,
   trails: 430,
   trace: 440,
+  labels: 445,
   draft: 450,
+  focus: 630,
   units: 640,
 } as const;
 
 /** Ward outlines: dark enough to read on a blank background and on street tiles (contrast > 7:1 on white). */
 export const WARD_STYLE = {
-  color: '#1d3b5c',
-  weight: 2,
+  color: '#2f4a66',
+  weight: 1.5,
   opacity: 0.9,
   // A fill makes the whole ward hoverable for its name. Over street tiles it is faint so
   // the streets show through; with no tiles it is paper-white so the boroughs stand out.
@@ -60,8 +63,24 @@ export const WARD_STYLE_NO_TILES = { ...WARD_STYLE, fillColor: '#ffffff', fillOp
 
 export const WARDS_LAYER: MapLayerInfo = {
   id: 'wards',
-  name: 'Ward outlines',
-  legend: [{ label: 'Ward boundary', hint: 'Point at a ward for its name', symbol: { kind: 'line', stroke: WARD_STYLE.color } }],
+  name: 'Wards',
+  legend: [{ label: 'Ward boundary and name', hint: 'Names show where there is room', symbol: { kind: 'line', stroke: WARD_STYLE.color } }],
+};
+
+/** Planned patrol zones: a colour and dash no ward line has, drawn over the cells. */
+export const ZONE_OUTLINE_COLOUR = '#00796b';
+export const ZONE_OUTLINE_STYLE = { color: ZONE_OUTLINE_COLOUR, weight: 3, opacity: 1, dashArray: '8 5', fill: false } as const;
+
+export const PATROL_ZONES_LAYER: MapLayerInfo = {
+  id: 'patrolzones',
+  name: 'Patrol zones',
+  legend: [
+    {
+      label: 'Patrol zone drawn by a planner',
+      hint: 'Zones still the shape of their ward are the ward lines',
+      symbol: { kind: 'line', stroke: ZONE_OUTLINE_COLOUR, dashed: true },
+    },
+  ],
 };
 
 /** ArcGIS's Gi* palette (red hot, blue cold), which analysts already read. */
@@ -193,7 +212,7 @@ export const HOTSPOTS_LAYER: MapLayerInfo = {
 };
 
 /** Overlays in the order the layer control lists them. */
-export const LAYER_ORDER: readonly LayerId[] = ['wards', 'zones', 'hotspots', 'incidents', 'sites', 'units', 'trace'];
+export const LAYER_ORDER: readonly LayerId[] = ['wards', 'zones', 'hotspots', 'patrolzones', 'incidents', 'sites', 'units', 'trace'];
 
 export const SITE_KIND_LABELS: Record<SiteKind, string> = {
   SYNAGOGUE: 'Synagogue',

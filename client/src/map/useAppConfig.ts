@@ -1,7 +1,7 @@
 import { AppConfigDocument } from '@vigil/schema';
-import { useQuery } from '../api/useQuery';
+import { useGraphQL } from '../api/queries';
 
 /** Map and measurement settings from the server, including the optional tile server. */
 export function useAppConfig() {
-  return useQuery(AppConfigDocument);
+  return useGraphQL(AppConfigDocument, undefined);
 }

@@ -1,7 +1,7 @@
 import { DashboardUnitPositionsDocument, DashboardUnitsDocument, type DashboardUnitsQuery } from '@vigil/schema';
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/ApiProvider';
-import { useQueryWith } from '../api/useQuery';
+import { useGraphQL } from '../api/queries';
 
 export type UnitInfo = DashboardUnitsQuery['patrolUnits'][number];
 
@@ -78,7 +78,7 @@ export class UnitStore {
 export interface LiveUnits {
   store: UnitStore;
   units: readonly UnitInfo[] | undefined;
-  error: Error | undefined;
+  error: Error | null;
   /** The live feed's own error, e.g. a refused subscription; the markers then stay where the query put them. */
   feedError: string | null;
 }
@@ -92,7 +92,7 @@ export function useLiveUnits({ skipQuery, skipLive }: { skipQuery: boolean; skip
   const skip = skipQuery || skipLive;
   const { subscribe, onReconnect } = useApi();
   const [store] = useState(() => new UnitStore());
-  const query = useQueryWith(DashboardUnitsDocument, undefined, { skip: skipQuery });
+  const query = useGraphQL(DashboardUnitsDocument, undefined, { enabled: !skipQuery });
   const [feedError, setFeedError] = useState<string | null>(null);
 
   useEffect(() => {

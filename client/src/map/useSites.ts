@@ -1,53 +1,37 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { DashboardSitesDocument, type DashboardSitesQuery } from '@vigil/schema';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useApi } from '../api/ApiProvider';
-import { useQueryGate } from '../api/QueryGate';
-import { useVisitEvents } from '../api/useLiveRefresh';
+import { useVisitPolling } from '../api/liveCache';
+import { queryKey } from '../api/queries';
 
 export type SitePoint = DashboardSitesQuery['sites']['nodes'][number];
 
-export interface SitesState {
-  sites: readonly SitePoint[] | undefined;
-  loading: boolean;
-  error: Error | undefined;
-  refetch: () => void;
-}
+/** A borough lists tens to hundreds of sites: one page of 500 is the usual whole list. */
+const PAGE = 500;
 
-/** Every site on the list (500 a page), with its coverage status, refreshed as visits are recorded or sites go overdue. */
-export function useSites(skipped: boolean): SitesState {
+/**
+ * Every site on the list with its coverage status, page after page until the list is whole
+ * (TanStack Query's infinite query), refreshed when visits are recorded or sites go overdue.
+ */
+export function useSites(enabled: boolean) {
   const { run } = useApi();
-  const gateOpen = useQueryGate();
-  const skip = skipped || !gateOpen;
-  const [attempt, setAttempt] = useState(0);
-  const [state, setState] = useState<Omit<SitesState, 'refetch'>>({ sites: undefined, loading: !skip, error: undefined });
-  const refetch = useCallback(() => setAttempt((n) => n + 1), []);
-  useVisitEvents(refetch, !skip);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs on refetch
+  const refetchInterval = useVisitPolling();
+  const query = useInfiniteQuery({
+    queryKey: queryKey(DashboardSitesDocument, { first: PAGE }),
+    queryFn: ({ pageParam, signal }) => run(DashboardSitesDocument, { first: PAGE, after: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => (last.sites.pageInfo.hasNextPage ? last.sites.pageInfo.endCursor : undefined),
+    enabled,
+    refetchInterval,
+  });
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   useEffect(() => {
-    if (skip) return;
-    const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
-    (async () => {
-      const all: SitePoint[] = [];
-      let after: string | null | undefined;
-      do {
-        const { sites } = await run(DashboardSitesDocument, { first: 500, after }, controller.signal);
-        all.push(...sites.nodes);
-        after = sites.pageInfo.hasNextPage ? sites.pageInfo.endCursor : null;
-      } while (after && !controller.signal.aborted);
-      return all;
-    })().then(
-      (sites) => {
-        if (!controller.signal.aborted) setState({ sites, loading: false, error: undefined });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted)
-          setState((s) => ({ ...s, loading: false, error: error instanceof Error ? error : new Error(String(error)) }));
-      },
-    );
-    return () => controller.abort();
-  }, [run, skip, attempt]);
-
-  return { ...state, refetch };
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const sites = useMemo(
+    () => (query.data && !hasNextPage ? query.data.pages.flatMap((p) => p.sites.nodes) : undefined),
+    [query.data, hasNextPage],
+  );
+  return { sites, error: query.error, refetch: query.refetch };
 }

@@ -1,10 +1,9 @@
 import { ZonesDocument } from '@vigil/schema';
-import { useQueryWith } from '../api/useQuery';
+import { useGraphQL } from '../api/queries';
 
-/** The patrol zones (at start, the ward boundaries) with their GeoJSON outlines. */
+/** The patrol zones (at start, one per ward) with their GeoJSON outlines. */
 export function useZones() {
-  // First in line: the outlines are what makes the map readable, with or without tiles.
-  return useQueryWith(ZonesDocument, undefined, { priority: 'high' });
+  return useGraphQL(ZonesDocument, undefined);
 }
 
 export type Zone = NonNullable<ReturnType<typeof useZones>['data']>['zones'][number];

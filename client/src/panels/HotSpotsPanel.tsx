@@ -1,5 +1,6 @@
 import type { CellShape, HotspotMethod } from '@vigil/schema';
 import { useId } from 'react';
+import { downloadCellsCsv, downloadCellsGeoJson } from '../export/cells';
 import { type HotspotResult, hotspotDescription } from '../map/hotspotStyle';
 import { METHOD_LABELS } from '../map/layers';
 import type { Period } from '../state/period';
@@ -14,7 +15,7 @@ interface HotSpotsPanelProps {
   period: Period;
   result: HotspotResult | undefined;
   loading: boolean;
-  error: Error | undefined;
+  error: Error | null;
   onRetry: () => void;
   incidents: { shown: number | undefined; total: number | undefined; loading: boolean; on: boolean };
 }
@@ -88,6 +89,9 @@ export function HotSpotsPanel({ state, onState, period, result, loading, error, 
           <p className="panel-note" data-testid="hotspot-description">
             {hotspotDescription(result)}.
           </p>
+          <p className="panel-note" data-testid="hotspot-filter">
+            Incidents: {result.filter.description}.
+          </p>
           <dl className="kpis" data-testid="hotspot-summary">
             <Figure
               testId="hotspot-incidents"
@@ -107,6 +111,19 @@ export function HotSpotsPanel({ state, onState, period, result, loading, error, 
             )}
             <PaiFigure state={state} period={period} />
           </dl>
+          <div className="row">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => downloadCellsGeoJson(result)}
+              data-testid="export-cells-geojson"
+            >
+              Cells (GeoJSON)
+            </button>
+            <button type="button" className="button button-small" onClick={() => downloadCellsCsv(result)} data-testid="export-cells-csv">
+              Cells (CSV)
+            </button>
+          </div>
         </>
       ) : !error ? (
         <p className="muted">Computing the hot spots…</p>

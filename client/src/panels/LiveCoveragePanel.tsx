@@ -1,11 +1,9 @@
-import { DashboardTodayDocument } from '@vigil/schema';
-import { useVisitEvents } from '../api/useLiveRefresh';
-import { useQueryWith } from '../api/useQuery';
-import { type Period, useClock } from '../state/period';
+import type { Period } from '../state/period';
 import type { MapState } from '../state/urlState';
 import { formatCount, formatShare } from './format';
 import { PaiFigure } from './PaiFigure';
 import { ErrorLine, Figure, Panel } from './Panel';
+import { headline, useToday } from './today';
 
 interface LiveCoveragePanelProps {
   state: MapState;
@@ -14,18 +12,16 @@ interface LiveCoveragePanelProps {
   live: boolean;
 }
 
+/** Visits as "3" or "1.5": a site added during the window needs part of a day's visits. */
+const visits = (n: number) => (Number.isInteger(n) ? formatCount(n) : n.toFixed(1));
+
 /** Superintendent: "which high-risk sites have had their visits today, where are my units, what is overdue?" */
 export function LiveCoveragePanel({ state, period, overdueCount, live }: LiveCoveragePanelProps) {
-  // "Today" is the rolling last 24 hours, the window each site's own status uses, so the
-  // figures do not drop to nothing at midnight.
-  const now = useClock(60_000);
-  const today = useQueryWith(
-    DashboardTodayDocument,
-    { input: { from: new Date(now - 86_400_000).toISOString(), to: new Date(now).toISOString() } },
-    {},
-  );
-  useVisitEvents(today.refetch);
-  const t = today.data?.coverage.totals;
+  const today = useToday();
+  const report = today.data?.coverage;
+  const h = report ? headline(report.sites) : undefined;
+  const t = report?.totals;
+  const named = h?.short.slice(0, 6).map((s) => `${s.name} (${visits(s.achieved)} of ${visits(s.required)})`);
 
   return (
     <Panel
@@ -37,15 +33,27 @@ export function LiveCoveragePanel({ state, period, overdueCount, live }: LiveCov
         </span>
       }
     >
-      {today.error ? <ErrorLine what="today’s coverage" error={today.error} onRetry={today.refetch} /> : null}
+      {today.error ? <ErrorLine what="today’s coverage" error={today.error} onRetry={() => void today.refetch()} /> : null}
       <dl className="kpis" data-testid="kpis">
         <Figure
-          testId="kpi-coverage"
-          label="Site visits, last 24 h"
-          value={t ? formatShare(t.compliance) : '…'}
+          testId="kpi-sites-met"
+          label="Sites with all their visits, last 24 h"
+          value={h ? `${formatCount(h.met)} of ${formatCount(h.listed)}` : '…'}
           note={
-            t
-              ? `${formatCount(t.achievedVisits)} of ${formatCount(t.requiredVisits)} visits required at ${formatCount(t.sites)} site${t.sites === 1 ? '' : 's'}`
+            h
+              ? h.short.length === 0
+                ? 'Every site on the list had the visits it needs.'
+                : `Short: ${named!.join(', ')}${h.short.length > named!.length ? ` and ${h.short.length - named!.length} more` : ''}.`
+              : null
+          }
+        />
+        <Figure
+          testId="kpi-coverage"
+          label="Required visits made, last 24 h"
+          value={h ? formatShare(h.required ? h.cappedAchieved / h.required : null) : '…'}
+          note={
+            h
+              ? `${visits(h.cappedAchieved)} of ${visits(h.required)}, each site counted up to what it needs; ${visits(h.missing)} missing.`
               : null
           }
         />

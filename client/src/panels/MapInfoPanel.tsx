@@ -4,24 +4,23 @@ import { Panel } from './Panel';
 
 interface MapInfoPanelProps {
   zones: readonly Zone[] | undefined;
-  zonesLoading: boolean;
-  zonesError: Error | undefined;
+  zonesError: Error | null;
   onRetryZones: () => void;
   config: AppConfigQuery['appConfig'] | undefined;
-  configError: Error | undefined;
+  configError: Error | null;
 }
 
 function countByBorough(zones: readonly Zone[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const zone of zones) {
-    const borough = zone.borough ?? 'No borough';
+    const borough = zone.borough ?? 'outside both boroughs';
     counts.set(borough, (counts.get(borough) ?? 0) + 1);
   }
   return [...counts].sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** What the map is showing and where it came from, for every role. */
-export function MapInfoPanel({ zones, zonesLoading, zonesError, onRetryZones, config, configError }: MapInfoPanelProps) {
+export function MapInfoPanel({ zones, zonesError, onRetryZones, config, configError }: MapInfoPanelProps) {
   return (
     <Panel id="map-info" title="On the map">
       <dl className="facts">
@@ -34,7 +33,7 @@ export function MapInfoPanel({ zones, zonesLoading, zonesError, onRetryZones, co
                 Try again
               </button>
             </span>
-          ) : zones === undefined || zonesLoading ? (
+          ) : zones === undefined ? (
             'Loading…'
           ) : zones.length === 0 ? (
             <>
@@ -42,7 +41,7 @@ export function MapInfoPanel({ zones, zonesLoading, zonesError, onRetryZones, co
             </>
           ) : (
             <>
-              {zones.length} zone outlines
+              {zones.length} zones
               {countByBorough(zones).length > 1
                 ? ` (${countByBorough(zones)
                     .map(([borough, n]) => `${borough} ${n}`)
@@ -59,7 +58,7 @@ export function MapInfoPanel({ zones, zonesLoading, zonesError, onRetryZones, co
               ? 'Loading…'
               : config.tileUrl?.trim()
                 ? 'Street map from the configured tile server'
-                : 'None: no tile server is configured, so the map shows outlines only.'}
+                : 'No street map (no tile server is configured): wards and their names, and the place search, show where you are.'}
         </dd>
       </dl>
     </Panel>

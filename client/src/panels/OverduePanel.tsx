@@ -1,6 +1,7 @@
 import { DashboardOverdueDocument, type DashboardOverdueQuery } from '@vigil/schema';
-import { useVisitEvents } from '../api/useLiveRefresh';
-import { useQueryWith } from '../api/useQuery';
+import { useContext } from 'react';
+import { useVisitPolling, VisitFeedContext } from '../api/liveCache';
+import { useGraphQL } from '../api/queries';
 import { SITE_KIND_LABELS } from '../map/layers';
 import { formatDateTime, formatDuration } from '../state/period';
 import { ErrorLine, Panel } from './Panel';
@@ -8,10 +9,8 @@ import { ErrorLine, Panel } from './Panel';
 export type OverdueSite = DashboardOverdueQuery['overdueSites'][number];
 
 /** The overdue list, refetched when a visit is recorded or a site goes overdue (polled each minute if the live feed is down). */
-export function useOverdue(skip: boolean) {
-  const query = useQueryWith(DashboardOverdueDocument, undefined, { skip });
-  const live = useVisitEvents(query.refetch, !skip);
-  return { ...query, live };
+export function useOverdue(enabled: boolean) {
+  return useGraphQL(DashboardOverdueDocument, undefined, { enabled, refetchInterval: useVisitPolling() });
 }
 
 interface OverduePanelProps {
@@ -21,10 +20,11 @@ interface OverduePanelProps {
 
 /** Sites past their due time, most overdue first; picking one shows it on the map and its detail. */
 export function OverduePanel({ overdue, onSelect }: OverduePanelProps) {
+  const live = useContext(VisitFeedContext);
   const list = overdue.data?.overdueSites;
   return (
     <Panel id="overdue" title="Overdue sites">
-      {overdue.error ? <ErrorLine what="the overdue sites" error={overdue.error} onRetry={overdue.refetch} /> : null}
+      {overdue.error ? <ErrorLine what="the overdue sites" error={overdue.error} onRetry={() => void overdue.refetch()} /> : null}
       {list === undefined ? (
         <p className="muted">Loading…</p>
       ) : list.length === 0 ? (
@@ -46,9 +46,7 @@ export function OverduePanel({ overdue, onSelect }: OverduePanelProps) {
           ))}
         </ol>
       )}
-      <p className="panel-note">
-        {overdue.live ? 'Updates live as visits are recorded.' : 'Live feed unavailable: refreshed every minute.'}
-      </p>
+      <p className="panel-note">{live ? 'Updates live as visits are recorded.' : 'Live feed unavailable: refreshed every minute.'}</p>
     </Panel>
   );
 }

@@ -1,6 +1,7 @@
 import { DashboardAccuracyDocument } from '@vigil/schema';
-import { useQueryWith } from '../api/useQuery';
+import { useGraphQL } from '../api/queries';
 import { incidentFilterOf } from '../state/incidentFilter';
+import { useMapReady } from '../state/mapReady';
 import type { Period } from '../state/period';
 import type { MapState } from '../state/urlState';
 import { formatCount, formatRatio, formatShare } from './format';
@@ -31,7 +32,8 @@ export function accuracyInput(state: MapState, period: Period) {
  */
 export function PaiFigure({ state, period }: { state: MapState; period: Period }) {
   const input = accuracyInput(state, period);
-  const accuracy = useQueryWith(DashboardAccuracyDocument, { input }, {});
+  // Two hot-spot maps to build: after the map's own layers.
+  const accuracy = useGraphQL(DashboardAccuracyDocument, { input }, { enabled: useMapReady() });
   const a = accuracy.data?.hotspotAccuracy;
   // With no incidents to build the map from, its "hottest" cells are arbitrary and a PAI of 0 would mislead.
   const trainCount = a?.trainingIncidents;
@@ -47,9 +49,9 @@ export function PaiFigure({ state, period }: { state: MapState; period: Period }
           `No incidents in the previous ${period.days} days to build hot spots from, so there is nothing to score.`
         ) : a ? (
           <>
-            hotspotAccuracy: the {formatCount(a.cellsFlagged)} hottest cells ({formatShare(a.areaShare)} of the area) of the previous{' '}
-            {period.days} days caught {formatCount(a.testIncidentsCaptured)} of {formatCount(a.testIncidents)} incidents (
-            {formatShare(a.hitRate)}) in this period.
+            The {formatCount(a.cellsFlagged)} hottest cells ({formatShare(a.areaShare)} of the area) of the previous {period.days} days
+            caught {formatCount(a.testIncidentsCaptured)} of {formatCount(a.testIncidents)} incidents ({formatShare(a.hitRate)}) in this
+            period.
           </>
         ) : (
           'Scoring last period’s hot spots on this period…'

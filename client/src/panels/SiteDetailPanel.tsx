@@ -1,27 +1,42 @@
 import { DashboardSiteDetailDocument } from '@vigil/schema';
-import { useVisitEvents } from '../api/useLiveRefresh';
-import { useQuery } from '../api/useQuery';
+import { useVisitPolling } from '../api/liveCache';
+import { useGraphQL } from '../api/queries';
 import { COVERAGE_COLOURS, COVERAGE_LABELS, SITE_KIND_LABELS } from '../map/layers';
 import { formatDateTime, formatDuration } from '../state/period';
 import { formatShare } from './format';
 import { ErrorLine, Panel } from './Panel';
 
 /** One site: where it stands today and its visits over the last 7 days. */
-export function SiteDetailPanel({ siteId, onClose }: { siteId: string; onClose: () => void }) {
-  const detail = useQuery(DashboardSiteDetailDocument, { id: siteId });
-  useVisitEvents(detail.refetch);
+export function SiteDetailPanel({
+  siteId,
+  onClose,
+  onShow,
+}: {
+  siteId: string;
+  onClose: () => void;
+  onShow: (site: { id: string; name: string; latitude: number; longitude: number }) => void;
+}) {
+  // The same query and variables as the map's site popup: opened from the popup, it is read from the cache.
+  const detail = useGraphQL(DashboardSiteDetailDocument, { id: siteId }, { refetchInterval: useVisitPolling() });
   const site = detail.data?.site;
   return (
     <Panel
       id="site"
       title={site ? site.name : 'Site'}
       aside={
-        <button type="button" className="button button-small" onClick={onClose} data-testid="site-close">
-          Close
-        </button>
+        <span className="row">
+          {site ? (
+            <button type="button" className="button button-small" onClick={() => onShow(site)} data-testid="site-show">
+              Show on map
+            </button>
+          ) : null}
+          <button type="button" className="button button-small" onClick={onClose} data-testid="site-close">
+            Close
+          </button>
+        </span>
       }
     >
-      {detail.error ? <ErrorLine what="the site" error={detail.error} onRetry={detail.refetch} /> : null}
+      {detail.error ? <ErrorLine what="the site" error={detail.error} onRetry={() => void detail.refetch()} /> : null}
       {site ? (
         <>
           <p className="site-meta">
@@ -66,7 +81,7 @@ export function SiteDetailPanel({ siteId, onClose }: { siteId: string; onClose: 
             </table>
           )}
         </>
-      ) : detail.loading ? (
+      ) : detail.isPending ? (
         <p className="muted">Loading…</p>
       ) : null}
     </Panel>

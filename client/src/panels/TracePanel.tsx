@@ -1,18 +1,15 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { DashboardTraceDocument } from '@vigil/schema';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApi } from '../api/ApiProvider';
 import { errorMessage } from '../api/client';
+import { queryKey } from '../api/queries';
+import { DateTimeField } from '../forms/DateFields';
 import type { Trace } from '../map/TraceLayer';
 import type { UnitInfo } from '../map/useLiveUnits';
 import { formatDateTime, formatTime } from '../state/period';
 import { formatCount } from './format';
 import { Panel } from './Panel';
-
-/** datetime-local values are local times without a zone: "2026-11-21T14:30". */
-function localInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
-}
 
 /** A whole replay takes about this long, however many fixes the window has. */
 const REPLAY_MS = 15_000;
@@ -28,10 +25,11 @@ interface TracePanelProps {
 /** Where a unit went over a window (at most 7 days), replayable with a time slider. */
 export function TracePanel({ units, trace, onTrace, replayIndex, onReplayIndex }: TracePanelProps) {
   const { run } = useApi();
+  const client = useQueryClient();
   const id = useId();
   const [unitId, setUnitId] = useState('');
-  const [from, setFrom] = useState(() => localInput(Date.now() - 8 * 3_600_000));
-  const [to, setTo] = useState(() => localInput(Date.now()));
+  const [from, setFrom] = useState(() => Math.floor(Date.now() / 60_000) * 60_000 - 8 * 3_600_000);
+  const [to, setTo] = useState(() => Math.ceil(Date.now() / 60_000) * 60_000);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [playing, setPlaying] = useState(false);
@@ -57,10 +55,10 @@ export function TracePanel({ units, trace, onTrace, replayIndex, onReplayIndex }
     setError(null);
     setPlaying(false);
     try {
-      const { patrolTrace } = await run(DashboardTraceDocument, {
-        unitId: chosen,
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
+      const variables = { unitId: chosen, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+      const { patrolTrace } = await client.fetchQuery({
+        queryKey: queryKey(DashboardTraceDocument, variables),
+        queryFn: ({ signal }) => run(DashboardTraceDocument, variables, signal),
       });
       onTrace(patrolTrace);
       onReplayIndex(Math.max(0, patrolTrace.points.length - 1));
@@ -89,10 +87,8 @@ export function TracePanel({ units, trace, onTrace, replayIndex, onReplayIndex }
             </option>
           ))}
         </select>
-        <label htmlFor={`${id}-from`}>From</label>
-        <input id={`${id}-from`} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
-        <label htmlFor={`${id}-to`}>To</label>
-        <input id={`${id}-to`} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+        <DateTimeField label="From" value={from} onChange={setFrom} data-testid="trace-from" />
+        <DateTimeField label="To" value={to} onChange={setTo} data-testid="trace-to" />
         <span />
         <div className="row">
           <button type="submit" className="button button-primary button-compact" disabled={busy || !chosen} data-testid="trace-show">

@@ -1,9 +1,12 @@
 import { DashboardLatestOperationDocument, DashboardTrendDocument, type DashboardTrendQuery } from '@vigil/schema';
-import { useId, useState } from 'react';
-import { useQuery, useQueryWith } from '../api/useQuery';
+import { type Ref, useId, useRef, useState } from 'react';
+import { useGraphQL } from '../api/queries';
+import { download, downloadCsv, stamp, svgToPng } from '../export/files';
+import { DateTimeField } from '../forms/DateFields';
 import { categoryLabel } from '../state/categories';
 import { incidentFilterOf } from '../state/incidentFilter';
-import { formatDate } from '../state/period';
+import { useMapReady } from '../state/mapReady';
+import { formatDate, formatDateTime } from '../state/period';
 import type { MapState } from '../state/urlState';
 import { formatCount, formatP, formatRatio } from './format';
 import { ErrorLine, Panel } from './Panel';
@@ -27,7 +30,7 @@ export function trendSentence(
   return `${counts}: rate ratio ${formatRatio(t.rateRatio)} (${interval}), ${formatP(t.pValue)} — ${verdict}.`;
 }
 
-function TrendChart({ trend }: { trend: Trend }) {
+function TrendChart({ trend, svgRef }: { trend: Trend; svgRef: Ref<SVGSVGElement> }) {
   const width = 320;
   const height = 130;
   const pad = { left: 28, right: 6, top: 8, bottom: 22 };
@@ -41,6 +44,7 @@ function TrendChart({ trend }: { trend: Trend }) {
   const afterMean = trend.after / Math.max(1, trend.days);
   return (
     <svg
+      ref={svgRef}
       className="trend-chart"
       viewBox={`0 0 ${width} ${height}`}
       role="img"
@@ -85,79 +89,143 @@ function TrendChart({ trend }: { trend: Trend }) {
   );
 }
 
+/** Which event to compare around: an operation's start, or a date and time of the analyst's own. */
+type EventPick = { kind: 'operation'; id: string } | { kind: 'custom'; at: number };
+
 /** Before and after the event: daily counts, and whether the change is real (an exact Poisson rate test), not just a bar chart. */
 export function TrendPanel({ state }: { state: MapState }) {
   const id = useId();
   const [days, setDays] = useState(28);
-  const operations = useQuery(DashboardLatestOperationDocument);
-  const latest = operations.data?.operations[0];
-  const trend = useQueryWith(
+  const [pick, setPick] = useState<EventPick | null>(null);
+  const chart = useRef<SVGSVGElement>(null);
+  const mapReady = useMapReady();
+  const operations = useGraphQL(DashboardLatestOperationDocument, undefined);
+  const list = operations.data?.operations ?? [];
+  // Until the analyst picks, the latest operation (the list is latest first).
+  const chosen = pick ?? (list[0] ? { kind: 'operation' as const, id: list[0].id } : null);
+  const operation = chosen?.kind === 'operation' ? list.find((o) => o.id === chosen.id) : undefined;
+  const eventAt = chosen?.kind === 'custom' ? new Date(chosen.at).toISOString() : operation?.startsAt;
+  const eventName =
+    chosen?.kind === 'custom'
+      ? `your date, ${formatDateTime(eventAt!)}`
+      : operation
+        ? `${operation.name}, ${formatDate(operation.startsAt)}`
+        : '';
+  const trend = useGraphQL(
     DashboardTrendDocument,
-    latest
+    eventAt
       ? {
-          eventAt: latest.startsAt,
+          eventAt,
           days,
-          // The map's filter less its window: the trend's windows come from the event.
-          filter: incidentFilterOf(state),
+          // The map's filter less its window (the trend's windows come from the event), over the map's area.
+          filter: { ...incidentFilterOf(state), commandArea: true },
         }
       : undefined,
-    { skip: !latest },
+    { enabled: Boolean(eventAt) && mapReady },
   );
   const t = trend.data?.incidentTrend;
   const categories = state.categories.map(categoryLabel).join(', ').toLowerCase();
   const what = state.hateOnly ? `hate crime${categories ? `: ${categories}` : ' only'}` : categories || 'all incidents';
 
+  const exportCsv = () => {
+    if (!t) return;
+    downloadCsv(
+      `vigil-trend-${stamp()}.csv`,
+      ['day', 'incidents', 'window', 'event', 'event_at', 'incidents_counted'],
+      t.daily.map((d) => [d.day.slice(0, 10), d.count, d.afterEvent ? 'after' : 'before', eventName, t.eventAt, what]),
+    );
+  };
+  const exportPng = async () => {
+    if (chart.current) download(`vigil-trend-${stamp()}.png`, 'image/png', await svgToPng(chart.current));
+  };
+
   return (
-    <Panel id="trend" title="Before and after the event">
-      {operations.error ? <ErrorLine what="the operations" error={operations.error} onRetry={operations.refetch} /> : null}
-      {operations.data && !latest ? <p className="muted">No operation is recorded, so there is no event date to compare around.</p> : null}
-      {latest ? (
+    <Panel id="trend" title="Before and after an event">
+      {operations.error ? <ErrorLine what="the operations" error={operations.error} onRetry={() => void operations.refetch()} /> : null}
+      <div className="form-grid">
+        <label htmlFor={`${id}-event`}>Event</label>
+        <select
+          id={`${id}-event`}
+          value={chosen ? (chosen.kind === 'custom' ? 'custom' : chosen.id) : ''}
+          onChange={(e) =>
+            setPick(
+              e.target.value === 'custom'
+                ? { kind: 'custom', at: eventAt ? Date.parse(eventAt) : Math.floor(Date.now() / 3_600_000) * 3_600_000 }
+                : { kind: 'operation', id: e.target.value },
+            )
+          }
+          data-testid="trend-event-pick"
+        >
+          {list.length === 0 ? <option value="">No operation recorded</option> : null}
+          {list.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}, {formatDate(o.startsAt)}
+            </option>
+          ))}
+          <option value="custom">A date and time of my own…</option>
+        </select>
+        {chosen?.kind === 'custom' ? (
+          <DateTimeField
+            label="Event at"
+            value={chosen.at}
+            onChange={(at) => setPick({ kind: 'custom', at })}
+            data-testid="trend-event-at"
+          />
+        ) : null}
+        <label htmlFor={`${id}-days`}>Window</label>
+        <select id={`${id}-days`} value={days} onChange={(e) => setDays(Number(e.target.value))} data-testid="trend-days">
+          {[7, 14, 28, 56].map((d) => (
+            <option key={d} value={d}>
+              {d} days each side
+            </option>
+          ))}
+        </select>
+      </div>
+      {eventAt ? (
+        <p className="panel-note" data-testid="trend-event">
+          Around {eventName}
+          {t && t.days < days ? <span className="muted"> (only {t.days} days have passed since)</span> : null}
+        </p>
+      ) : null}
+      {trend.error ? <ErrorLine what="the trend" error={trend.error} onRetry={() => void trend.refetch()} /> : null}
+      {t ? (
         <>
-          <div className="form-grid">
-            <span className="form-label">Event</span>
-            <span data-testid="trend-event">
-              {latest.name}, {formatDate(latest.startsAt)}
-              {t && t.days < days ? <span className="muted"> (only {t.days} days have passed since)</span> : null}
-            </span>
-            <label htmlFor={`${id}-days`}>Window</label>
-            <select id={`${id}-days`} value={days} onChange={(e) => setDays(Number(e.target.value))} data-testid="trend-days">
-              {[7, 14, 28, 56].map((d) => (
-                <option key={d} value={d}>
-                  {d} days each side
-                </option>
-              ))}
-            </select>
+          <TrendChart trend={t} svgRef={chart} />
+          <p className="chart-key">
+            <span className="key-swatch" style={{ background: BEFORE }} /> before{' '}
+            <span className="key-swatch" style={{ background: AFTER }} /> after · dashed: mean per day · {what}
+          </p>
+          <p className="trend-text" data-testid="trend-text">
+            {trendSentence(t)}
+          </p>
+          <p className="panel-note" data-testid="trend-filter">
+            Counted: {t.beforeFilter.description.replace(/, [^,]+ to [^,]+$/, '')}, in each window.
+          </p>
+          <div className="row">
+            <button type="button" className="button button-small" onClick={exportCsv} data-testid="export-trend-csv">
+              Counts (CSV)
+            </button>
+            <button type="button" className="button button-small" onClick={() => void exportPng()} data-testid="export-trend-png">
+              Chart (PNG)
+            </button>
           </div>
-          {trend.error ? <ErrorLine what="the trend" error={trend.error} onRetry={trend.refetch} /> : null}
-          {t ? (
+          {t.byCommunity.length > 0 ? (
             <>
-              <TrendChart trend={t} />
-              <p className="chart-key">
-                <span className="key-swatch" style={{ background: BEFORE }} /> before{' '}
-                <span className="key-swatch" style={{ background: AFTER }} /> after · dashed: mean per day · {what}
-              </p>
-              <p className="trend-text" data-testid="trend-text">
-                {trendSentence(t)}
-              </p>
-              {t.byCommunity.length > 0 ? (
-                <>
-                  <h3 className="subhead">Hate crime by community</h3>
-                  <ul className="community-list" data-testid="trend-communities">
-                    {t.byCommunity.map((c) => (
-                      <li key={c.community}>
-                        <strong>{c.community}</strong>: {c.before} before, {c.after} after; rate ratio {formatRatio(c.rateRatio)} (95 %{' '}
-                        {formatRatio(c.lower95)} to {c.upper95 == null ? '∞' : formatRatio(c.upper95)}), {formatP(c.pValue)}
-                        {c.significant ? ', significant' : ', not significant'}
-                      </li>
-                    ))}
-                  </ul>
-                </>
-              ) : null}
+              <h3 className="subhead">Hate crime by community</h3>
+              <ul className="community-list" data-testid="trend-communities">
+                {t.byCommunity.map((c) => (
+                  <li key={c.community}>
+                    <strong>{c.community}</strong>: {c.before} before, {c.after} after; rate ratio {formatRatio(c.rateRatio)} (95 %{' '}
+                    {formatRatio(c.lower95)} to {c.upper95 == null ? '∞' : formatRatio(c.upper95)}), {formatP(c.pValue)}
+                    {c.significant ? ', significant' : ', not significant'}
+                  </li>
+                ))}
+              </ul>
             </>
-          ) : trend.loading ? (
-            <p className="muted">Counting…</p>
           ) : null}
         </>
+      ) : eventAt && trend.isFetching ? (
+        <p className="muted">Counting…</p>
       ) : null}
     </Panel>
   );

@@ -1,14 +1,15 @@
 import {
   ApproveVisitRequestDocument,
+  DashboardSitesDocument,
+  PlaceSearchDocument,
   RejectVisitRequestDocument,
   type RiskLevel,
   type VisitRequestFieldsFragment,
   VisitRequestsDocument,
 } from '@vigil/schema';
 import { useId, useState } from 'react';
-import { useApi } from '../api/ApiProvider';
 import { errorMessage } from '../api/client';
-import { useQuery } from '../api/useQuery';
+import { useGraphQL, useGraphQLMutation } from '../api/queries';
 import { SITE_KIND_LABELS } from '../map/layers';
 import { ErrorLine, Panel } from './Panel';
 
@@ -19,12 +20,23 @@ interface Placing {
   at: [number, number] | null;
 }
 
+/** The site an approval put on the list, to show on the map. */
+export interface ApprovedSite {
+  id: string;
+  name: string;
+  latitude: number;
+  longitude: number;
+}
+
 interface VisitRequestsPanelProps {
   placing: Placing;
   setPlacing: (placing: Placing) => void;
-  onApproved: () => void;
-  onFocus: (lat: number, lng: number) => void;
+  onApproved: (site: ApprovedSite) => void;
+  onFocus: (lat: number, lng: number, label: string) => void;
 }
+
+/** What changes when a request is decided: the requests, the site list and the place search. */
+const DECIDED = [VisitRequestsDocument, DashboardSitesDocument, PlaceSearchDocument];
 
 function RequestItem({
   request,
@@ -32,8 +44,10 @@ function RequestItem({
   setPlacing,
   onDone,
   onFocus,
-}: { request: Request; onDone: (text: string) => void } & Omit<VisitRequestsPanelProps, 'onApproved'>) {
-  const { run } = useApi();
+  onApproved,
+}: { request: Request; onDone: (text: string) => void } & VisitRequestsPanelProps) {
+  const approval = useGraphQLMutation(ApproveVisitRequestDocument, { invalidates: DECIDED });
+  const rejection = useGraphQLMutation(RejectVisitRequestDocument, { invalidates: DECIDED });
   const id = useId();
   const [visits, setVisits] = useState(2);
   const [risk, setRisk] = useState<RiskLevel | ''>('');
@@ -50,7 +64,7 @@ function RequestItem({
     setBusy(true);
     setError(null);
     try {
-      await run(ApproveVisitRequestDocument, {
+      const { approveVisitRequest } = await approval.mutateAsync({
         id: request.id,
         requiredVisitsPerDay: visits,
         riskLevel: risk || undefined,
@@ -58,6 +72,9 @@ function RequestItem({
       });
       setPlacing({ requestId: null, at: null });
       onDone(`“${request.placeName}” is on the patrol list with ${visits} visit${visits === 1 ? '' : 's'} a day.`);
+      const site = approveVisitRequest.site;
+      const [lng, lat] = (site?.location as { coordinates?: [number, number] } | undefined)?.coordinates ?? [];
+      if (site && lat !== undefined && lng !== undefined) onApproved({ id: site.id, name: site.name, latitude: lat, longitude: lng });
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -73,7 +90,7 @@ function RequestItem({
     setBusy(true);
     setError(null);
     try {
-      await run(RejectVisitRequestDocument, { id: request.id, reason: reason.trim() });
+      await rejection.mutateAsync({ id: request.id, reason: reason.trim() });
       onDone(`Turned down “${request.placeName}”.`);
     } catch (e) {
       setError(errorMessage(e));
@@ -114,7 +131,11 @@ function RequestItem({
         <span className="form-label">Location</span>
         <span>
           {location?.coordinates ? (
-            <button type="button" className="link-button" onClick={() => onFocus(location.coordinates![1], location.coordinates![0])}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => onFocus(location.coordinates![1], location.coordinates![0], request.placeName)}
+            >
               Show on map
             </button>
           ) : placedAt ? (
@@ -177,12 +198,12 @@ function RequestItem({
 
 /** "Let us know and we will add it to the list": reassurance-visit requests waiting for a planner. */
 export function VisitRequestsPanel({ placing, setPlacing, onApproved, onFocus }: VisitRequestsPanelProps) {
-  const requests = useQuery(VisitRequestsDocument, { status: 'PENDING' });
+  const requests = useGraphQL(VisitRequestsDocument, { status: 'PENDING' });
   const [done, setDone] = useState<string | null>(null);
   const list = requests.data?.visitRequests;
   return (
     <Panel id="requests" title="Visit requests">
-      {requests.error ? <ErrorLine what="the requests" error={requests.error} onRetry={requests.refetch} /> : null}
+      {requests.error ? <ErrorLine what="the requests" error={requests.error} onRetry={() => void requests.refetch()} /> : null}
       {done ? (
         <p className="success" role="status">
           {done}
@@ -203,11 +224,8 @@ export function VisitRequestsPanel({ placing, setPlacing, onApproved, onFocus }:
               placing={placing}
               setPlacing={setPlacing}
               onFocus={onFocus}
-              onDone={(text) => {
-                setDone(text);
-                requests.refetch();
-                onApproved();
-              }}
+              onApproved={onApproved}
+              onDone={setDone}
             />
           ))}
         </ul>

@@ -1,15 +1,18 @@
 import {
   CreateZoneDocument,
   DashboardPreviewZoneDocument,
+  DashboardZoneCoverageDocument,
   DeleteZoneDocument,
   type IncidentFilter,
+  PlaceSearchDocument,
   UpdateZoneDocument,
+  ZonesDocument,
 } from '@vigil/schema';
-import type { Geometry, Position } from 'geojson';
+import type { Geometry } from 'geojson';
 import { useEffect, useId, useState } from 'react';
-import { useApi } from '../api/ApiProvider';
 import { errorMessage } from '../api/client';
-import { useQueryWith } from '../api/useQuery';
+import { useGraphQL, useGraphQLMutation } from '../api/queries';
+import { boundsOf, centreOf } from '../map/geometry';
 import type { MapFocus } from '../map/MapView';
 import type { Zone } from '../map/useZones';
 import type { ZoneEditorState } from '../map/ZoneEditorLayer';
@@ -29,31 +32,19 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-/** Middle of a zone's bounding box, to move the map there. */
-export function centreOf(geometry: Geometry): [number, number] | null {
-  const points: Position[] = [];
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') points.push(c as Position);
-    else if (Array.isArray(c)) for (const x of c) walk(x);
-  };
-  walk((geometry as { coordinates?: unknown }).coordinates);
-  if (points.length === 0) return null;
-  const lngs = points.map((p) => p[0]!);
-  const lats = points.map((p) => p[1]!);
-  return [(Math.min(...lats) + Math.max(...lats)) / 2, (Math.min(...lngs) + Math.max(...lngs)) / 2];
-}
+/** What changes when a zone does: the zones, their coverage, and the place search. */
+const ZONE_CHANGES = [ZonesDocument, DashboardZoneCoverageDocument, PlaceSearchDocument];
 
 function Preview({ boundary, period, filter }: { boundary: Geometry; period: Period; filter: IncidentFilter }) {
   const debounced = useDebounced(boundary, PREVIEW_DEBOUNCE_MS);
   const window31 = clampTo31Days(period);
   // The map's filter (categories, darkness, hate crime), over the last 31 days at most.
-  const preview = useQueryWith(
-    DashboardPreviewZoneDocument,
-    { boundary: debounced as never, filter: { ...filter, from: window31.from, to: window31.to } },
-    {},
-  );
+  const preview = useGraphQL(DashboardPreviewZoneDocument, {
+    boundary: debounced as never,
+    filter: { ...filter, from: window31.from, to: window31.to },
+  });
   const p = preview.data?.previewZone;
-  const stale = preview.loading || debounced !== boundary;
+  const stale = preview.isFetching || debounced !== boundary;
   return (
     <div className={`zone-preview${stale ? ' is-stale' : ''}`} data-testid="zone-preview" aria-live="polite" aria-busy={stale}>
       <h3 className="subhead">
@@ -66,6 +57,11 @@ function Preview({ boundary, period, filter }: { boundary: Geometry; period: Per
       {preview.error ? (
         <p className="error-inline" role="alert" data-testid="zone-preview-error">
           {preview.error.message}
+        </p>
+      ) : null}
+      {p ? (
+        <p className="panel-note" data-testid="preview-filter">
+          Incidents counted: {p.filter.description}.
         </p>
       ) : null}
       {p ? (
@@ -112,7 +108,6 @@ function Preview({ boundary, period, filter }: { boundary: Geometry; period: Per
 
 interface ZonePlanningPanelProps {
   zones: readonly Zone[] | undefined;
-  onZonesChanged: () => void;
   editor: ZoneEditorState;
   setEditor: (editor: ZoneEditorState) => void;
   period: Period;
@@ -122,8 +117,10 @@ interface ZonePlanningPanelProps {
 }
 
 /** Planner: draw, redraw and delete patrol zones, and see what each outline would cover before saving. */
-export function ZonePlanningPanel({ zones, onZonesChanged, editor, setEditor, period, filter, onFocus }: ZonePlanningPanelProps) {
-  const { run } = useApi();
+export function ZonePlanningPanel({ zones, editor, setEditor, period, filter, onFocus }: ZonePlanningPanelProps) {
+  const creation = useGraphQLMutation(CreateZoneDocument, { invalidates: ZONE_CHANGES });
+  const change = useGraphQLMutation(UpdateZoneDocument, { invalidates: ZONE_CHANGES });
+  const deletion = useGraphQLMutation(DeleteZoneDocument, { invalidates: ZONE_CHANGES });
   const id = useId();
   const [selectedId, setSelectedId] = useState('');
   const [name, setName] = useState('');
@@ -149,7 +146,8 @@ export function ZonePlanningPanel({ zones, onZonesChanged, editor, setEditor, pe
     setSession((n) => n + 1);
     setEditor({ mode: 'editing', zoneId: selected.id, boundary: selected.boundary as Geometry, session: session + 1 });
     const centre = centreOf(selected.boundary as Geometry);
-    if (centre) onFocus({ lat: centre[0], lng: centre[1], zoom: 15 });
+    const bounds = boundsOf(selected.boundary as Geometry);
+    if (centre && bounds) onFocus({ lat: centre[0], lng: centre[1], bounds, noMarker: true });
   };
   const cancel = () => {
     setEditor({ mode: 'idle' });
@@ -167,14 +165,13 @@ export function ZonePlanningPanel({ zones, onZonesChanged, editor, setEditor, pe
     setMessage(null);
     try {
       if (editing.zoneId) {
-        await run(UpdateZoneDocument, { id: editing.zoneId, input: { name: trimmed, boundary: editing.boundary as never } });
+        await change.mutateAsync({ id: editing.zoneId, input: { name: trimmed, boundary: editing.boundary as never } });
       } else {
-        const { createZone } = await run(CreateZoneDocument, { input: { name: trimmed, boundary: editing.boundary as never } });
+        const { createZone } = await creation.mutateAsync({ input: { name: trimmed, boundary: editing.boundary as never } });
         setSelectedId(createZone.id);
       }
       setEditor({ mode: 'idle' });
       setMessage({ kind: 'ok', text: `Saved “${trimmed}”.` });
-      onZonesChanged();
     } catch (e) {
       setMessage({ kind: 'error', text: errorMessage(e) });
     } finally {
@@ -186,12 +183,11 @@ export function ZonePlanningPanel({ zones, onZonesChanged, editor, setEditor, pe
     if (!selected) return;
     setBusy(true);
     try {
-      await run(DeleteZoneDocument, { id: selected.id });
+      await deletion.mutateAsync({ id: selected.id });
       setMessage({ kind: 'ok', text: `Deleted “${selected.name}”.` });
       setSelectedId('');
       setConfirmDelete(false);
       if (editing?.zoneId === selected.id) setEditor({ mode: 'idle' });
-      onZonesChanged();
     } catch (e) {
       setMessage({ kind: 'error', text: errorMessage(e) });
     } finally {

@@ -9,7 +9,7 @@ import {
 import { useEffect, useId, useState } from 'react';
 import { useApi } from '../api/ApiProvider';
 import { errorMessage } from '../api/client';
-import { useQuery } from '../api/useQuery';
+import { useGraphQL } from '../api/queries';
 import { Figure, Panel } from '../panels/Panel';
 import { PatrolSheet } from './PatrolSheet';
 import { ACTIVITY_LABELS, hhmm, km, type PlanOnMap } from './planView';
@@ -31,7 +31,7 @@ const UNPLANNED_LABELS = { TIME: 'shift full', DISTANCE: 'out of reach', WINDOW:
  */
 export function PlanPanel({ onShow }: { onShow: (plan: PlanOnMap | null) => void }) {
   const { run } = useApi();
-  const units = useQuery(PatrolUnitsDocument);
+  const units = useGraphQL(PatrolUnitsDocument, undefined);
   const ids = useId();
   const [chosen, setChosen] = useState<Set<string> | null>(null);
   const [from, setFrom] = useState(todayAt(7));

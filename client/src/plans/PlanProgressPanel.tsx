@@ -1,8 +1,7 @@
 import './plans.css';
 import { PatrolPlansDocument } from '@vigil/schema';
 import { useEffect, useMemo, useState } from 'react';
-import { useVisitEvents } from '../api/useLiveRefresh';
-import { useQueryWith } from '../api/useQuery';
+import { useGraphQL } from '../api/queries';
 import { EmptyState, ErrorLine, Panel } from '../panels/Panel';
 import { PatrolSheet } from './PatrolSheet';
 import { hhmm, type PlanOnMap, type Progress, STATE_COLOURS, STATE_LABELS, stopState } from './planView';
@@ -17,9 +16,8 @@ const POLL_MS = 15_000;
  */
 export function PlanProgressPanel({ onShow }: { onShow: (plan: PlanOnMap | null) => void }) {
   const [at, setAt] = useState(() => new Date().toISOString());
-  const plans = useQueryWith(PatrolPlansDocument, { at }, {});
-  // A visit recorded anywhere may make a stop: ask again (at most once a second).
-  useVisitEvents(() => setAt(new Date().toISOString()));
+  // A visit recorded anywhere may make a stop: the live cache marks the plans stale (api/liveCache.ts).
+  const plans = useGraphQL(PatrolPlansDocument, { at });
   useEffect(() => {
     const timer = window.setInterval(() => setAt(new Date().toISOString()), POLL_MS);
     return () => window.clearInterval(timer);
@@ -33,7 +31,7 @@ export function PlanProgressPanel({ onShow }: { onShow: (plan: PlanOnMap | null)
 
   return (
     <Panel id="plan-progress" title="Plans today">
-      {plans.error ? <ErrorLine what="the plans" error={plans.error} onRetry={plans.refetch} /> : null}
+      {plans.error ? <ErrorLine what="the plans" error={plans.error} onRetry={() => void plans.refetch()} /> : null}
       {list && list.length === 0 ? (
         <EmptyState
           what="Each unit’s plan, with its stops done, next and late."

@@ -11,7 +11,7 @@ import { isCategory } from './categories';
 export type PeriodPick = '24h' | '7d' | '28d' | 'custom';
 export type DarknessPick = 'ANY' | 'DARK' | 'LIGHT';
 
-export const LAYER_IDS = ['wards', 'zones', 'hotspots', 'incidents', 'sites', 'units', 'trace'] as const;
+export const LAYER_IDS = ['wards', 'zones', 'hotspots', 'patrolzones', 'incidents', 'sites', 'units', 'trace'] as const;
 export type LayerId = (typeof LAYER_IDS)[number];
 
 export const CELL_SIZES = [100, 125, 150, 200, 250, 500] as const;
@@ -40,9 +40,9 @@ export const HOME_VIEW = { lat: 51.545, lng: -0.128, zoom: 13 } as const;
 
 /** Each role's question decides what is on at first (see the brief's table of users). */
 export const ROLE_LAYERS: Record<Role, readonly LayerId[]> = {
-  SUPERINTENDENT: ['wards', 'sites', 'units'],
+  SUPERINTENDENT: ['wards', 'patrolzones', 'sites', 'units'],
   ANALYST: ['wards', 'hotspots'],
-  PLANNER: ['wards', 'hotspots', 'sites'],
+  PLANNER: ['wards', 'hotspots', 'patrolzones', 'sites'],
   DEVICE: ['wards'],
 };
 

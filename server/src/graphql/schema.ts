@@ -10,9 +10,11 @@ import { DeviceTokenResolver } from '../auth/device-token.resolver.js';
 import { UsersResolver } from '../auth/users.resolver.js';
 import { IncidentResolver } from '../incidents/incident.resolver.js';
 import { LiveResolver } from '../live/live.resolver.js';
+import { MapDataResolver } from '../mapdata/mapdata.resolver.js';
 import { OperationResolver } from '../operations/operation.resolver.js';
 import { IngestResolver } from '../patrols/ingest.resolver.js';
 import { PatrolUnitResolver, VisitResolver } from '../patrols/patrol.resolver.js';
+import { PlaceResolver } from '../places/place.resolver.js';
 import { PatrolPlanResolver, UnitPlanResolver } from '../plans/plan.resolver.js';
 import { VisitRequestResolver } from '../requests/visit-request.resolver.js';
 import { AppConfigResolver } from '../shared/app-config.resolver.js';
@@ -41,6 +43,8 @@ export const resolvers = [
   IngestResolver,
   DeviceTokenResolver,
   LiveResolver,
+  MapDataResolver,
+  PlaceResolver,
   PatrolPlanResolver,
   UnitPlanResolver,
 ] as const;

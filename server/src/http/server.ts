@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import { type Config, repoRoot } from '../config.js';
+import type { Config } from '../config.js';
+import { type DashboardState, defaultClientDir, serveDashboard } from '../dashboard/dashboard.js';
 import type { Orm } from '../db/orm.js';
 import type { ReplicaSet } from '../db/replicas.js';
 import { RequestBudget } from '../graphql/budget.js';
@@ -32,6 +31,8 @@ export interface VigilServer {
   /** http://host:port — the dashboard at /, the API at /graphql (HTTP and WebSocket). */
   url: string;
   httpServer: Server;
+  /** Whether the dashboard is served at /, and if not, why not. */
+  dashboard: DashboardState;
   /** Live events: over PostgreSQL LISTEN/NOTIFY on a real server, in-process on the embedded one. */
   pubSub: PubSub;
   /**
@@ -108,7 +109,7 @@ function pipelinePlugin(pipeline: Pipeline): ApolloServerPlugin<Context> {
 export async function startServer({
   config,
   orm,
-  clientDir = join(repoRoot, 'client/dist'),
+  clientDir = defaultClientDir,
   database,
   replicas = null,
   live = {},
@@ -240,11 +241,7 @@ export async function startServer({
       },
     }),
   );
-  if (existsSync(join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-    // The dashboard routes in the browser: every other GET gets the app shell.
-    app.get(/^\/(?!graphql|health).*/, (_req, res) => res.sendFile(join(clientDir, 'index.html')));
-  }
+  const dashboard = serveDashboard(app, clientDir);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -261,6 +258,7 @@ export async function startServer({
   return {
     url: `http://${host}:${port}`,
     httpServer,
+    dashboard,
     pubSub,
     publishPositions(unitId, fixes, storedAt = new Date()) {
       if (fixes.length === 0) return;

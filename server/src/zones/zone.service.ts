@@ -5,6 +5,7 @@ import { PatrolUnit } from '../patrols/patrol-unit.entity.js';
 import { checkPolygonal } from '../shared/geometry-validation.js';
 import { PatrolZone } from './patrol-zone.entity.js';
 import type { CreateZoneInput, UpdateZoneInput } from './zone.inputs.js';
+import { boroughOf } from './zone-borough.js';
 
 const asMulti = (g: Polygon | MultiPolygon): MultiPolygon =>
   g.type === 'Polygon' ? { type: 'MultiPolygon', coordinates: [g.coordinates] } : g;
@@ -28,7 +29,7 @@ export async function createZone(em: EntityManager, input: CreateZoneInput): Pro
   const zone = em.create(PatrolZone, {
     name: input.name.trim(),
     boundary,
-    borough: input.borough ?? null,
+    borough: input.borough ?? (await boroughOf(em, boundary)),
     targetMinutesPerDay: input.targetMinutesPerDay ?? null,
   });
   if (input.unitIds) zone.units.set(await unitsById(em, input.unitIds));
@@ -38,8 +39,11 @@ export async function createZone(em: EntityManager, input: CreateZoneInput): Pro
 
 export async function updateZone(em: EntityManager, id: string, input: UpdateZoneInput): Promise<PatrolZone> {
   const zone = await getZone(em, id);
-  if (input.boundary !== undefined && input.boundary !== null)
+  if (input.boundary !== undefined && input.boundary !== null) {
     zone.boundary = asMulti(await checkPolygonal(em, 'input.boundary', input.boundary));
+    // A drawn zone's borough follows its outline; a ward's stays the ward's.
+    if (input.borough === undefined && !zone.gssCode) zone.borough = await boroughOf(em, zone.boundary);
+  }
   if (input.name) zone.name = input.name.trim();
   if (input.borough !== undefined) zone.borough = input.borough;
   if (input.targetMinutesPerDay !== undefined) zone.targetMinutesPerDay = input.targetMinutesPerDay;

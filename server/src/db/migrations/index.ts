@@ -6,7 +6,8 @@ import { Migration20261224RecentWrites } from './Migration20261224RecentWrites.j
 import { Migration20261228PatrolPlans } from './Migration20261228PatrolPlans.js';
 import { Migration20261228StreetNetwork } from './Migration20261228StreetNetwork.js';
 import { Migration20261229DarknessNoaa } from './Migration20261229DarknessNoaa.js';
-import { Migration20261230SignInAttempts } from './Migration20261230SignInAttempts.js';
+import { Migration20261230StreetPlaces } from './Migration20261230StreetPlaces.js';
+import { Migration20261231SignInAttempts } from './Migration20261231SignInAttempts.js';
 
 /** Listed by hand so migrations run the same under tsx, vitest and a bundle. Append new ones in order. */
 export const migrationsList = [
@@ -18,5 +19,6 @@ export const migrationsList = [
   { name: 'Migration20261228StreetNetwork', class: Migration20261228StreetNetwork },
   { name: 'Migration20261228PatrolPlans', class: Migration20261228PatrolPlans },
   { name: 'Migration20261229DarknessNoaa', class: Migration20261229DarknessNoaa },
-  { name: 'Migration20261230SignInAttempts', class: Migration20261230SignInAttempts },
+  { name: 'Migration20261230StreetPlaces', class: Migration20261230StreetPlaces },
+  { name: 'Migration20261231SignInAttempts', class: Migration20261231SignInAttempts },
 ];

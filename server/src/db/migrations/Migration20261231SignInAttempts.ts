@@ -8,7 +8,7 @@ import { Migration } from '@mikro-orm/migrations';
  * password be checked (auth/sign-in-throttle.ts). The audit log stays the record; this is
  * the counter.
  */
-export class Migration20261230SignInAttempts extends Migration {
+export class Migration20261231SignInAttempts extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
       create table sign_in_attempts (
