@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CrimeCategoriesDocument,
+  DashboardIncidentPointsDocument,
   HotspotAccuracyDocument,
   HotspotsDocument,
   IncidentsDocument,
@@ -112,7 +113,7 @@ suite('read replicas', () => {
     await eventually(async () => (await count(analyst)) === before + 1);
   });
 
-  it('serves every analytic from the standby: hot spots, accuracy, trend, preview, category counts', async () => {
+  it('serves every analytic from the standby: hot spots, accuracy, trend, preview, category counts, map points', async () => {
     const supt = await t.tokenFor('SUPERINTENDENT');
     const [w, s] = [offset(SOUTH_END_GREEN, -500, -500), offset(SOUTH_END_GREEN, 500, 500)];
     const square = {
@@ -140,14 +141,16 @@ suite('read replicas', () => {
         ),
         freshPost(t.url, PreviewZoneDocument, { boundary: square, filter }, token),
         freshPost(t.url, CrimeCategoriesDocument, { filter: inSquare }, token),
+        freshPost(t.url, DashboardIncidentPointsDocument, { filter: inSquare }, token),
       ]);
       for (const r of results) expect(r.errors).toBeUndefined();
-      const [hotspots, accuracy, trend, preview, categories] = results.map((r) => r.data) as unknown as [
+      const [hotspots, accuracy, trend, preview, categories, points] = results.map((r) => r.data) as unknown as [
         { hotspots: { summary: { incidentCount: number } } },
         { hotspotAccuracy: { testIncidents: number } },
         { incidentTrend: { after: number } },
         { previewZone: { incidents: number } },
         { crimeCategories: { slug: string; incidents: number }[] },
+        { incidentPoints: { count: number } },
       ];
       return [
         hotspots.hotspots.summary.incidentCount,
@@ -155,6 +158,7 @@ suite('read replicas', () => {
         trend.incidentTrend.after,
         preview.previewZone.incidents,
         categories.crimeCategories.find((c) => c.slug === 'burglary')!.incidents,
+        points.incidentPoints.count,
       ];
     };
     const before = await figures(supt);

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionType } from '@mikro-orm/core';
 import { type EntityManager, type PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import pg from 'pg';
 
 /**
  * Read replicas: PostgreSQL hot standbys fed by streaming replication (PostgreSQL's own;
@@ -94,6 +95,47 @@ interface Replica {
   since: Date;
   /** WAL position replayed, at the last probe. */
   replayed: bigint | null;
+  probe: ProbeConnection;
+}
+
+/**
+ * One connection of its own per standby for the probes, outside the read pool: a probe
+ * never waits behind analysts' reads (nor they behind it), and pg_stat_activity tells the
+ * two apart (application_name vigil-replica-probe). Reconnects after any failure.
+ */
+class ProbeConnection {
+  private client: pg.Client | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async rows<T>(sql: string): Promise<T[]> {
+    try {
+      if (!this.client) {
+        const client = new pg.Client({
+          connectionString: this.url,
+          application_name: 'vigil-replica-probe',
+          connectionTimeoutMillis: this.timeoutMs,
+          statement_timeout: this.timeoutMs,
+        });
+        client.on('error', () => this.drop(client));
+        await client.connect();
+        this.client = client;
+      }
+      return (await withTimeout(this.client.query(sql), this.timeoutMs)).rows as T[];
+    } catch (error) {
+      this.drop(this.client);
+      throw error;
+    }
+  }
+
+  drop(client: pg.Client | null = this.client): void {
+    if (!client) return;
+    if (this.client === client) this.client = null;
+    client.end().catch(() => undefined);
+  }
 }
 
 interface PrimaryMark {
@@ -142,6 +184,7 @@ export class ReplicaSet {
       name: `replica-${k + 1}`,
       target: describeUrl(url),
       connection,
+      probe: new ProbeConnection(url, this.probeTimeoutMs),
       state: 'starting',
       lagSeconds: null,
       reason: null,
@@ -164,6 +207,7 @@ export class ReplicaSet {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.probing;
+    for (const r of this.replicas) r.probe.drop();
   }
 
   get configured(): number {
@@ -237,7 +281,7 @@ export class ReplicaSet {
     if (replica.replayed !== null && replica.replayed >= needed) return replica;
     // The last probe may be up to a second old: ask the standby where it is now.
     try {
-      const [row] = await replica.connection.execute<{ replayed: string | null }[]>('select pg_last_wal_replay_lsn()::text as replayed');
+      const [row] = await replica.probe.rows<{ replayed: string | null }>('select pg_last_wal_replay_lsn()::text as replayed');
       if (row?.replayed && lsn(row.replayed) >= needed) return replica;
     } catch (error) {
       if (!isStandbyFailure(error)) throw error;
@@ -268,14 +312,11 @@ export class ReplicaSet {
   private async probeOne(replica: Replica, now: number): Promise<void> {
     let row: { recovery: boolean; replayed: string | null; system: string | null; database: string; postgis: boolean } | undefined;
     try {
-      [row] = await withTimeout(
-        replica.connection.execute<(typeof row)[]>(
-          `select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as replayed, current_database() as database,
-                  exists (select 1 from pg_extension where extname = 'postgis') as postgis,
-                  case when has_function_privilege('pg_control_system()', 'execute')
-                       then (select system_identifier::text from pg_control_system()) end as system`,
-        ),
-        this.probeTimeoutMs,
+      [row] = await replica.probe.rows<NonNullable<typeof row>>(
+        `select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as replayed, current_database() as database,
+                exists (select 1 from pg_extension where extname = 'postgis') as postgis,
+                case when has_function_privilege('pg_control_system()', 'execute')
+                     then (select system_identifier::text from pg_control_system()) end as system`,
       );
     } catch (error) {
       this.enter(replica, 'down', `it does not answer: ${(error as Error).message}`);
