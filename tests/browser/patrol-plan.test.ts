@@ -11,9 +11,9 @@ import { startTestServer, type TestServer, testUsers } from '../support/server.j
 const slow = { timeout: 90_000, interval: 1000 };
 const rules = { radiusMetres: 50, gapSeconds: 120 };
 
-/** `datetime-local` value of a moment, in the page's zone (Europe/London, set on the context). */
+/** A moment as the dashboard's date fields take it, dd/mm/yyyy hh:mm in the page's zone (Europe/London, set on the context). */
 function local(ms: number): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London',
     year: 'numeric',
     month: '2-digit',
@@ -23,7 +23,7 @@ function local(ms: number): string {
     hourCycle: 'h23',
   }).formatToParts(new Date(ms));
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+  return `${get('day')}/${get('month')}/${get('year')} ${get('hour')}:${get('minute')}`;
 }
 
 describe.skipIf(!hasChromium)('patrol plans in the browser', () => {

@@ -6,20 +6,20 @@ import {
   PatrolUnitsDocument,
   SavePatrolPlanDocument,
 } from '@vigil/schema';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../api/ApiProvider';
 import { errorMessage } from '../api/client';
 import { useGraphQL } from '../api/queries';
+import { DateTimeField } from '../forms/DateFields';
 import { Figure, Panel } from '../panels/Panel';
 import { PatrolSheet } from './PatrolSheet';
 import { ACTIVITY_LABELS, hhmm, km, type PlanOnMap } from './planView';
 
-/** `datetime-local` value of a local time today. */
-function todayAt(hours: number): string {
+/** A local time today, in milliseconds. */
+function todayAt(hours: number): number {
   const d = new Date();
   d.setHours(hours, 0, 0, 0);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return d.getTime();
 }
 
 const UNPLANNED_LABELS = { TIME: 'shift full', DISTANCE: 'out of reach', WINDOW: 'window' } as const;
@@ -32,7 +32,6 @@ const UNPLANNED_LABELS = { TIME: 'shift full', DISTANCE: 'out of reach', WINDOW:
 export function PlanPanel({ onShow }: { onShow: (plan: PlanOnMap | null) => void }) {
   const { run } = useApi();
   const units = useGraphQL(PatrolUnitsDocument, undefined);
-  const ids = useId();
   const [chosen, setChosen] = useState<Set<string> | null>(null);
   const [from, setFrom] = useState(todayAt(7));
   const [to, setTo] = useState(todayAt(23));
@@ -100,10 +99,8 @@ export function PlanPanel({ onShow }: { onShow: (plan: PlanOnMap | null) => void
           ))}
         </fieldset>
         <div className="plan-times">
-          <label htmlFor={`${ids}-from`}>Shift from</label>
-          <input id={`${ids}-from`} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} required />
-          <label htmlFor={`${ids}-to`}>to</label>
-          <input id={`${ids}-to`} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} required />
+          <DateTimeField label="Shift from" value={from} onChange={setFrom} required />
+          <DateTimeField label="to" value={to} onChange={setTo} required />
         </div>
         <label className="check">
           <input type="checkbox" checked={dosage} onChange={(e) => setDosage(e.target.checked)} />
@@ -146,7 +143,7 @@ function PlanSummary({ plan }: { plan: PatrolPlanFieldsFragment }) {
         <Figure
           label="Travel"
           value={km(plan.travelMetres)}
-          note={`a nearest-neighbour round: ${km(plan.solver.nearestNeighbourMetres)} for ${plan.solver.nearestNeighbourVisits} stops; at least ${km(plan.solver.lowerBoundMetres)}`}
+          note={`beside a nearest-neighbour round (nearest place first, priorities ignored): ${km(plan.solver.nearestNeighbourMetres)} for ${plan.solver.nearestNeighbourVisits} stops; no plan of these stops is under ${km(plan.solver.lowerBoundMetres)}`}
         />
         <Figure label="Dosage stops" value={String(plan.dosageStops)} />
       </dl>
