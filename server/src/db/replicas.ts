@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionType } from '@mikro-orm/core';
 import { type EntityManager, type PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { SQL_RUNNER } from './sql.js';
 
 /**
  * Read replicas: PostgreSQL hot standbys fed by streaming replication (PostgreSQL's own;
@@ -400,7 +401,7 @@ export type Reads = <T>(work: (em: EntityManager) => Promise<T>, options?: ReadO
 export function readView(em: EntityManager, connection: PostgreSqlConnection): EntityManager {
   const execute = (query: string, params: unknown[] = [], method: 'all' | 'get' | 'run' = 'all') =>
     connection.execute(query, params, method);
-  return Object.assign(Object.create(em) as EntityManager, { execute });
+  return Object.assign(Object.create(em) as EntityManager, { execute, [SQL_RUNNER]: () => connection.getKnex() });
 }
 
 /** Context.reads for one request: through the replica set when there is one, else on the request's own entity manager. */
