@@ -24,9 +24,10 @@ function fixes(unit: BenchUnit, dayTo: number, batch: number) {
 /**
  * Ingest: 10 devices at once, each sending batches of 500 fixes (its own unit, one fix a
  * second, 8 minutes of driving per batch), each batch sent when the last is acknowledged.
- * Through `recordPositions` (checks, insert, visit detection, live announcement, in one
- * transaction per batch) against COPY FROM STDIN (pg-copy-streams) of the same kind of
- * rows into the same table, one COPY per batch on 10 connections. The two sides use
+ * Through `recordPositions` (checks, insert, visit detection and the audit line in one
+ * transaction per batch, then the live announcement) against COPY FROM STDIN
+ * (pg-copy-streams) of the same kind of rows into the same table, one COPY per batch on
+ * 10 connections. The two sides use
  * different units over the same times, so neither meets the other's rows.
  */
 export async function ingestScenario(ctx: Context): Promise<Row> {
@@ -86,8 +87,8 @@ export async function ingestScenario(ctx: Context): Promise<Row> {
       throughput: perSecond(rate, 'pos'),
       baseline: `COPY FROM STDIN, ${CLIENTS} connections: ${ms(median(result.raw.latencies))} / ${ms(percentile(result.raw.latencies, 95))} a batch, ${perSecond(throughput(result.raw), 'pos')}`,
       ratio: `${times(ratio)} throughput`,
-      target: '≥ 20,000 positions/s',
-      verdict: verdict(rate >= 20_000),
+      target: '≥ 0.50× COPY throughput',
+      verdict: verdict(ratio >= 0.5),
       rss: megabytes(process.memoryUsage().rss),
       note: `${result.api.items} positions per side (${result.api.latencies.length} batches) over 2 alternating rounds; latencies are per batch of ${BATCH}.`,
     };
