@@ -341,22 +341,29 @@ describe('the incident list in a box', () => {
       commandArea: null,
       zoneName: null,
     };
-    // The visibility map, which index-only scans need, is what autovacuum keeps.
-    await query(t.em(), sql`vacuum analyze incidents`);
-    const [plan] = await query<{ 'QUERY PLAN': unknown }>(
-      t.em(),
-      sql`explain (analyze, format json) ${incidentPageSql(filter, 500, null)}`,
-    );
-    const scans: { 'Node Type': string; 'Index Name'?: string; 'Heap Fetches'?: number; 'Actual Rows': number }[] = [];
+    // Whether the index holds all the statement needs: the planner offers an index-only
+    // scan only then. (Bitmap and sequential scans are switched off for the question: on a
+    // table this small they can cost the same, and how many heap pages an index-only scan
+    // skips depends on the visibility map, which a standby's snapshot can hold back.)
+    const plan = await t.em().transactional(async (tx) => {
+      await query(tx as never, sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
+      const [row] = await query<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>(
+        tx as never,
+        sql`explain (format json) ${incidentPageSql(filter, 500, null)}`,
+      );
+      return row!['QUERY PLAN'][0]!.Plan;
+    });
+    const scans: { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string }[] = [];
     const walk = (node: Record<string, unknown>) => {
       scans.push(node as never);
       for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
     };
-    walk((plan!['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]!.Plan);
-    const fromIndex = scans.filter((n) => n['Node Type'] === 'Index Only Scan' && n['Index Name'] === 'incidents_point_idx');
-    // The count and the page, each from the index alone; then only the page's 501 rows are read.
-    expect(fromIndex).toHaveLength(2);
-    for (const scan of fromIndex) expect(scan['Heap Fetches']).toBe(0);
-    expect(scans.filter((n) => /Seq Scan|Bitmap Heap Scan/.test(n['Node Type']))).toEqual([]);
+    walk(plan);
+    // The count and the page each come from the index alone; only the page's rows are then read, by id.
+    expect(scans.filter((n) => n['Relation Name'] === 'incidents').map((n) => [n['Node Type'], n['Index Name']])).toEqual([
+      ['Index Only Scan', 'incidents_point_idx'],
+      ['Index Only Scan', 'incidents_point_idx'],
+      ['Index Scan', 'incidents_pkey'],
+    ]);
   });
 });

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Params } from '../db/params.js';
 import { empty, query, Sql, sql } from '../db/sql.js';
 import { decodeCursor, encodeCursor, type PageInfo, pageSize } from '../graphql/connection.js';
 import { badInput } from '../graphql/errors.js';
@@ -20,13 +19,6 @@ export const MAX_IMPORT_BATCH = 5000;
  */
 export const COUNT_BOUND = 5000;
 
-/** The one filter's conditions as an sql`…` fragment (incident-filter.ts still builds them with Params). */
-function filterConditions(f: FilterValues, options: { area: boolean }): Sql {
-  const p = new Params();
-  const text = filterSql(p, f, 'i', options);
-  return new Sql(text.split('?'), p.values);
-}
-
 /**
  * The conditions choosing a filter's incidents, aliased `i`. A box is tested as "the point
  * lies in the box" on PostgreSQL's `point` type: for points the same incidents as the one
@@ -36,7 +28,7 @@ function filterConditions(f: FilterValues, options: { area: boolean }): Sql {
  */
 function chosen(f: FilterValues): Sql {
   const box = f.area === FilterArea.BBOX ? f.bbox : null;
-  const rest = filterConditions(f, { area: !box });
+  const rest = filterSql(f, 'i', { area: !box });
   if (!box) return rest;
   return sql`${rest} and point(ST_X(i.location), ST_Y(i.location))
     <@ box(point(${box.west}::float8, ${box.south}::float8), point(${box.east}::float8, ${box.north}::float8))`;
