@@ -51,23 +51,22 @@ describe('one way to write SQL in server/src', () => {
   });
 
   it('reports a value spliced into SQL, and each other way of running SQL, by file and line', () => {
-    const fixture = [
-      "import { type EntityManager, raw } from '@mikro-orm/postgresql';", // 1 import
-      "import { join, query, sql } from '../db/sql.js';",
-      'export async function sites(em: EntityManager, ward: string, qb: any, sep: string) {',
-      '  await em.execute(`select id from sites where ward = ${ward}`);', // 4 run + template
-      "  await em.getConnection().execute('select 1');", // 5 run
-      "  const text = 'select id from sites where ward = ' + ward;", // 6 concat
-      '  const where = `s.ward = ${ward} and s.risk_level = any(${ward}::text[])`;', // 7 template
-      "  qb.andWhere('s.ward = ?', [ward]);", // 8 builder
-      '  await em.getKnex().raw(text);', // 9 run (getKnex, .getKnex, .raw)
-      "  const fragment = raw('ward');", // 10 text
-      '  await query(em, sql`select id from sites where ward = ${ward}`);', // 11 fine: bound
-      '  await query(em, join([sql`a`, sql`b`], sep));', // 12 text: separator from a variable
-      '  const error = `must be a whole number from 1 to ${ward}`;', // 13 fine: not SQL
-      '  return [where, fragment, error];',
-      '}',
-    ].join('\n');
+    // Source text: `\${…}` and `\`` are the fixture's own template literals.
+    const fixture = `import { type EntityManager, raw } from '@mikro-orm/postgresql';
+import { join, query, sql } from '../db/sql.js';
+export async function sites(em: EntityManager, ward: string, qb: any, sep: string) {
+  await em.execute(\`select id from sites where ward = \${ward}\`); // run, template
+  await em.getConnection().execute('select 1'); // run
+  const text = 'select id from sites where ward = ' + ward; // concat
+  const where = \`s.ward = \${ward} and s.risk_level = any(\${ward}::text[])\`; // template
+  qb.andWhere('s.ward = ?', [ward]); // builder
+  await em.getKnex().raw(text); // run
+  const fragment = raw('ward'); // text
+  await query(em, sql\`select id from sites where ward = \${ward}\`); // fine: bound
+  await query(em, join([sql\`a\`, sql\`b\`], sep)); // text: a separator from a variable
+  const error = \`must be a whole number from 1 to \${ward}\`; // fine: not SQL
+  return [where, fragment, error];
+}`;
     const found = checkSource('fixture.ts', fixture).map((o) => `${o.line} ${o.rule}`);
     expect(found).toEqual(
       expect.arrayContaining([
