@@ -10,8 +10,9 @@ import {
   siteCoverage,
   type ZoneCoverageRow,
   zoneCoverage,
+  zonesBox,
 } from './coverage.service.js';
-import { fillReach, settledDays } from './reach.js';
+import { fillReach, planReach } from './reach.js';
 
 export interface CoverageRequest extends AreaInput {
   from: Date;
@@ -48,11 +49,11 @@ export class CoverageParts {
 
   zones(): Promise<ZoneCoverageRow[]> {
     return this.once('zones', async () => {
-      const { from, to } = this.request;
+      // One plan for the fill and the read: an hour settling in between must not be read as kept before it is.
+      const plan = planReach(this.request.from, this.request.to);
       // Reach is kept on the primary; a standby then reads it only once it has replayed what was just kept.
-      const settled = settledDays(from, to);
-      const kept = settled ? await fillReach(this.em, this.rules, settled.first, settled.end) : 0;
-      return this.reads((em) => zoneCoverage(em, this.rules, this.area, from, to), { fresh: kept > 0 });
+      const kept = await fillReach(this.em, this.rules, plan, zonesBox(this.area));
+      return this.reads((em) => zoneCoverage(em, this.rules, this.area, plan), { fresh: kept > 0 });
     });
   }
 
