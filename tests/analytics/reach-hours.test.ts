@@ -100,8 +100,10 @@ async function viaApi(from: number, to: number): Promise<Map<string, number>> {
 
 /**
  * Covered square metres per zone by the definition, in one statement: every step that ends
- * in [from, to) buffered at once. `approximated`: in the server's pieces (64 steps, 5 m
- * simplification, 2 segments a quarter circle: reach.ts), else exactly.
+ * in [from, to) buffered, each unit's 64 steps at a time. `approximated`: as the server
+ * does (5 m simplification, 2 segments a quarter circle: reach.ts), else exactly (the
+ * union of exact buffers is the exact buffer; one buffer of everything at once made GEOS
+ * on PGlite return a NaN area once).
  */
 async function straight(from: number, to: number, approximated: boolean): Promise<Map<string, number>> {
   const buffer = approximated
@@ -109,7 +111,8 @@ async function straight(from: number, to: number, approximated: boolean): Promis
        from steps where recorded_at >= ? and prev_at is not null and recorded_at - prev_at < interval '120 seconds'
        group by unit_id, k / 64`
     : `select ST_Buffer(ST_Collect(ST_MakeLine(prev_pt, pt)), 50) as g
-       from steps where recorded_at >= ? and prev_at is not null and recorded_at - prev_at < interval '120 seconds'`;
+       from steps where recorded_at >= ? and prev_at is not null and recorded_at - prev_at < interval '120 seconds'
+       group by unit_id, k / 64`;
   const rows = await t
     .em()
     .getConnection()
