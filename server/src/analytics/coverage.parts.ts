@@ -36,7 +36,6 @@ export class CoverageParts {
     private readonly em: EntityManager,
     /** Where the figures are read: a hot standby when one serves (db/replicas.ts). */
     private readonly reads: Reads,
-    private readonly srid: number,
     private readonly rules: VisitRules,
     private readonly request: CoverageRequest,
     /** The resolved area, GeoJSON in WGS84. */
@@ -59,7 +58,7 @@ export class CoverageParts {
 
   hotspotCells(): Promise<CellDosageRow[]> {
     return this.once('hotspotCells', () =>
-      this.reads((em) => hotspotDosage(em, this.srid, this.rules, this.request.hotspotFilter, this.request, this.area)),
+      this.reads((em) => hotspotDosage(em, this.rules, this.request.hotspotFilter, this.request, this.area)),
     );
   }
 

@@ -164,17 +164,16 @@ export const DOSAGE_MAP_DAYS = 28;
  */
 export async function hotspotDosage(
   em: EntityManager,
-  srid: number,
   rules: VisitRules,
   filter: AppliedFilter,
   window: { from: Date; to: Date },
   area: string,
 ): Promise<CellDosageRow[]> {
-  const map = await hotspotMap(em, srid, filter, { cellSize: 250, method: 'GI_STAR' }, 'input.incidents');
+  const map = await hotspotMap(em, filter, { cellSize: 250, method: 'GI_STAR' }, 'input.incidents');
   const hot = map.cells.filter((c) => c.confidence === 'HOT_99' || c.confidence === 'HOT_95');
   if (hot.length === 0) return [];
-  // The SRID is bound: the cells' ids (hotspotMap) are in it, and no index is at stake.
-  const cellOf = (axis: Sql) => sql`floor(${axis}(ST_Transform(p.location, ${srid}::int)) / 250)::int`;
+  // The cells of hotspotMap: 250 m squares of the metric projection.
+  const cellOf = (axis: Sql) => sql`floor(${axis}(ST_Transform(p.location, ${METRIC})) / 250)::int`;
   const dosage = await query<{ i: number; j: number; minutes: number }>(
     em,
     sql`with fixes as (
