@@ -216,6 +216,7 @@ export async function coverageTodayScenario(ctx: Context): Promise<Row> {
       input: { within: camden, from: new Date(from.getTime() - HOUR_MS).toISOString(), to: new Date(to.getTime() - HOUR_MS).toISOString() },
     });
     const newSpansMs = performance.now() - started;
+    ctx.log(`coverage today: a refresh that makes its spans afresh (an hour earlier) ${ms(newSpansMs)}`);
     const ratio = median(result.api.latencies) / median(result.raw.latencies);
     const worst = Math.max(difference, refreshDifference);
     return {
