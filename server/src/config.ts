@@ -81,11 +81,6 @@ export interface Config {
   jwtSecret: string;
   tileUrl: string;
   tileAttribution: string;
-  /**
-   * @deprecated not a setting: always METRIC_SRID (db/sql.ts), the projection of the stored
-   * `_bng` columns. Kept for analytics/coverage until it drops the parameter.
-   */
-  metricSrid: typeof METRIC_SRID;
   /** Visit radius r: a unit this close to a site counts as being there (brief: default 50 m). */
   visitRadiusMetres: number;
   /** Visit gap g: consecutive fixes further apart than this split a visit (brief: default 2 min). */
@@ -135,7 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: e.JWT_SECRET ?? localSecret(resolve(e.VIGIL_DATA_DIR)),
     tileUrl: e.TILE_URL,
     tileAttribution: e.TILE_ATTRIBUTION,
-    metricSrid: METRIC_SRID,
     visitRadiusMetres: e.VISIT_RADIUS_METRES,
     visitGapSeconds: e.VISIT_GAP_SECONDS,
     positionRetentionDays: e.POSITION_RETENTION_DAYS,

@@ -19,7 +19,7 @@ const ALLOWED: Allowance[] = [
   {
     file: 'db/replicas.ts',
     rules: ['run'],
-    why: "a read view hands its connection's knex to query(), and keeps em.execute on that connection for the statements not yet converted",
+    why: "a read view hands its connection's knex to query(), and pins its em.execute to that connection too",
   },
 ];
 

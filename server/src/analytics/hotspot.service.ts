@@ -109,29 +109,7 @@ export function gridSettings(options: GridOptions, field = 'input') {
  * incident (a point inside the area in WGS84 may lie a hair outside its reprojection), so
  * the cells' counts always add up to the filter's incidents in the area.
  */
-export async function hotspotMap(em: EntityManager, filter: AppliedFilter, options: GridOptions, field?: string): Promise<HotspotMap>;
-/** @deprecated the metric projection is always METRIC_SRID: leave the srid out (coverage.service.ts until it is converted). */
-export async function hotspotMap(
-  em: EntityManager,
-  srid: number,
-  filter: AppliedFilter,
-  options: GridOptions,
-  field?: string,
-): Promise<HotspotMap>;
-export async function hotspotMap(
-  em: EntityManager,
-  ...args: [AppliedFilter, GridOptions, string?] | [number, AppliedFilter, GridOptions, string?]
-): Promise<HotspotMap> {
-  if (typeof args[0] === 'number') {
-    if (args[0] !== METRIC_SRID) throw new Error(`the metric projection is EPSG:${METRIC_SRID}, not ${args[0]}`);
-    const [, filter, options, field] = args as [number, AppliedFilter, GridOptions, string?];
-    return gridMap(em, filter, options, field);
-  }
-  const [filter, options, field] = args as [AppliedFilter, GridOptions, string?];
-  return gridMap(em, filter, options, field);
-}
-
-async function gridMap(em: EntityManager, filter: AppliedFilter, options: GridOptions, field = 'input'): Promise<HotspotMap> {
+export async function hotspotMap(em: EntityManager, filter: AppliedFilter, options: GridOptions, field = 'input'): Promise<HotspotMap> {
   if (filter.area === FilterArea.ANYWHERE) throw new Error('a hot-spot map needs an area');
   const { cellSize, shape, method, bandwidth, neighbourhood, fdr } = gridSettings(options, field);
   const studyArea = areaSql(filter)!;

@@ -401,7 +401,8 @@ export type Reads = <T>(work: (em: EntityManager) => Promise<T>, options?: ReadO
 
 /**
  * A view of `em` whose statements (`query(em, sql`…`)`) run on `connection`. Its `execute`
- * does too, for the statements not yet written as sql`…` (analytics/coverage, reach).
+ * does too: nothing in server/src calls it (tests/db/sql-idiom.test.ts), but a read view
+ * must never reach the primary by a side door.
  */
 export function readView(em: EntityManager, connection: PostgreSqlConnection): EntityManager {
   const execute = (query: string, params: unknown[] = [], method: 'all' | 'get' | 'run' = 'all') =>

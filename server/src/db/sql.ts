@@ -150,8 +150,3 @@ export async function queryOne<T = Record<string, unknown>>(
 ): Promise<T | undefined> {
   return (await query<T>(em, statement, options))[0];
 }
-
-/** @deprecated the old idiom, until every statement is an sql`…` template: bind the array itself. */
-export function pgArray(values: readonly string[]): string {
-  return arrayLiteral(values);
-}

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MultiPolygon, Polygon } from '../db/geometry.js';
-import { Params } from '../db/params.js';
 import { condition, geoJson, identifier, join, queryOne, type Sql, sql } from '../db/sql.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
 import { checkPolygonal } from '../shared/geometry-validation.js';
@@ -177,21 +176,8 @@ export const commandArea: Partial<FilterValues> = { area: FilterArea.COMMAND_ARE
  * The same expression for every operation, so a grid over a zone and the incident list of
  * the zone test the very same boundary (not a GeoJSON copy of it, rounded to 9 decimals).
  */
-export function areaSql(f: FilterValues): Sql | null;
-/** @deprecated the Params idiom, for the statements not yet written as sql`…` (incident.service.ts, mapdata). */
-export function areaSql(p: Params, f: FilterValues): string | null;
-export function areaSql(...args: [FilterValues] | [Params, FilterValues]): Sql | string | null {
-  if (args[0] instanceof Params) {
-    const area = studyArea(args[1] as FilterValues);
-    return area && legacy(args[0], area);
-  }
-  return studyArea(args[0]);
-}
-
-function legacy(p: Params, fragment: Sql): string {
-  const [text, values] = condition(fragment);
-  p.values.push(...values);
-  return text;
+export function areaSql(f: FilterValues): Sql | null {
+  return studyArea(f);
 }
 
 function studyArea(f: FilterValues): Sql | null {
@@ -227,21 +213,7 @@ interface FilterSqlOptions {
  * incidents aliased `alias`. ST_Intersects, not `&&`: a point on the boundary counts,
  * exactly as PostGIS says, and the GiST index on location is used.
  */
-export function filterSql(f: FilterValues, alias?: string, options?: FilterSqlOptions): Sql;
-/** @deprecated the Params idiom, for the statements not yet written as sql`…` (incident.service.ts, mapdata). */
-export function filterSql(p: Params, f: FilterValues, alias?: string, options?: FilterSqlOptions): string;
-export function filterSql(
-  ...args: [FilterValues, string?, FilterSqlOptions?] | [Params, FilterValues, string?, FilterSqlOptions?]
-): Sql | string {
-  if (args[0] instanceof Params) {
-    const [p, f, alias, options] = args as [Params, FilterValues, string?, FilterSqlOptions?];
-    return legacy(p, incidentConditions(f, alias, options));
-  }
-  const [f, alias, options] = args as [FilterValues, string?, FilterSqlOptions?];
-  return incidentConditions(f, alias, options);
-}
-
-function incidentConditions(f: FilterValues, alias = 'i', { area = true }: FilterSqlOptions = {}): Sql {
+export function filterSql(f: FilterValues, alias = 'i', { area = true }: FilterSqlOptions = {}): Sql {
   const i = identifier(alias);
   const c: Sql[] = [];
   if (f.from) c.push(sql`${i}.occurred_at >= ${f.from}::timestamptz`);
