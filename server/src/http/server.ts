@@ -42,8 +42,17 @@ export interface VigilServer {
   publishPositions(unitId: string, fixes: Fix[], storedAt?: Date): void;
   /** Subscriptions running now over graphql-ws on this server (each ends when it completes or its socket closes). */
   liveOperations(): number;
-  stop(): Promise<void>;
+  /**
+   * Stops accepting connections at once, lets requests in flight finish for up to
+   * `graceMs` (default STOP_GRACE_MS), then closes every socket left, HTTP keep-alive and
+   * graphql-ws alike (their requests are aborted). Statements a closed request left running
+   * are the database's to cancel (db/cancel.ts, as the CLI does).
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
+
+/** How long stopping waits for requests in flight before closing their sockets. */
+export const STOP_GRACE_MS = 3000;
 
 export interface ServerOptions {
   config: Config;
@@ -161,6 +170,7 @@ export async function startServer({
   const httpServer = createServer(app);
   const socketServer = startSocketServer({ httpServer, schema, pipeline, services, sockets });
 
+  let stopGrace = STOP_GRACE_MS;
   const apollo = new ApolloServer<Context>({
     schema,
     // Introspection is governed by the pipeline's rules, the same for both transports (off in production).
@@ -201,7 +211,15 @@ export async function startServer({
       // collect them (a tenth of the CPU of a 500-incident page, tests/bench); responses are
       // marked no-store below instead, as the plugin marked them.
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Drain for the grace given to stop(), then close every socket: HTTP and graphql-ws
+      // ones (the drain tracks upgraded sockets too), so none can hold the stop.
+      // (The plugin reads the grace when stopping, so stop() can choose it.)
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        get stopGracePeriodMillis() {
+          return stopGrace;
+        },
+      }),
       {
         async serverWillStart() {
           return {
@@ -266,7 +284,8 @@ export async function startServer({
       pubSub.publish('positions', { unitId, storedAt: storedAt.toISOString(), fixes: sorted.map(compact) });
     },
     liveOperations: () => socketServer.liveOperations(),
-    async stop() {
+    async stop({ graceMs = STOP_GRACE_MS } = {}) {
+      stopGrace = graceMs;
       await apollo.stop();
       socketServer.close();
       await stopLive();
