@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
+    // The default report, then every skipped test with the reason it was skipped.
+    reporters: ['default', './support/skip-summary.ts'],
     globalSetup: ['./support/global-setup.ts'],
     setupFiles: ['./support/setup.ts'],
     // Each file gets its own database (a copy of a migrated template), so files run in parallel.

@@ -168,7 +168,9 @@ export async function startServer({
   const pipeline = createPipeline(schema, { production });
   const app = express();
   const httpServer = createServer(app);
-  const socketServer = startSocketServer({ httpServer, schema, pipeline, services, sockets });
+  // graphql-ws attaches once the port is ours (below): attached before, it would report a
+  // port in use as an "internal error" with a stack trace, ahead of the CLI's one line.
+  let socketServer: ReturnType<typeof startSocketServer> | undefined;
 
   let stopGrace = STOP_GRACE_MS;
   const apollo = new ApolloServer<Context>({
@@ -224,7 +226,7 @@ export async function startServer({
         async serverWillStart() {
           return {
             async drainServer() {
-              await socketServer.dispose();
+              await socketServer?.dispose();
             },
           };
         },
@@ -271,6 +273,8 @@ export async function startServer({
     await stopLive();
     throw error;
   }
+  const graphqlWs = startSocketServer({ httpServer, schema, pipeline, services, sockets });
+  socketServer = graphqlWs;
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -283,11 +287,11 @@ export async function startServer({
       const sorted = [...fixes].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
       pubSub.publish('positions', { unitId, storedAt: storedAt.toISOString(), fixes: sorted.map(compact) });
     },
-    liveOperations: () => socketServer.liveOperations(),
+    liveOperations: () => graphqlWs.liveOperations(),
     async stop({ graceMs = STOP_GRACE_MS } = {}) {
       stopGrace = graceMs;
       await apollo.stop();
-      socketServer.close();
+      graphqlWs.close();
       await stopLive();
     },
   };
