@@ -9,7 +9,7 @@ export { hashPassword } from './auth/passwords.js';
 export { upsertUser } from './auth/users.service.js';
 export { type Config, ConfigError, loadConfig, repoRoot } from './config.js';
 export { type Database, openDatabase } from './db/database.js';
-export { startEmbeddedDatabase } from './db/embedded.js';
+export { EMBEDDED_EXTENSIONS, startEmbeddedDatabase } from './db/embedded.js';
 export { entities } from './db/entities.js';
 export * from './db/geometry.js';
 export { migrate, type Orm, openOrm } from './db/orm.js';

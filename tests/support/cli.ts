@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { onTestFinished } from 'vitest';
 
 export const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
 /** The `vigil` command's entry, as `pnpm vigil` runs it (server/package.json). */
@@ -63,28 +63,29 @@ export interface RunningVigil {
   ready(): Promise<string>;
 }
 
-const spawned: ChildProcess[] = [];
-let reaping = false;
+/** Kills `child` if it is still running. */
+const reap = (child: ChildProcess) => {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+};
 
 /**
  * A long-running `vigil serve` or `vigil demo` process, as an operator starts it, with
  * the given environment (DATABASE_URL, PORT=0, VIGIL_DATA_DIR…). `nodeArgs` go to Node
- * before the entry (e.g. `--import` a probe). Nothing outlives the test file, even when
- * a test fails half-way.
+ * before the entry (e.g. `--import` a probe). Killed when its test ends, even when the
+ * test fails half-way.
  */
 export function spawnVigil(args: string[], env: Record<string, string>, { nodeArgs = [] as string[] } = {}): RunningVigil {
-  if (!reaping) {
-    reaping = true;
-    afterAll(() => {
-      for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
-  }
   const child = spawn(process.execPath, [...nodeArgs, ENTRY, ...args], {
     cwd: serverDir,
     env: environment({ PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  spawned.push(child);
+  // Nothing outlives its test (or, spawned outside a test, this worker).
+  try {
+    onTestFinished(() => reap(child));
+  } catch {
+    process.once('exit', () => reap(child));
+  }
   let stdout = '';
   let stderr = '';
   let output = '';
