@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoUsers } from '@vigil/seeds';
@@ -110,7 +111,25 @@ async function step<T>(what: string, work: () => Promise<T> | T, outcome: (resul
 /** How long a stop may take in all before Vigil exits anyway (a real PostgreSQL: see stopServing). */
 const STOP_DEADLINE_MS = 10_000;
 
+const portInUse = (config: Config) =>
+  new StartupError(`Port ${config.port} on ${config.host} is in use: stop what is using it, or set PORT to another port`);
+
+/**
+ * Fails at once when the port is taken, before the database is opened (a first start
+ * spends a quarter of a minute initialising PostGIS, only to find the port taken). Listening
+ * for real comes later and can still find it taken: that is reported the same way.
+ */
+async function checkPortFree(config: Config): Promise<void> {
+  if (config.port === 0) return;
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? portInUse(config) : error));
+    probe.listen({ port: config.port, host: config.host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 async function serve(config: Config, { demo }: { demo: boolean }): Promise<void> {
+  await checkPortFree(config);
   // Whether this is the built JavaScript (server/dist, production) or the sources through tsx.
   console.log(`Vigil ${import.meta.url.endsWith('.ts') ? 'from its TypeScript sources (tsx)' : 'built (server/dist)'}, ${config.env} mode`);
   const firstBoot = !config.databaseUrl && !existsSync(join(config.dataDir, 'pgdata', 'PG_VERSION'));
@@ -161,8 +180,7 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
     server = await startServer({ config, orm: db.orm, database: db.kind, replicas: db.replicas });
   } catch (error) {
     await db.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      throw new StartupError(`Port ${config.port} on ${config.host} is in use: stop what is using it, or set PORT to another port`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(config);
     throw error;
   }
   // Demo mode: the units keep moving, through the same ingest path as real devices.
