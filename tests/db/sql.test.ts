@@ -40,7 +40,7 @@ describe('sql`…` templates run by query()', () => {
     );
     expect(row).toEqual({ srid: 4326, x: -0.16 });
     expect(() => identifier('sites; drop table x')).toThrow(/not an SQL identifier/);
-    expect(() => query(t.em(), 'select 1' as never)).rejects.toThrow(/takes an sql/);
+    await expect(query(t.em(), 'select 1' as never)).rejects.toThrow(/takes an sql/);
   });
 
   it('runs inside the entity manager’s transaction: a rolled-back insert is gone', async () => {

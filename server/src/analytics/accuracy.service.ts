@@ -52,7 +52,7 @@ export interface Accuracy {
  * (the fractional knapsack bound), so n ≤ n* and PEI ≤ 1; with equal whole cells it is
  * Hunt's count in the same number of busiest cells.
  */
-export async function hotspotAccuracy(em: EntityManager, srid: number, filter: AppliedFilter, options: AccuracyOptions): Promise<Accuracy> {
+export async function hotspotAccuracy(em: EntityManager, filter: AppliedFilter, options: AccuracyOptions): Promise<Accuracy> {
   const topShare = options.topShare ?? 0.05;
   if (!(topShare >= 0.01 && topShare <= 0.5)) throw badInput('input.topShare', `must be between 0.01 and 0.5 (got ${topShare})`);
   const testFrom = filter.from!;
@@ -65,9 +65,9 @@ export async function hotspotAccuracy(em: EntityManager, srid: number, filter: A
     throw badInput('input.trainFrom', 'falls before the year 1: give a later test period or a trainFrom');
   if (trainTo > testFrom) throw badInput('input.trainTo', 'the training period must end before the test period (filter.from) starts');
   const trainingFilter = refine(filter, { from: trainFrom, to: trainTo });
-  const train = await hotspotMap(em, srid, trainingFilter, { ...options, clip: true });
+  const train = await hotspotMap(em, trainingFilter, { ...options, clip: true });
   // The same grid, counted over the test period.
-  const test = await hotspotMap(em, srid, filter, { ...options, method: 'COUNT' });
+  const test = await hotspotMap(em, filter, { ...options, method: 'COUNT' });
   const testCounts = new Map(test.cells.map((c) => [c.id, c.count]));
   const inside = (c: Cell) => c.areaInside ?? 0;
   const bigA = train.areaSquareMetres;

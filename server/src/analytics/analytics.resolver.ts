@@ -36,7 +36,7 @@ export class AnalyticsResolver {
     // On a hot standby when one is in rotation (db/replicas.ts): the filter's checks and the map.
     const map = await ctx.reads(async (em) => {
       const filter = await applyFilter(em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
-      return hotspotMap(em, ctx.config.metricSrid, filter, input);
+      return hotspotMap(em, filter, input);
     });
     const counts = map.cells.map((c) => c.count);
     const bins = (b: string) => map.cells.filter((c) => c.confidence === b).length;
@@ -72,7 +72,7 @@ export class AnalyticsResolver {
   ): Promise<HotspotAccuracy> {
     return ctx.reads(async (em) => {
       const filter = await applyFilter(em, input.filter, { field: 'input.filter', window: 'required', defaultArea: 'commandArea' });
-      return hotspotAccuracy(em, ctx.config.metricSrid, filter, input);
+      return hotspotAccuracy(em, filter, input);
     });
   }
 
@@ -133,7 +133,7 @@ export class AnalyticsResolver {
         area: 'forbidden',
         reason: 'the preview compares the boundary with the command area',
       });
-      return previewZone(em, ctx.config.metricSrid, shape, applied);
+      return previewZone(em, shape, applied);
     });
     return { ...preview, sites: await withSites(ctx, preview.sites) } as ZonePreview;
   }

@@ -1,4 +1,4 @@
-import type { Params } from '../db/params.js';
+import { METRIC, type Sql, sql } from '../db/sql.js';
 
 /**
  * Arithmetic of the two grids, in the metric CRS, shared by the SQL that builds hot-spot
@@ -132,13 +132,13 @@ export function kernelOffsetsFromCell(shape: Shape, size: number, bandwidth: num
  * spliced into the text): k.s the cell size, k.w = 1.5·s the hexagon column width, k.h = √3·s
  * the hexagon row height.
  */
-export const gridConstantsSql = (p: Params, size: number) =>
-  `select ${p.add(size)}::float8 as s, ${p.add(1.5 * size)}::float8 as w, ${p.add(Math.sqrt(3) * size)}::float8 as h`;
+export const gridConstantsSql = (size: number): Sql =>
+  sql`select ${size}::float8 as s, ${1.5 * size}::float8 as w, ${Math.sqrt(3) * size}::float8 as h`;
 
 /** SQL expressions for a cell's centre from its indices (columns `i`, `j` of `alias`). */
-export function centreSql(shape: Shape, alias: string): { x: string; y: string } {
-  if (shape === 'SQUARE') return { x: `((${alias}.i + 0.5) * k.s)`, y: `((${alias}.j + 0.5) * k.s)` };
-  return { x: `(${alias}.i * k.w)`, y: `((${alias}.j + 0.5 * (abs(${alias}.i) % 2)) * k.h)` };
+export function centreSql(shape: Shape, alias: Sql): { x: Sql; y: Sql } {
+  if (shape === 'SQUARE') return { x: sql`((${alias}.i + 0.5) * k.s)`, y: sql`((${alias}.j + 0.5) * k.s)` };
+  return { x: sql`(${alias}.i * k.w)`, y: sql`((${alias}.j + 0.5 * (abs(${alias}.i) % 2)) * k.h)` };
 }
 
 /**
@@ -148,26 +148,27 @@ export function centreSql(shape: Shape, alias: string): { x: string; y: string }
  * centres), which lies in column floor(x / 1.5s) or the next; a point exactly between
  * two goes to the first column.
  */
-export function assignSql(shape: Shape, points: string): string {
+export function assignSql(shape: Shape, points: Sql): Sql {
   if (shape === 'SQUARE')
-    return `select floor(x / k.s)::int as i, floor(y / k.s)::int as j, x, y
+    return sql`select floor(x / k.s)::int as i, floor(y / k.s)::int as j, x, y
             from (select ST_X(p) as x, ST_Y(p) as y from ${points}) pt, k`;
-  const row = (col: string) => `round(y / k.h - 0.5 * (abs(${col}) % 2))::int`;
-  const d2 = (col: string, r: string) => `(x - ${col} * k.w) ^ 2 + (y - (${r} + 0.5 * (abs(${col}) % 2)) * k.h) ^ 2`;
-  return `select case when d0 <= d1 then i0 else i0 + 1 end as i, case when d0 <= d1 then j0 else j1 end as j, x, y
+  const row = (col: Sql) => sql`round(y / k.h - 0.5 * (abs(${col}) % 2))::int`;
+  const d2 = (col: Sql, r: Sql) => sql`(x - ${col} * k.w) ^ 2 + (y - (${r} + 0.5 * (abs(${col}) % 2)) * k.h) ^ 2`;
+  const [i0, i1, j0, j1] = [sql`i0`, sql`(i0 + 1)`, sql`j0`, sql`j1`];
+  return sql`select case when d0 <= d1 then i0 else i0 + 1 end as i, case when d0 <= d1 then j0 else j1 end as j, x, y
           from (
-            select x, y, i0, j0, j1, ${d2('i0', 'j0')} as d0, ${d2('(i0 + 1)', 'j1')} as d1
+            select x, y, i0, j0, j1, ${d2(i0, j0)} as d0, ${d2(i1, j1)} as d1
             from (
-              select x, y, i0, ${row('i0')} as j0, ${row('(i0 + 1)')} as j1
+              select x, y, i0, ${row(i0)} as j0, ${row(i1)} as j1
               from (select ST_X(p) as x, ST_Y(p) as y, floor(ST_X(p) / k.w)::int as i0 from ${points}, k) a, k
             ) b, k
           ) c`;
 }
 
-/** The polygon of cell (i, j) of `alias`, in the metric CRS (`srid` a bound placeholder). */
-export function cellPolygonSql(shape: Shape, alias: string, srid: string): string {
-  const fn = shape === 'SQUARE' ? 'ST_Square' : 'ST_Hexagon';
-  return `ST_SetSRID(${fn}(k.s, ${alias}.i, ${alias}.j), ${srid})`;
+/** The polygon of cell (i, j) of `alias`, in the metric projection. */
+export function cellPolygonSql(shape: Shape, alias: Sql): Sql {
+  const polygon = shape === 'SQUARE' ? sql`ST_Square(k.s, ${alias}.i, ${alias}.j)` : sql`ST_Hexagon(k.s, ${alias}.i, ${alias}.j)`;
+  return sql`ST_SetSRID(${polygon}, ${METRIC})`;
 }
 
 /** Area of one whole cell, m². */

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Params } from '../db/params.js';
+import { empty, METRIC_SRID, metric, query, queryOne, type Sql, sql } from '../db/sql.js';
 import { badInput } from '../graphql/errors.js';
-import { type AppliedFilter, areaSql, FilterArea, filterSql } from '../incidents/incident-filter.js';
+import { type AppliedFilter, areaSql, FilterArea, filterSql, metricPoint } from '../incidents/incident-filter.js';
 import {
   assignSql,
   cellArea,
@@ -70,11 +70,11 @@ export const MAX_CELLS = 60_000;
 /** Beyond this many cell–neighbour pairs a Gi* neighbourhood is too wide for the grid. */
 export const MAX_NEIGHBOUR_PAIRS = 20_000_000;
 
-/** An int[] literal for one bound parameter: knex would splice a JavaScript array as a comma list. */
-const intArray = (values: number[]) => `{${values.map((v) => Math.trunc(v)).join(',')}}`;
+/** Whole numbers for an int[] parameter. */
+const ints = (values: number[]) => values.map((v) => Math.trunc(v));
 
-/** Metric point of an incident: the stored British National Grid column when that is the CRS (indexed). */
-const metricPoint = (srid: number) => (srid === 27700 ? 'i.location_bng' : `ST_Transform(i.location, ${srid})`);
+/** The hot cells of a Gi* map: 95 % confidence or more that the cell is hotter than the area. */
+export const hotCells = (cells: Cell[]): Cell[] => cells.filter((c) => c.confidence === 'HOT_99' || c.confidence === 'HOT_95');
 
 /** Grid settings with their defaults, checked; `field` prefixes error paths. */
 export function gridSettings(options: GridOptions, field = 'input') {
@@ -109,23 +109,38 @@ export function gridSettings(options: GridOptions, field = 'input') {
  * incident (a point inside the area in WGS84 may lie a hair outside its reprojection), so
  * the cells' counts always add up to the filter's incidents in the area.
  */
+export async function hotspotMap(em: EntityManager, filter: AppliedFilter, options: GridOptions, field?: string): Promise<HotspotMap>;
+/** @deprecated the metric projection is always METRIC_SRID: leave the srid out (coverage.service.ts until it is converted). */
 export async function hotspotMap(
   em: EntityManager,
   srid: number,
   filter: AppliedFilter,
   options: GridOptions,
-  field = 'input',
+  field?: string,
+): Promise<HotspotMap>;
+export async function hotspotMap(
+  em: EntityManager,
+  ...args: [AppliedFilter, GridOptions, string?] | [number, AppliedFilter, GridOptions, string?]
 ): Promise<HotspotMap> {
-  if (!Number.isInteger(srid)) throw new Error(`not an SRID: ${srid}`);
+  if (typeof args[0] === 'number') {
+    if (args[0] !== METRIC_SRID) throw new Error(`the metric projection is EPSG:${METRIC_SRID}, not ${args[0]}`);
+    const [, filter, options, field] = args as [number, AppliedFilter, GridOptions, string?];
+    return gridMap(em, filter, options, field);
+  }
+  const [filter, options, field] = args as [AppliedFilter, GridOptions, string?];
+  return gridMap(em, filter, options, field);
+}
+
+async function gridMap(em: EntityManager, filter: AppliedFilter, options: GridOptions, field = 'input'): Promise<HotspotMap> {
   if (filter.area === FilterArea.ANYWHERE) throw new Error('a hot-spot map needs an area');
   const { cellSize, shape, method, bandwidth, neighbourhood, fdr } = gridSettings(options, field);
+  const studyArea = areaSql(filter)!;
 
   // Refuse a grid too fine before building it: the cell count follows from the extent.
-  const ep = new Params();
-  const [extent] = await em.execute<{ area: number | null; w: number; h: number }[]>(
-    `select ST_Area(g) as area, ST_XMax(g) - ST_XMin(g) as w, ST_YMax(g) - ST_YMin(g) as h
-     from (select ST_Transform(${areaSql(ep, filter)}, ${srid}) as g) a`,
-    ep.values,
+  const extent = await queryOne<{ area: number | null; w: number; h: number }>(
+    em,
+    sql`select ST_Area(g) as area, ST_XMax(g) - ST_XMin(g) as w, ST_YMax(g) - ST_YMin(g) as h
+        from (select ${metric(studyArea)} as g) a`,
   );
   if (extent?.area === null || extent?.area === undefined)
     throw badInput(`${field}.filter`, 'there are no patrol zones to analyse: give a bbox or a polygon');
@@ -145,20 +160,22 @@ export async function hotspotMap(
   }
   const kernel = bandwidth !== null ? kernelOffsetsFromCell(shape, cellSize, bandwidth) : null;
 
-  const p = new Params();
-  const grid = shape === 'SQUARE' ? 'ST_SquareGrid' : 'ST_HexagonGrid';
-  const c = centreSql(shape, 's');
-  // Placeholders are added in the order they appear in the text: keep p.add() inline.
+  const grid = shape === 'SQUARE' ? sql`ST_SquareGrid` : sql`ST_HexagonGrid`;
+  const [s, pt] = [sql`s`, sql`pt`];
+  const c = centreSql(shape, s);
+  const parity = (alias: Sql) => (shape === 'SQUARE' ? sql`0` : sql`abs(${alias}.i) % 2`);
+  const points = sql`(select ${metricPoint('i')} as p from incidents i, area
+                      where ${filterSql(filter, 'i', { area: false })} and ST_Intersects(i.location, area.wgs84)) pts`;
   // One statement: the area, the incidents in it (one pass, each to its cell by
   // arithmetic), the grid over it, the counts per cell.
-  const base = `
-    with k as (${gridConstantsSql(p, cellSize)}),
+  const base = sql`
+    with k as (${gridConstantsSql(cellSize)}),
     area as materialized (
-      select ${areaSql(p, filter)} as wgs84
+      select ${studyArea} as wgs84
     ), metric as materialized (
-      select ST_Transform(wgs84, ${srid}) as g, wgs84 from area
-    ), points as ${method === 'KDE' ? 'materialized' : ''} (
-      ${assignSql(shape, `(select ${metricPoint(srid)} as p from incidents i, area where ${filterSql(p, filter, 'i', { area: false })} and ST_Intersects(i.location, area.wgs84)) pts`)}
+      select ${metric(sql`wgs84`)} as g, wgs84 from area
+    ), points as ${method === 'KDE' ? sql`materialized` : empty} (
+      ${assignSql(shape, points)}
     ), counts as (
       select i, j, count(*)::int as n from points group by i, j
     ), grid as materialized (
@@ -167,7 +184,7 @@ export async function hotspotMap(
       -- plans every join over the cells as nested loops, rescanning them once per cell.
       select c.i, c.j, ST_Intersects(c.geom, metric.g) as meets from metric, k, ${grid}(k.s, metric.g) c
     ), scored as materialized (
-      select s.i, s.j, s.n, ${c.x} as x, ${c.y} as y, ${shape === 'SQUARE' ? '0' : 'abs(s.i) % 2'} as parity
+      select s.i, s.j, s.n, ${c.x} as x, ${c.y} as y, ${parity(s)} as parity
       from (
         select coalesce(g.i, n.i) as i, coalesce(g.j, n.j) as j, coalesce(n.n, 0) as n
         from (select i, j from grid where meets) g full join counts n using (i, j)
@@ -175,51 +192,49 @@ export async function hotspotMap(
     )`;
   // Each cell's polygon in WGS84, in the same statement (a second round trip cost more than
   // the polygons do): cells are scored without them and meet them again only here.
-  const polygon = cellPolygonSql(shape, 's', String(srid));
-  const clip = () =>
-    options.clip
-      ? `, (select case when ST_Within(${polygon}, metric.g) then ${p.add(cellArea(shape, cellSize))}::float8
-                      else ST_Area(ST_Intersection(${polygon}, metric.g)) end from metric) as inside`
-      : ', null::float8 as inside';
-  // A function: its placeholder must be added where it stands in the text.
-  const tail = () => `ST_AsGeoJSON(ST_Transform(${polygon}, 4326), 7) as g ${clip()}`;
-  let select: string;
+  const polygon = cellPolygonSql(shape, s);
+  const clip = options.clip
+    ? sql`, (select case when ST_Within(${polygon}, metric.g) then ${cellArea(shape, cellSize)}::float8
+                    else ST_Area(ST_Intersection(${polygon}, metric.g)) end from metric) as inside`
+    : sql`, null::float8 as inside`;
+  const tail = sql`ST_AsGeoJSON(ST_Transform(${polygon}, 4326), 7) as g ${clip}`;
+  let select: Sql;
   if (method === 'COUNT') {
-    select = `select s.i, s.j, s.x, s.y, s.n, s.n::float8 as value, null::float8 as z, ${tail()} from scored s, k`;
+    select = sql`select s.i, s.j, s.x, s.y, s.n, s.n::float8 as value, null::float8 as z, ${tail} from scored s, k`;
   } else if (method === 'KDE') {
     // Each incident meets only the cell centres that can lie within h of it: its own
     // cell's indices minus each offset (kernelOffsetsFromCell), joined on equality, the
     // distance from its cell's centre plus the offset's displacement (two additions and
     // two products a pair), then the exact test d < h. Grouped by the centre's indices,
     // which PostgreSQL hashes: no sort of the pairs.
-    const own = centreSql(shape, 'pt');
-    const floats = (values: number[]) => `{${values.join(',')}}`;
-    select = `,
+    const own = centreSql(shape, pt);
+    const h2 = bandwidth! ** 2;
+    select = sql`,
       offsets as (
-        select * from unnest(${p.add(intArray(kernel!.parity))}::int[], ${p.add(intArray(kernel!.di))}::int[], ${p.add(intArray(kernel!.dj))}::int[],
-                             ${p.add(floats(kernel!.dx))}::float8[], ${p.add(floats(kernel!.dy))}::float8[]) as o(parity, di, dj, dx, dy)
+        select * from unnest(${ints(kernel!.parity)}::int[], ${ints(kernel!.di)}::int[], ${ints(kernel!.dj)}::int[],
+                             ${kernel!.dx}::float8[], ${kernel!.dy}::float8[]) as o(parity, di, dj, dx, dy)
       ),
       located as materialized (
-        select pt.i, pt.j, ${shape === 'SQUARE' ? '0' : 'abs(pt.i) % 2'} as parity, ${own.x} - pt.x as qx, ${own.y} - pt.y as qy from points pt, k
+        select pt.i, pt.j, ${parity(pt)} as parity, ${own.x} - pt.x as qx, ${own.y} - pt.y as qy from points pt, k
       ),
       pairs as (
         select q.i - o.di as i, q.j - o.dj as j, (q.qx + o.dx) * (q.qx + o.dx) + (q.qy + o.dy) * (q.qy + o.dy) as d2
         from located q join offsets o on o.parity = q.parity
       ),
       density as (
-        select i, j, sum((1 - d2 / ${p.add(bandwidth! ** 2)}::float8) ^ 2) as k
-        from pairs where d2 < ${p.add(bandwidth! ** 2)}::float8
+        select i, j, sum((1 - d2 / ${h2}::float8) ^ 2) as k
+        from pairs where d2 < ${h2}::float8
         group by i, j
       )
       select s.i, s.j, s.x, s.y, s.n,
-             coalesce(d.k, 0) * 3 / (pi() * ${p.add(bandwidth! ** 2)}::float8) * 1e6 as value, null::float8 as z, ${tail()}
+             coalesce(d.k, 0) * 3 / (pi() * ${h2}::float8) * 1e6 as value, null::float8 as z, ${tail}
       from scored s left join density d using (i, j), k`;
   } else {
-    select = `,
+    select = sql`,
       stats as materialized (
         select count(*)::float8 as n, avg(n::float8) as xbar, sqrt(greatest(avg((n::float8) ^ 2) - avg(n::float8) ^ 2, 0)) as s from scored
       ),
-      offsets as (select * from unnest(${p.add(intArray(neighbours!.parity))}::int[], ${p.add(intArray(neighbours!.di))}::int[], ${p.add(intArray(neighbours!.dj))}::int[]) as o(parity, di, dj)),
+      offsets as (select * from unnest(${ints(neighbours!.parity)}::int[], ${ints(neighbours!.di)}::int[], ${ints(neighbours!.dj)}::int[]) as o(parity, di, dj)),
       neighbours as (
         select a.i, a.j, sum(b.n)::float8 as wx, count(*)::float8 as w
         from scored a
@@ -230,13 +245,20 @@ export async function hotspotMap(
       select s.i, s.j, s.x, s.y, s.n, nb.wx as value,
              case when st.s = 0 or st.n < 2 or st.n * nb.w - nb.w ^ 2 <= 0 then null
                   else (nb.wx - st.xbar * nb.w) / (st.s * sqrt((st.n * nb.w - nb.w ^ 2) / (st.n - 1))) end as z,
-             ${tail()}
+             ${tail}
       from scored s join neighbours nb using (i, j) cross join stats st, k`;
   }
-  const sql = `${base} ${select} order by i, j`;
-  const rows = await em.execute<
-    { i: number; j: number; x: number; y: number; n: number; value: number; z: number | null; g: string; inside: number | null }[]
-  >(sql, p.values);
+  const rows = await query<{
+    i: number;
+    j: number;
+    x: number;
+    y: number;
+    n: number;
+    value: number;
+    z: number | null;
+    g: string;
+    inside: number | null;
+  }>(em, sql`${base} ${select} order by i, j`);
 
   const zs = rows.map((r) => (r.z === null ? Number.NaN : Number(r.z)));
   const ps = zs.map((z) => (Number.isNaN(z) ? Number.NaN : twoSidedP(z)));
@@ -263,7 +285,7 @@ export async function hotspotMap(
     bandwidth,
     neighbourhood,
     fdr,
-    srid,
+    srid: METRIC_SRID,
     incidentCount: cells.reduce((sum, c) => sum + c.count, 0),
     cellCount: cells.length,
     areaSquareMetres: extent.area,

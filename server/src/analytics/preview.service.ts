@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MultiPolygon, Polygon } from '../db/geometry.js';
-import { Params } from '../db/params.js';
+import { METRIC, metric, queryOne, sql } from '../db/sql.js';
 import { type AppliedFilter, areaSql, commandArea, filterSql, polygonArea, refine } from '../incidents/incident-filter.js';
 import { type SiteCoverageRow, siteCoverage } from './coverage.service.js';
-import { hotspotMap } from './hotspot.service.js';
+import { hotCells, hotspotMap } from './hotspot.service.js';
 
 export interface ZonePreview {
   areaSquareMetres: number;
@@ -34,33 +34,26 @@ export interface ZonePreview {
  * areas compared. Every count goes through the one incident filter, so the figures match
  * incidents(filter: …) with the echoed filters.
  */
-export async function previewZone(
-  em: EntityManager,
-  srid: number,
-  boundary: Polygon | MultiPolygon,
-  filter: AppliedFilter,
-): Promise<ZonePreview> {
+export async function previewZone(em: EntityManager, boundary: Polygon | MultiPolygon, filter: AppliedFilter): Promise<ZonePreview> {
   const inZone = refine(filter, polygonArea(boundary));
   const inCommand = refine(filter, commandArea);
-  const p = new Params();
-  const zone = areaSql(p, inZone)!;
-  const command = areaSql(p, inCommand)!;
-  const [totals] = await em.execute<{ zone_area: number; command_area: number | null; both_area: number | null }[]>(
-    `with zone as (select ${zone} as g), command as (select ${command} as g)
-     select ST_Area(ST_Transform(zone.g, ${srid})) as zone_area,
-            ST_Area(ST_Transform(command.g, ${srid})) as command_area,
-            ST_Area(ST_Transform(ST_Intersection(zone.g, command.g), ${srid})) as both_area
-     from zone, command`,
-    p.values,
+  const zone = areaSql(inZone)!;
+  const command = areaSql(inCommand)!;
+  const totals = await queryOne<{ zone_area: number; command_area: number | null; both_area: number | null }>(
+    em,
+    sql`with zone as (select ${zone} as g), command as (select ${command} as g)
+        select ST_Area(${metric(sql`zone.g`)}) as zone_area,
+               ST_Area(${metric(sql`command.g`)}) as command_area,
+               ST_Area(${metric(sql`ST_Intersection(zone.g, command.g)`)}) as both_area
+        from zone, command`,
   );
-  const q = new Params();
-  const [counts] = await em.execute<{ n: number; big_n: number; both: number }[]>(
-    `select count(*) filter (where ${filterSql(q, inZone)})::int as n,
-            count(*) filter (where ${filterSql(q, inCommand)})::int as big_n,
-            count(*) filter (where ${filterSql(q, inZone)} and ${filterSql(q, inCommand)})::int as both
-     from incidents i
-     where ${filterSql(q, filter)}`,
-    q.values,
+  const counts = await queryOne<{ n: number; big_n: number; both: number }>(
+    em,
+    sql`select count(*) filter (where ${filterSql(inZone)})::int as n,
+               count(*) filter (where ${filterSql(inCommand)})::int as big_n,
+               count(*) filter (where ${filterSql(inZone)} and ${filterSql(inCommand)})::int as both
+        from incidents i
+        where ${filterSql(filter)}`,
   );
   const bigA = totals?.command_area ?? 0;
   const a = totals?.both_area ?? 0;
@@ -70,15 +63,14 @@ export async function previewZone(
   let hotCellsCaptured = 0;
   let hotCellsTotal = 0;
   if (bigA > 0) {
-    const map = await hotspotMap(em, srid, inCommand, { cellSize: 250, method: 'GI_STAR' }, 'filter');
-    const hot = map.cells.filter((c) => c.confidence === 'HOT_99' || c.confidence === 'HOT_95');
+    const map = await hotspotMap(em, inCommand, { cellSize: 250, method: 'GI_STAR' }, 'filter');
+    const hot = hotCells(map.cells);
     hotCellsTotal = hot.length;
     if (hot.length > 0) {
-      const r = new Params();
-      const [captured] = await em.execute<{ k: number }[]>(
-        `select count(*)::int as k from jsonb_to_recordset(${r.add(JSON.stringify(hot.map((c) => ({ x: c.x, y: c.y }))))}::jsonb) as c(x float8, y float8)
-         where ST_Intersects(ST_Transform(${areaSql(r, inZone)}, ${srid}), ST_SetSRID(ST_MakePoint(c.x, c.y), ${srid}))`,
-        r.values,
+      const captured = await queryOne<{ k: number }>(
+        em,
+        sql`select count(*)::int as k from jsonb_to_recordset(${JSON.stringify(hot.map((c) => ({ x: c.x, y: c.y })))}::jsonb) as c(x float8, y float8)
+            where ST_Intersects(${metric(zone)}, ST_SetSRID(ST_MakePoint(c.x, c.y), ${METRIC}))`,
       );
       hotCellsCaptured = captured?.k ?? 0;
     }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Params } from '../db/params.js';
+import { identifier, join, query, sql } from '../db/sql.js';
 import { badInput } from '../graphql/errors.js';
 import { HateCrimeFlag } from '../incidents/incident.entity.js';
 import { type AppliedFilter, filterSql, refine } from '../incidents/incident-filter.js';
@@ -65,23 +65,25 @@ export async function incidentTrend(em: EntityManager, filter: AppliedFilter, op
   });
   const communityFilter = (flag: HateCrimeFlag) => refine(filter, { hateCrime: null, hateCrimeFlags: [flag] });
 
-  const p = new Params();
   // Day d of the series is [from + d days, from + d + 1 days): aligned to the event instant, not to midnight.
-  const dayExpr = `floor(extract(epoch from (i.occurred_at - ${p.add(options.eventAt)}::timestamptz)) / 86400)::int + ${p.add(days)}`;
-  // Placeholders are added in the order they appear in the text.
-  const all = filterSql(p, filter, 'i', { area: false });
-  const flagColumns = COMMUNITY_FLAGS.map(
-    ({ flag }, k) => `count(*) filter (where ${filterSql(p, communityFilter(flag), 'i', { area: false })})::int as f${k}`,
-  ).join(', ');
-  const chosen = filterSql(p, { ...filter, hateCrime: null, hateCrimeFlags: null, from, to });
+  const dayExpr = sql`floor(extract(epoch from (i.occurred_at - ${options.eventAt}::timestamptz)) / 86400)::int + ${days}::int`;
+  const all = filterSql(filter, 'i', { area: false });
+  const flagColumns = join(
+    COMMUNITY_FLAGS.map(
+      ({ flag }, k) =>
+        sql`count(*) filter (where ${filterSql(communityFilter(flag), 'i', { area: false })})::int as ${identifier(`f${k}`)}`,
+    ),
+    ', ',
+  );
+  const chosen = filterSql({ ...filter, hateCrime: null, hateCrimeFlags: null, from, to });
   // One pass over the window: the filter's incidents, and each community's (which may
   // differ in their hate-crime conditions only).
-  const rows = await em.execute<({ d: number; n: number } & Record<string, number>)[]>(
-    `select ${dayExpr} as d, count(*) filter (where ${all})::int as n, ${flagColumns}
-     from incidents i
-     where ${chosen}
-     group by 1 order by 1`,
-    p.values,
+  const rows = await query<{ d: number; n: number } & Record<string, number>>(
+    em,
+    sql`select ${dayExpr} as d, count(*) filter (where ${all})::int as n, ${flagColumns}
+        from incidents i
+        where ${chosen}
+        group by 1 order by 1`,
   );
   const byDay = new Map(rows.map((r) => [r.d, r]));
   const daily = Array.from({ length: 2 * days }, (_, d) => ({

@@ -88,6 +88,17 @@ export async function query<T = Record<string, unknown>>(em: EntityManager, stat
   return result.rows;
 }
 
+/**
+ * An sql`…` fragment as the text and values of a MikroORM QueryBuilder condition, for the
+ * entity lists built with the query builder: `qb.andWhere(...condition(sql`…`))`.
+ */
+export function condition(fragment: Sql): [string, unknown[]] {
+  if (!(fragment instanceof Sql)) throw new TypeError('condition() takes an sql`…` fragment');
+  // The query builder hands the text to knex and then to MikroORM, each of which reads `?`.
+  if (fragment.strings.some((s) => s.includes('?'))) throw new Error('a query-builder condition cannot hold a literal ?');
+  return [fragment.strings.join('?'), fragment.values.map(bindable)];
+}
+
 /** The first row of a statement, or undefined. */
 export async function queryOne<T = Record<string, unknown>>(em: EntityManager, statement: Sql): Promise<T | undefined> {
   return (await query<T>(em, statement))[0];

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MultiPolygon, Polygon } from '../db/geometry.js';
-import type { Params } from '../db/params.js';
-import { pgArray } from '../db/sql.js';
+import { Params } from '../db/params.js';
+import { condition, geoJson, identifier, join, queryOne, type Sql, sql } from '../db/sql.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
 import { checkPolygonal } from '../shared/geometry-validation.js';
 import { CRIME_CATEGORIES, type CrimeCategory, checkCategories } from './categories.js';
@@ -141,7 +141,7 @@ export async function applyFilter(
     values.within = await checkPolygonal(em, at('within'), f.within);
   } else if (given(f.zoneId)) {
     const id = checkId(at('zoneId'), f.zoneId);
-    const [zone] = await em.execute<{ name: string }[]>('select name from patrol_zones where id = ?', [id]);
+    const zone = await queryOne<{ name: string }>(em, sql`select name from patrol_zones where id = ${id}`);
     if (!zone) throw notFound('Zone', f.zoneId);
     values.area = FilterArea.ZONE;
     values.zoneId = id;
@@ -173,45 +173,87 @@ export const polygonArea = (within: Polygon | MultiPolygon): Partial<FilterValue
 export const commandArea: Partial<FilterValues> = { area: FilterArea.COMMAND_AREA };
 
 /**
- * The filter's area as a WGS84 geometry expression, or null for anywhere. The same
- * expression for every operation, so a grid over a zone and the incident list of the zone
- * test the very same boundary (not a GeoJSON copy of it, rounded to 9 decimals).
+ * The study area: the filter's area as a WGS84 geometry expression, or null for anywhere.
+ * The same expression for every operation, so a grid over a zone and the incident list of
+ * the zone test the very same boundary (not a GeoJSON copy of it, rounded to 9 decimals).
  */
-export function areaSql(p: Params, f: FilterValues): string | null {
+export function areaSql(f: FilterValues): Sql | null;
+/** @deprecated the Params idiom, for the statements not yet written as sql`…` (incident.service.ts, mapdata). */
+export function areaSql(p: Params, f: FilterValues): string | null;
+export function areaSql(...args: [FilterValues] | [Params, FilterValues]): Sql | string | null {
+  if (args[0] instanceof Params) {
+    const area = studyArea(args[1] as FilterValues);
+    return area && legacy(args[0], area);
+  }
+  return studyArea(args[0]);
+}
+
+function legacy(p: Params, fragment: Sql): string {
+  const [text, values] = condition(fragment);
+  p.values.push(...values);
+  return text;
+}
+
+function studyArea(f: FilterValues): Sql | null {
   switch (f.area) {
     case FilterArea.BBOX: {
       const b = f.bbox!;
-      return `ST_MakeEnvelope(${p.add(b.west)}::float8, ${p.add(b.south)}::float8, ${p.add(b.east)}::float8, ${p.add(b.north)}::float8, 4326)`;
+      return sql`ST_MakeEnvelope(${b.west}::float8, ${b.south}::float8, ${b.east}::float8, ${b.north}::float8, 4326)`;
     }
     case FilterArea.POLYGON:
-      return `ST_SetSRID(ST_GeomFromGeoJSON(${p.add(JSON.stringify(f.within))}::text), 4326)`;
+      return geoJson(f.within!);
     case FilterArea.ZONE:
-      return `(select z.boundary from patrol_zones z where z.id = ${p.add(f.zoneId)}::uuid)`;
+      return sql`(select z.boundary from patrol_zones z where z.id = ${f.zoneId}::uuid)`;
     case FilterArea.COMMAND_AREA:
-      return '(select ST_Union(z.boundary) from patrol_zones z)';
+      return sql`(select ST_Union(z.boundary) from patrol_zones z)`;
     default:
       return null;
   }
 }
 
 /**
- * SQL conditions (joined with `and`) choosing the incidents of a filter, aliased `alias`.
- * `area: false` leaves the area out, for statements that test it against a geometry they
- * have already built from `areaSql`. ST_Intersects, not `&&`: a point on the boundary
- * counts, exactly as PostGIS says, and the GiST index on location is used.
+ * An incident's point in the metric projection: the stored British National Grid column
+ * (generated from `location`, and indexed), never a transform per row.
  */
-export function filterSql(p: Params, f: FilterValues, alias = 'i', { area = true } = {}): string {
-  const c: string[] = [];
-  if (f.from) c.push(`${alias}.occurred_at >= ${p.add(f.from)}::timestamptz`);
-  if (f.to) c.push(`${alias}.occurred_at < ${p.add(f.to)}::timestamptz`);
-  if (f.categories) c.push(`${alias}.category = any(${p.add(pgArray(f.categories))}::text[])`);
-  if (f.darkness !== DarknessFilter.ANY) c.push(`${alias}.darkness = ${p.add(f.darkness)}::darkness`);
-  if (f.hateCrime === true) c.push(`${alias}.hate_crime_flags <> '{}'`);
-  if (f.hateCrime === false) c.push(`${alias}.hate_crime_flags = '{}'`);
-  if (f.hateCrimeFlags) c.push(`${alias}.hate_crime_flags && ${p.add(pgArray(f.hateCrimeFlags))}::text[]`);
-  const geometry = area ? areaSql(p, f) : null;
-  if (geometry) c.push(`ST_Intersects(${alias}.location, ${geometry})`);
-  return c.length ? c.join(' and ') : 'true';
+export const metricPoint = (alias = 'i'): Sql => sql`${identifier(alias)}.location_bng`;
+
+interface FilterSqlOptions {
+  /** false: leave the area out, for statements that test it against a geometry built from `areaSql`. */
+  area?: boolean;
+}
+
+/**
+ * The incident conditions of a filter (joined with `and`; `true` when there are none), the
+ * incidents aliased `alias`. ST_Intersects, not `&&`: a point on the boundary counts,
+ * exactly as PostGIS says, and the GiST index on location is used.
+ */
+export function filterSql(f: FilterValues, alias?: string, options?: FilterSqlOptions): Sql;
+/** @deprecated the Params idiom, for the statements not yet written as sql`…` (incident.service.ts, mapdata). */
+export function filterSql(p: Params, f: FilterValues, alias?: string, options?: FilterSqlOptions): string;
+export function filterSql(
+  ...args: [FilterValues, string?, FilterSqlOptions?] | [Params, FilterValues, string?, FilterSqlOptions?]
+): Sql | string {
+  if (args[0] instanceof Params) {
+    const [p, f, alias, options] = args as [Params, FilterValues, string?, FilterSqlOptions?];
+    return legacy(p, incidentConditions(f, alias, options));
+  }
+  const [f, alias, options] = args as [FilterValues, string?, FilterSqlOptions?];
+  return incidentConditions(f, alias, options);
+}
+
+function incidentConditions(f: FilterValues, alias = 'i', { area = true }: FilterSqlOptions = {}): Sql {
+  const i = identifier(alias);
+  const c: Sql[] = [];
+  if (f.from) c.push(sql`${i}.occurred_at >= ${f.from}::timestamptz`);
+  if (f.to) c.push(sql`${i}.occurred_at < ${f.to}::timestamptz`);
+  if (f.categories) c.push(sql`${i}.category = any(${f.categories}::text[])`);
+  if (f.darkness !== DarknessFilter.ANY) c.push(sql`${i}.darkness = ${f.darkness}::darkness`);
+  if (f.hateCrime === true) c.push(sql`${i}.hate_crime_flags <> '{}'`);
+  if (f.hateCrime === false) c.push(sql`${i}.hate_crime_flags = '{}'`);
+  if (f.hateCrimeFlags) c.push(sql`${i}.hate_crime_flags && ${f.hateCrimeFlags}::text[]`);
+  const geometry = area ? studyArea(f) : null;
+  if (geometry) c.push(sql`ST_Intersects(${i}.location, ${geometry})`);
+  return c.length ? join(c, ' and ') : sql`true`;
 }
 
 const FLAG_WORDS: Record<string, string> = {

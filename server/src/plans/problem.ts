@@ -395,7 +395,7 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
       { ...filter, bbox: undefined, zoneId: undefined, commandArea: undefined, within: JSON.parse(area), from: periodFrom, to: periodTo },
       { field },
     );
-    const map = await hotspotMap(em, srid, hotspotFilter, { method: 'GI_STAR' }, field);
+    const map = await hotspotMap(em, hotspotFilter, { method: 'GI_STAR' }, field);
     if (map.incidentCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
     const hot = map.cells
       .filter((c) => (c.confidence === 'HOT_99' || c.confidence === 'HOT_95') && c.zScore !== null)
