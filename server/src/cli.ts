@@ -4,7 +4,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoUsers } from '@vigil/seeds';
-import { fillReach, settledDays } from './analytics/reach.js';
+import { settleReach } from './analytics/reach.js';
 import { type Config, ConfigError, loadConfig, repoRoot } from './config.js';
 import { buildDashboardIfMissing, defaultClientDir } from './dashboard/dashboard.js';
 import { cancelPoolStatements } from './db/cancel.js';
@@ -50,39 +50,38 @@ async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T
 }
 
 /**
- * At start and daily: the retention purge, then the patrol reach of the settled days of
- * the last four weeks. Both are idempotent, so several instances doing them at once only
- * repeat work that finds nothing to do.
+ * At start and daily: the retention purge; at start and hourly: the patrol reach of the
+ * hours and days that settled since (analytics/reach.ts settleReach), so requests rarely
+ * compute any. Both are idempotent, so several instances doing them at once only repeat
+ * work that finds nothing to do.
  */
 function scheduleDaily(db: Database, config: Config): { stop: () => Promise<void> } {
   const stopping = new AbortController();
+  let purgedAt = 0;
   const run = async () => {
-    try {
-      const { deleted } = await purgePositions(db.orm.em.fork() as never, config.positionRetentionDays);
-      if (deleted > 0) console.log(`Retention: purged ${deleted} positions older than ${config.positionRetentionDays} days.`);
-    } catch (error) {
-      // Stopping cancels the statement in progress: that is no failure.
-      if (!stopping.signal.aborted) console.error('retention purge failed:', error);
+    if (Date.now() - purgedAt >= 23.5 * 3600 * 1000) {
+      purgedAt = Date.now();
+      try {
+        const { deleted } = await purgePositions(db.orm.em.fork() as never, config.positionRetentionDays);
+        if (deleted > 0) console.log(`Retention: purged ${deleted} positions older than ${config.positionRetentionDays} days.`);
+      } catch (error) {
+        // Stopping cancels the statement in progress: that is no failure.
+        if (!stopping.signal.aborted) console.error('retention purge failed:', error);
+      }
     }
-    // The reach kept per unit and day for the last four weeks (the dashboard's longest
-    // period), computed now rather than when someone first opens zone coverage. A day per
-    // statement, so requests get their turn in between.
+    // An hour or a day per statement, so requests get their turn in between.
     try {
-      const days = settledDays(new Date(Date.now() - 28 * 86_400_000), new Date());
       const rules = { radiusMetres: config.visitRadiusMetres, gapSeconds: config.visitGapSeconds };
-      if (days) await fillReach(db.orm.em.fork() as never, rules, days.first, days.end, stopping.signal);
+      await settleReach(db.orm.em.fork() as never, rules, new Date(), stopping.signal);
     } catch (error) {
       if (!stopping.signal.aborted) console.error('keeping the patrol reach failed:', error);
     }
   };
   // The run in progress, if any: stopping waits for its statement, so the database never closes under it.
   let running: Promise<void> = run();
-  const timer = setInterval(
-    () => {
-      running = running.then(run);
-    },
-    24 * 3600 * 1000,
-  );
+  const timer = setInterval(() => {
+    running = running.then(run);
+  }, 3600 * 1000);
   timer.unref();
   return {
     async stop() {
@@ -192,7 +191,7 @@ async function serve(config: Config, { demo }: { demo: boolean }): Promise<void>
         onError: (e) => console.error('live demo:', e),
       })
     : undefined;
-  // Retention and the kept patrol reach, now and every day.
+  // Retention now and daily, the kept patrol reach now and hourly.
   const daily = scheduleDaily(db, config);
   // Ready since the process started (loading the code included); `npm start` also says since it began.
   const sinceStart = Number(process.env.VIGIL_START_STARTED_AT);

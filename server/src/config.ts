@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { METRIC_SRID } from './db/sql.js';
 
 /** The repository root: the embedded data folder and the built client live beside it by default. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,7 +52,6 @@ const environment = z.object({
     .refine((v) => v === '' || /^https?:\/\/.+\{z\}.+\{x\}.+\{y\}/.test(v), 'must be an http(s) URL template with {z}, {x} and {y}')
     .default(''),
   TILE_ATTRIBUTION: z.string().max(500).default(''),
-  METRIC_SRID: integer(1024, 998999).default(27700),
   VISIT_RADIUS_METRES: integer(5, 1000).default(50),
   VISIT_GAP_SECONDS: integer(10, 3600).default(120),
   POSITION_RETENTION_DAYS: integer(1, 3650).default(400),
@@ -81,8 +81,11 @@ export interface Config {
   jwtSecret: string;
   tileUrl: string;
   tileAttribution: string;
-  /** Metric CRS for distances and grids: EPSG:27700 (British National Grid) for Great Britain. */
-  metricSrid: number;
+  /**
+   * @deprecated not a setting: always METRIC_SRID (db/sql.ts), the projection of the stored
+   * `_bng` columns. Kept for analytics/coverage until it drops the parameter.
+   */
+  metricSrid: typeof METRIC_SRID;
   /** Visit radius r: a unit this close to a site counts as being there (brief: default 50 m). */
   visitRadiusMetres: number;
   /** Visit gap g: consecutive fixes further apart than this split a visit (brief: default 2 min). */
@@ -113,6 +116,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(lines.join('\n'));
   }
   const e = parsed.data;
+  // It was once a variable; a value other than the stored projection's would be ignored, so say so.
+  if (env.METRIC_SRID && env.METRIC_SRID.trim() !== String(METRIC_SRID))
+    throw new ConfigError(
+      `Invalid METRIC_SRID: distances and grids are always in EPSG:${METRIC_SRID} (British National Grid), the projection the _bng columns are stored in; unset it`,
+    );
   if (e.VIGIL_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError('Invalid JWT_SECRET: must be set (32+ characters) when VIGIL_ENV=production');
   }
@@ -127,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: e.JWT_SECRET ?? localSecret(resolve(e.VIGIL_DATA_DIR)),
     tileUrl: e.TILE_URL,
     tileAttribution: e.TILE_ATTRIBUTION,
-    metricSrid: e.METRIC_SRID,
+    metricSrid: METRIC_SRID,
     visitRadiusMetres: e.VISIT_RADIUS_METRES,
     visitGapSeconds: e.VISIT_GAP_SECONDS,
     positionRetentionDays: e.POSITION_RETENTION_DAYS,

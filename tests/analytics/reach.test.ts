@@ -6,7 +6,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { statementsDuring } from '../support/statements.js';
 
 /**
- * Zone coverage over several days keeps each unit's reach per settled day (patrol_reach):
+ * Zone coverage over several days keeps each unit's reach per settled day (patrol_reach;
+ * reach-hours.test.ts for the hours):
  * the kept reach must give what buffering afresh gives, be reused, and go stale when late
  * fixes arrive for its day.
  */
@@ -106,12 +107,12 @@ describe('the reach kept per unit and settled day', () => {
     expect(days.every((d) => d.reach)).toBe(true);
     expect(days.length).toBeGreaterThanOrEqual(3);
 
-    // Asked again: nothing is buffered for the kept days, and the answer is the same.
+    // Asked again: nothing is buffered for the kept days (nor hours), and the answer is the same.
     let again = 0;
     const statements = await statementsDuring(t, async () => {
       again = await share();
     });
-    expect(statements.filter((sql) => /insert into patrol_reach/.test(sql))).toEqual([]);
+    expect(statements.filter((sql) => /insert into patrol_reach(_hours)? \(/.test(sql))).toEqual([]);
     expect(again).toBeCloseTo(first, 9);
 
     // A late batch for that day (a device that was out of signal): a second crossing, north

@@ -1,9 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { loadConfig, openOrm, previewPlan, seedDemo } from '@vigil/server';
+import { openOrm, previewPlan, seedDemo } from '@vigil/server';
 import { createBenchDatabase, migrateBenchDatabase } from './dataset.js';
 import { median, ms, percentile } from './measure.js';
 import { type Context, type Row, times, verdict } from './scenario.js';
@@ -39,12 +35,6 @@ async function planScenario(ctx: Context, name: string, instance: Instance, from
   const db = await createBenchDatabase(adminUrl, `vigil_plans_${process.pid}`);
   try {
     await migrateBenchDatabase(db.url);
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      VIGIL_ENV: 'production',
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      VIGIL_DATA_DIR: mkdtempSync(join(tmpdir(), 'vigil-bench-plans-')),
-    });
     const orm = await openOrm(db.url, 2);
     try {
       const em = () => orm.em.fork() as unknown as EntityManager;
@@ -56,7 +46,7 @@ async function planScenario(ctx: Context, name: string, instance: Instance, from
       let first = '';
       for (let run = 0; run < RUNS; run++) {
         const started = performance.now();
-        const result = await previewPlan(em(), config, input);
+        const result = await previewPlan(em(), input);
         timesMs.push(performance.now() - started);
         const fingerprint = JSON.stringify(result.solution.routes);
         if (run === 0) first = fingerprint;

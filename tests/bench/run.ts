@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { bboxScenario } from './bbox.js';
-import { coverageScenario } from './coverage.js';
+import { coverageScenario, coverageTodayScenario } from './coverage.js';
 import { createBenchDatabase, type Dataset, loadDataset, migrateBenchDatabase } from './dataset.js';
 import { hexagonScenario, hotspotScenario, kdeScenario } from './hotspots.js';
 import { ingestScenario } from './ingest.js';
@@ -93,6 +93,7 @@ try {
     ['hexagons', hexagonScenario],
     ['kde', kdeScenario],
     ['coverage', coverageScenario],
+    ['coverage', coverageTodayScenario],
     ['ingest', ingestScenario],
     ['live', liveScenario],
     ['plans-47', plans47Scenario],

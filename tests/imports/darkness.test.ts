@@ -126,7 +126,7 @@ describe('stored darkness after a change of twilight algorithm', () => {
         },
       ]);
       await insertIncidents(em, rows);
-      const changed = await reclassifyDarkness((sql, params) => em.execute(sql, params));
+      const changed = await reclassifyDarkness(em);
       expect(changed).toBe(rows.length);
       const stored = await em.execute<{ occurred_at: Date; darkness: string }[]>('select occurred_at, darkness from incidents');
       for (const s of stored) {
@@ -134,7 +134,7 @@ describe('stored darkness after a change of twilight algorithm', () => {
         expect(s.darkness, new Date(s.occurred_at).toISOString()).toBe(reference.darkness === 'DARK' ? 'LIGHT' : 'DARK');
       }
       // Run again, nothing changes.
-      expect(await reclassifyDarkness((sql, params) => em.execute(sql, params))).toBe(0);
+      expect(await reclassifyDarkness(em)).toBe(0);
     } finally {
       await t.close();
     }

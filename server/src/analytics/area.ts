@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryOne, sql } from '../db/sql.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
 import type { BBoxInput } from '../graphql/geo-inputs.js';
 import { checkPolygonal } from '../shared/geometry-validation.js';
@@ -34,10 +35,12 @@ export async function resolveArea(em: EntityManager, input: AreaInput, field = '
     });
   }
   if (input.within) return JSON.stringify(await checkPolygonal(em, `${field}.within`, input.within));
-  const sql = input.zoneId
-    ? 'select ST_AsGeoJSON(boundary) as area from patrol_zones where id = ?'
-    : 'select ST_AsGeoJSON(ST_Union(boundary)) as area from patrol_zones';
-  const [row] = await em.execute<{ area: string | null }[]>(sql, input.zoneId ? [checkId(`${field}.zoneId`, input.zoneId)] : []);
+  const row = await queryOne<{ area: string | null }>(
+    em,
+    input.zoneId
+      ? sql`select ST_AsGeoJSON(boundary) as area from patrol_zones where id = ${checkId(`${field}.zoneId`, input.zoneId)}`
+      : sql`select ST_AsGeoJSON(ST_Union(boundary)) as area from patrol_zones`,
+  );
   if (!row?.area) {
     if (input.zoneId) throw notFound('Zone', input.zoneId);
     throw badInput(field, 'there are no patrol zones to analyse: give a bbox or a polygon');

@@ -10,8 +10,9 @@ import {
   siteCoverage,
   type ZoneCoverageRow,
   zoneCoverage,
+  zonesBox,
 } from './coverage.service.js';
-import { fillReach, settledDays } from './reach.js';
+import { fillReach, planReach } from './reach.js';
 
 export interface CoverageRequest extends AreaInput {
   from: Date;
@@ -35,7 +36,6 @@ export class CoverageParts {
     private readonly em: EntityManager,
     /** Where the figures are read: a hot standby when one serves (db/replicas.ts). */
     private readonly reads: Reads,
-    private readonly srid: number,
     private readonly rules: VisitRules,
     private readonly request: CoverageRequest,
     /** The resolved area, GeoJSON in WGS84. */
@@ -48,17 +48,17 @@ export class CoverageParts {
 
   zones(): Promise<ZoneCoverageRow[]> {
     return this.once('zones', async () => {
-      const { from, to } = this.request;
+      // One plan for the fill and the read: an hour settling in between must not be read as kept before it is.
+      const plan = planReach(this.request.from, this.request.to);
       // Reach is kept on the primary; a standby then reads it only once it has replayed what was just kept.
-      const settled = settledDays(from, to);
-      const kept = settled ? await fillReach(this.em, this.rules, settled.first, settled.end) : 0;
-      return this.reads((em) => zoneCoverage(em, this.rules, this.area, from, to), { fresh: kept > 0 });
+      const kept = await fillReach(this.em, this.rules, plan, zonesBox(this.area));
+      return this.reads((em) => zoneCoverage(em, this.rules, this.area, plan), { fresh: kept > 0 });
     });
   }
 
   hotspotCells(): Promise<CellDosageRow[]> {
     return this.once('hotspotCells', () =>
-      this.reads((em) => hotspotDosage(em, this.srid, this.rules, this.request.hotspotFilter, this.request, this.area)),
+      this.reads((em) => hotspotDosage(em, this.rules, this.request.hotspotFilter, this.request, this.area)),
     );
   }
 

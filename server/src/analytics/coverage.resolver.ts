@@ -48,7 +48,7 @@ export class CoverageResolver {
       from: input.from,
       to: input.to,
       hotspotFilter,
-      parts: new CoverageParts(ctx.em, ctx.reads, ctx.config.metricSrid, rules, { ...input, hotspotFilter }, area),
+      parts: new CoverageParts(ctx.em, ctx.reads, rules, { ...input, hotspotFilter }, area),
     });
   }
 

@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { geoJson, join, METRIC, query, type Sql, sql } from '../db/sql.js';
 import { badInput } from '../graphql/errors.js';
 import type { AppliedFilter } from '../incidents/incident-filter.js';
 import type { VisitRules } from '../patrols/positions.service.js';
 import { type Cell, hotspotMap } from './hotspot.service.js';
-import { fillReach, reachPiecesSql, settledDays } from './reach.js';
+import { keptReachSql, type ReachPlan, reachPiecesSql } from './reach.js';
 
 const DAY_MS = 86_400_000;
 /** Coverage spans at most 31 days: a month of traces is already millions of fixes. */
@@ -44,46 +45,46 @@ export function checkCoverageWindow(from: Date, to: Date, at = 'input.'): void {
     throw badInput(`${at}to`, `coverage spans at most ${MAX_COVERAGE_DAYS} days`);
 }
 
-const areaSql = 'ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)';
-
-/**
- * Per site in the area (GeoJSON, WGS84): visits required and achieved over the window,
- * dosage, Koper-compliant visits, last visit, overdue. Visits come from the visits table,
- * kept up to date as positions arrive (not recomputed here).
- */
 export async function siteCoverage(em: EntityManager, area: string, from: Date, to: Date): Promise<SiteCoverageRow[]> {
-  const sites = await em.execute<
-    { site_id: string; required: number; achieved: number; dosage: number; koper: number; last_visit_at: Date | null; overdue: boolean }[]
-  >(
-    `with chosen as (
-       select s.*,
-              -- Days of the window the site was on the list.
-              greatest(extract(epoch from least(?::timestamptz, coalesce(s.active_to, 'infinity')) - greatest(?::timestamptz, s.active_from)), 0) / 86400 as days
-       from sites s
-       where s.archived_at is null and ST_Intersects(s.location, ${areaSql})
-     ),
-     done as (
-       select v.site_id, count(*)::int as achieved,
-              sum(extract(epoch from v.exited_at - v.entered_at)) / 60 as dosage,
-              count(*) filter (where v.exited_at - v.entered_at between interval '10 minutes' and interval '16 minutes')::int as koper
-       from visits v join chosen c on c.id = v.site_id
-       where v.entered_at >= ? and v.entered_at < ?
-       group by v.site_id
-     ),
-     last as (
-       select v.site_id, max(v.exited_at) as last_visit_at
-       from visits v join chosen c on c.id = v.site_id
-       where v.entered_at < ?
-       group by v.site_id
-     )
-     select c.id as site_id, c.required_visits_per_day * c.days as required,
-            coalesce(d.achieved, 0) as achieved, coalesce(d.dosage, 0) as dosage, coalesce(d.koper, 0) as koper,
-            l.last_visit_at,
-            c.required_visits_per_day > 0 and c.active_from < ?
-              and ?::timestamptz - coalesce(l.last_visit_at, c.active_from) > interval '24 hours' / c.required_visits_per_day as overdue
-     from chosen c left join done d on d.site_id = c.id left join last l on l.site_id = c.id
-     order by c.name, c.id`,
-    [to, from, area, from, to, to, to, to],
+  const where = geoJson(area);
+  const sites = await query<{
+    site_id: string;
+    required: number;
+    achieved: number;
+    dosage: number;
+    koper: number;
+    last_visit_at: string | null;
+    overdue: boolean;
+  }>(
+    em,
+    sql`with chosen as (
+          select s.*,
+                 -- Days of the window the site was on the list.
+                 greatest(extract(epoch from least(${to}::timestamptz, coalesce(s.active_to, 'infinity')) - greatest(${from}::timestamptz, s.active_from)), 0) / 86400 as days
+          from sites s
+          where s.archived_at is null and ST_Intersects(s.location, ${where})
+        ),
+        done as (
+          select v.site_id, count(*)::int as achieved,
+                 sum(extract(epoch from v.exited_at - v.entered_at)) / 60 as dosage,
+                 count(*) filter (where v.exited_at - v.entered_at between interval '10 minutes' and interval '16 minutes')::int as koper
+          from visits v join chosen c on c.id = v.site_id
+          where v.entered_at >= ${from}::timestamptz and v.entered_at < ${to}::timestamptz
+          group by v.site_id
+        ),
+        last as (
+          select v.site_id, max(v.exited_at) as last_visit_at
+          from visits v join chosen c on c.id = v.site_id
+          where v.entered_at < ${to}::timestamptz
+          group by v.site_id
+        )
+        select c.id as site_id, c.required_visits_per_day * c.days as required,
+               coalesce(d.achieved, 0) as achieved, coalesce(d.dosage, 0) as dosage, coalesce(d.koper, 0) as koper,
+               l.last_visit_at,
+               c.required_visits_per_day > 0 and c.active_from < ${to}::timestamptz
+                 and ${to}::timestamptz - coalesce(l.last_visit_at, c.active_from) > interval '24 hours' / c.required_visits_per_day as overdue
+        from chosen c left join done d on d.site_id = c.id left join last l on l.site_id = c.id
+        order by c.name, c.id`,
   );
   return sites.map((s) => ({
     siteId: s.site_id,
@@ -98,61 +99,51 @@ export async function siteCoverage(em: EntityManager, area: string, from: Date, 
 }
 
 /**
+ * The zones a coverage report measures (those meeting the area, GeoJSON in WGS84), and the
+ * box around them (WGS84) within which fixes and kept reach can reach them: ST_Extent gives
+ * a box without an SRID; 0.01° ≈ 700 m of margin.
+ */
+export function zonesBox(area: string): Sql {
+  return sql`(select ST_SetSRID(ST_Expand(ST_Extent(z.boundary)::geometry, 0.01), 4326) from patrol_zones z where ST_Intersects(z.boundary, ${geoJson(area)}))`;
+}
+
+/**
  * Per patrol zone meeting the area: its area and the share of it the units' reach covered
  * in the window (brief, area definition: within r metres of a unit's path, the path joining
  * consecutive fixes less than g apart; a step counts when it ends in the window).
  *
- * Settled days come from the reach kept per unit and day (analytics/reach.ts), computed on
- * first use; the hours around them, and the last hours, are buffered now.
+ * `plan` (reach.ts planReach) says which of it is kept (days, hours and spans of hours,
+ * filled on the primary beforehand: fillReach) and which is buffered now: the part-hours
+ * at the window's ends and what has not settled yet.
  */
-export async function zoneCoverage(
-  em: EntityManager,
-  rules: VisitRules,
-  area: string,
-  from: Date,
-  to: Date,
-  now = new Date(),
-): Promise<ZoneCoverageRow[]> {
-  const settled = settledDays(from, to, now);
-  if (settled) await fillReach(em, rules, settled.first, settled.end);
-  const fresh = (
-    settled
-      ? [
-          [from, settled.first],
-          [settled.end, to],
-        ]
-      : [[from, to]]
-  ).filter(([a, b]) => a! < b!) as [Date, Date][];
-  // Fixes near the chosen zones only (ST_Extent gives a box without an SRID; 0.01° ≈ 700 m of margin).
-  const box = '(select box from extent)';
+export async function zoneCoverage(em: EntityManager, rules: VisitRules, area: string, plan: ReachPlan): Promise<ZoneCoverageRow[]> {
+  const box = sql`(select box from extent)`;
   const parts = [
-    ...fresh.map(([a, b]) => reachPiecesSql(rules, { from: a, to: b, box })),
-    ...(settled
-      ? [
-          `select r.reach as g from patrol_reach r
-           where r.day >= '${settled.first.toISOString().slice(0, 10)}'::date and r.day < '${settled.end.toISOString().slice(0, 10)}'::date
-             and r.reach && ST_Transform((select box from extent), 27700)`,
-        ]
-      : []),
-  ];
-  const zones = await em.execute<{ zone_id: string; area: number; covered: number }[]>(
-    `with chosen as (
-       select z.id, z.boundary_bng from patrol_zones z where ST_Intersects(z.boundary, ${areaSql})
-     ),
-     extent as materialized (
-       select ST_SetSRID(ST_Expand(ST_Extent(boundary)::geometry, 0.01), 4326) as box from patrol_zones where id in (select id from chosen)
-     ),
-     parts as (${parts.length ? parts.join('\n union all \n') : 'select null::geometry as g where false'}),
-     -- Materialized: computed once. Inlined, the planner may rebuild it for every zone (with
-     -- stale statistics PGlite did, 34 times: a day's coverage took 18 s instead of 0.6 s).
-     reach as materialized (
-       select coalesce(ST_Union(g), ST_SetSRID('POLYGON EMPTY'::geometry, 27700)) as g from parts
-     )
-     select c.id as zone_id, ST_Area(c.boundary_bng) as area,
-            coalesce(ST_Area(ST_Intersection(c.boundary_bng, r.g)), 0) as covered
-     from chosen c cross join reach r
-     order by c.id`,
-    [area],
+    ...plan.live.map(([from, to]) => reachPiecesSql(rules, { from, to, box })),
+    keptReachSql(plan, sql`ST_Transform(${box}, ${METRIC})`),
+  ].filter((part): part is Sql => part !== null);
+  const zones = await query<{ zone_id: string; area: number; covered: number }>(
+    em,
+    sql`with chosen as (
+          select z.id, z.boundary_bng from patrol_zones z where ST_Intersects(z.boundary, ${geoJson(area)})
+        ),
+        extent as materialized (
+          select ST_SetSRID(ST_Expand(ST_Extent(boundary)::geometry, 0.01), 4326) as box from patrol_zones where id in (select id from chosen)
+        ),
+        parts as (${parts.length ? join(parts, '\n union all \n') : sql`select null::geometry as g where false`}),
+        -- Materialized: computed once. Inlined, the planner may rebuild it for every zone (with
+        -- stale statistics PGlite did, 34 times: a day's coverage took 18 s instead of 0.6 s).
+        -- Only the pieces meeting a zone: the box around the zones holds many that meet none
+        -- (units of the next borough), and the union is the costliest step of a kept window.
+        reach as materialized (
+          select coalesce(ST_Union(p.g), ST_SetSRID('POLYGON EMPTY'::geometry, ${METRIC})) as g
+          from parts p
+          where exists (select 1 from chosen c where ST_Intersects(c.boundary_bng, p.g))
+        )
+        select c.id as zone_id, ST_Area(c.boundary_bng) as area,
+               coalesce(ST_Area(ST_Intersection(c.boundary_bng, r.g)), 0) as covered
+        from chosen c cross join reach r
+        order by c.id`,
   );
   return zones.map((z) => ({
     zoneId: z.zone_id,
@@ -173,24 +164,26 @@ export const DOSAGE_MAP_DAYS = 28;
  */
 export async function hotspotDosage(
   em: EntityManager,
-  srid: number,
   rules: VisitRules,
   filter: AppliedFilter,
   window: { from: Date; to: Date },
   area: string,
 ): Promise<CellDosageRow[]> {
-  const map = await hotspotMap(em, srid, filter, { cellSize: 250, method: 'GI_STAR' }, 'input.incidents');
+  const map = await hotspotMap(em, filter, { cellSize: 250, method: 'GI_STAR' }, 'input.incidents');
   const hot = map.cells.filter((c) => c.confidence === 'HOT_99' || c.confidence === 'HOT_95');
   if (hot.length === 0) return [];
-  const dosage = await em.execute<{ i: number; j: number; minutes: number }[]>(
-    `with fixes as (
-       select floor(ST_X(ST_Transform(p.location, ${srid})) / 250)::int as i, floor(ST_Y(ST_Transform(p.location, ${srid})) / 250)::int as j,
-              extract(epoch from least(lead(p.recorded_at) over (partition by p.unit_id order by p.recorded_at) - p.recorded_at, ?::interval)) as seconds
-       from positions p
-       where p.recorded_at >= ? and p.recorded_at < ? and ST_Intersects(p.location, ${areaSql})
-     )
-     select i, j, sum(seconds) / 60 as minutes from fixes where seconds is not null group by i, j`,
-    [`${rules.gapSeconds} seconds`, window.from, window.to, area],
+  // The cells of hotspotMap: 250 m squares of the metric projection.
+  const cellOf = (axis: Sql) => sql`floor(${axis}(ST_Transform(p.location, ${METRIC})) / 250)::int`;
+  const dosage = await query<{ i: number; j: number; minutes: number }>(
+    em,
+    sql`with fixes as (
+          select ${cellOf(sql`ST_X`)} as i, ${cellOf(sql`ST_Y`)} as j,
+                 extract(epoch from least(lead(p.recorded_at) over (partition by p.unit_id order by p.recorded_at) - p.recorded_at,
+                                          make_interval(secs => ${rules.gapSeconds}::float8))) as seconds
+          from positions p
+          where p.recorded_at >= ${window.from}::timestamptz and p.recorded_at < ${window.to}::timestamptz and ST_Intersects(p.location, ${geoJson(area)})
+        )
+        select i, j, sum(seconds) / 60 as minutes from fixes where seconds is not null group by i, j`,
   );
   const minutes = new Map(dosage.map((d) => [`s250:${d.i}:${d.j}`, Number(d.minutes)]));
   return hot.map((cell) => ({ cell, dosageMinutes: minutes.get(cell.id) ?? 0 }));

@@ -1,22 +1,47 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { empty, join, METRIC, query, type Sql, sql } from '../db/sql.js';
 import type { VisitRules } from '../patrols/positions.service.js';
 
-const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
 /**
- * A day's reach is kept once the day ended this long ago. Fixes of the last hours still
- * arrive (batches from devices that were out of signal), so those days are buffered at each
- * request instead; a fix for a kept day that comes later still marks it stale (markStale).
+ * An hour's (or a day's) reach is kept once it ended this long ago. Devices send their
+ * fixes in batches, so the fixes of the last minutes are still arriving; a kept hour that
+ * gets one later is marked stale (markStale) and computed again for that unit alone, so
+ * the delay only saves that churn. Ten minutes cover a device's batching and retries and
+ * keep the part of a window buffered at each request short: the open hour and at most
+ * ten minutes of the one before.
  */
-export const REACH_SETTLED_MS = 2 * 3600_000;
+export const REACH_SETTLED_MS = 10 * 60_000;
+
+/**
+ * markStale marks the hours that are kept, and those that will be within this lead. It
+ * decides inside the ingest transaction, before the commit: a fill that starts in between
+ * does not see the new fixes, and would keep a stale reach nobody marked. With the lead,
+ * that takes an ingest transaction of more than five minutes.
+ */
+const MARK_LEAD_MS = 5 * 60_000;
+
+/**
+ * Spans (a unit's reach over several hours of a day, the union of its kept hours) are a
+ * cache: a rolling window ("the last 24 hours") needs new ones every hour, so those older
+ * than this are dropped when new ones are made.
+ */
+const SPAN_KEPT_MS = 3 * HOUR_MS;
+
+const EMPTY = sql`ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, ${METRIC})`;
 
 /**
  * A unit's reach: the area within r metres of its path, the path joining consecutive fixes
  * less than g apart. It is what zone coverage unions (brief, area definition), and by far
- * its costliest part, so a unit's reach over a settled UTC day is kept in `patrol_reach`.
+ * its costliest part, so a unit's reach is kept per settled UTC hour (`patrol_reach_hours`)
+ * and per settled UTC day (`patrol_reach`).
  *
  * This is the SQL (one select, column `g`, EPSG:27700) of the buffered path pieces of the
  * steps that END in [from, to); the fixes before `from` are read back by g so that a step
- * crossing `from` is counted once, on its end's side.
+ * crossing `from` is counted once, on its end's side. `unit` and `box` (WGS84) narrow the
+ * fixes read.
  *
  * Each unit's path is buffered in pieces of 64 steps and the pieces are unioned: the same
  * area (the buffer of a union is the union of the buffers), but buffering every path of a
@@ -26,41 +51,136 @@ export const REACH_SETTLED_MS = 2 * 3600_000;
  * disc. 5 m simplification and 2 segments a quarter circle move the covered share by about
  * 0.5 % of itself and make it 2–3 times faster.
  */
-export function reachPiecesSql(rules: VisitRules, { from, to, unit, box }: { from: Date; to: Date; unit?: string; box?: string }): string {
-  const gap = `interval '${Math.round(rules.gapSeconds)} seconds'`;
-  return `
-    select ST_Buffer(ST_Simplify(ST_LineMerge(ST_Collect(ST_MakeLine(s.prev_pt, s.pt))), 5, true), ${Number(rules.radiusMetres)}, 'quad_segs=2') as g
+export function reachPiecesSql(rules: VisitRules, { from, to, unit, box }: { from: Date; to: Date; unit?: Sql; box?: Sql }): Sql {
+  const gap = sql`make_interval(secs => ${rules.gapSeconds}::float8)`;
+  return sql`
+    select ST_Buffer(ST_Simplify(ST_LineMerge(ST_Collect(ST_MakeLine(s.prev_pt, s.pt))), 5, true), ${rules.radiusMetres}::float8, 'quad_segs=2') as g
     from (
-      select f.unit_id, f.recorded_at, ST_Transform(f.location, 27700) as pt,
-             lag(f.recorded_at) over w as prev_at, lag(ST_Transform(f.location, 27700)) over w as prev_pt,
+      select f.unit_id, f.recorded_at, ST_Transform(f.location, ${METRIC}) as pt,
+             lag(f.recorded_at) over w as prev_at, lag(ST_Transform(f.location, ${METRIC})) over w as prev_pt,
              row_number() over w as k
       from positions f
-      where f.recorded_at >= ${timestamp(from)} - ${gap} and f.recorded_at < ${timestamp(to)}
-        ${unit ? `and f.unit_id = ${unit}` : ''}
-        ${box ? `and ST_Intersects(f.location, ${box})` : ''}
+      where f.recorded_at >= ${from}::timestamptz - ${gap} and f.recorded_at < ${to}::timestamptz
+        ${unit ? sql`and f.unit_id = ${unit}` : empty}
+        ${box ? sql`and ST_Intersects(f.location, ${box})` : empty}
       window w as (partition by f.unit_id order by f.recorded_at)
     ) s
-    where s.recorded_at >= ${timestamp(from)} and s.prev_at is not null and s.recorded_at - s.prev_at < ${gap}
+    where s.recorded_at >= ${from}::timestamptz and s.prev_at is not null and s.recorded_at - s.prev_at < ${gap}
     group by s.unit_id, s.k / 64`;
 }
 
-/**
- * A time as an SQL literal. Written into the text rather than bound because these
- * fragments are nested in statements of several shapes; safe, as toISOString yields only
- * digits, '-', ':', '.', 'T' and 'Z' (checked all the same).
- */
-function timestamp(t: Date): string {
-  const iso = t.toISOString();
-  if (!/^[\d:.TZ-]+$/.test(iso)) throw new Error(`not a timestamp: ${iso}`);
-  return `'${iso}'::timestamptz`;
+/** Whole hours [first, end) of one UTC day that are not the whole day. */
+export interface DayPart {
+  /** Its midnight. */
+  day: Date;
+  first: number;
+  end: number;
 }
 
-/** The settled UTC days wholly inside [from, to): [first, end) as midnights, or null when there are none. */
-export function settledDays(from: Date, to: Date, now = new Date()): { first: Date; end: Date } | null {
-  const first = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
-  const end = new Date(Math.floor(Math.min(to.getTime(), now.getTime() - REACH_SETTLED_MS) / DAY_MS) * DAY_MS);
-  return first < end ? { first, end } : null;
+/**
+ * How a window's reach is made up: the whole settled days (kept per day), the settled
+ * whole hours of the days it covers in part (kept per hour, and per span of hours), and
+ * what is left, buffered at the request: the part-hours at either end and what has not
+ * settled yet. Together exactly the steps ending in [from, to).
+ */
+export interface ReachPlan {
+  live: [Date, Date][];
+  days: { first: Date; end: Date } | null;
+  parts: DayPart[];
 }
+
+export function planReach(from: Date, to: Date, now = new Date()): ReachPlan {
+  const settled = Math.floor((now.getTime() - REACH_SETTLED_MS) / HOUR_MS) * HOUR_MS;
+  const a = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  const b = Math.min(Math.floor(to.getTime() / HOUR_MS) * HOUR_MS, settled);
+  if (a >= b) return { live: [[from, to]], days: null, parts: [] };
+  const live = (
+    [
+      [from, new Date(a)],
+      [new Date(b), to],
+    ] as [Date, Date][]
+  ).filter(([x, y]) => x < y);
+  let first: number | null = null;
+  let end: number | null = null;
+  const parts: DayPart[] = [];
+  for (let d = Math.floor(a / DAY_MS) * DAY_MS; d < b; d += DAY_MS) {
+    const lo = Math.max(a, d);
+    const hi = Math.min(b, d + DAY_MS);
+    if (lo === d && hi === d + DAY_MS) {
+      first ??= d;
+      end = hi;
+    } else parts.push({ day: new Date(d), first: (lo - d) / HOUR_MS, end: (hi - d) / HOUR_MS });
+  }
+  return { live, days: first !== null && end !== null ? { first: new Date(first), end: new Date(end) } : null, parts };
+}
+
+const hourOf = (part: DayPart, hour: number) => new Date(part.day.getTime() + hour * HOUR_MS);
+const isoDate = (t: Date | number) => new Date(t).toISOString().slice(0, 10);
+/** Parts of two hours or more are read as spans; a one-hour part is its hour. */
+const isSpan = (part: DayPart) => part.end - part.first >= 2;
+
+/**
+ * The kept reach of a plan (one select, column `g`) meeting `box` (EPSG:27700): the days,
+ * the one-hour parts, and per longer part each unit's span, or its hours where it has no
+ * span valid for the day's version (stale, pruned, or not made yet: a span only saves work,
+ * it never decides what is covered). Null when the plan keeps nothing.
+ */
+export function keptReachSql(plan: ReachPlan, box: Sql): Sql | null {
+  const selects: Sql[] = [];
+  if (plan.days)
+    selects.push(sql`
+      select r.reach as g from patrol_reach r
+      where r.day >= ${isoDate(plan.days.first)}::date and r.day < ${isoDate(plan.days.end)}::date and r.reach && ${box}`);
+  for (const part of plan.parts) {
+    const hours = sql`h.hour >= ${hourOf(part, part.first)}::timestamptz and h.hour < ${hourOf(part, part.end)}::timestamptz`;
+    if (!isSpan(part)) {
+      selects.push(sql`select h.reach as g from patrol_reach_hours h where ${hours} and h.reach && ${box}`);
+      continue;
+    }
+    const valid = validSpan(part, sql`h.unit_id`);
+    selects.push(sql`
+      select s.reach as g from patrol_reach_spans s
+      left join patrol_reach k on k.unit_id = s.unit_id and k.day = s.day
+      where s.day = ${isoDate(part.day)}::date and s.first_hour = ${part.first} and s.end_hour = ${part.end}
+        and s.version = coalesce(k.version, 0) and s.reach && ${box}`);
+    selects.push(sql`
+      select h.reach as g from patrol_reach_hours h
+      where ${hours} and h.reach && ${box} and not exists (${valid})`);
+  }
+  return selects.length ? join(selects, '\n union all \n') : null;
+}
+
+/** A span of `part` for `unit` made from the day's current version (a select of nothing, for exists). */
+function validSpan(part: DayPart, unit: Sql): Sql {
+  return sql`
+    select 1 from patrol_reach_spans s left join patrol_reach k on k.unit_id = s.unit_id and k.day = s.day
+    where s.unit_id = ${unit} and s.day = ${isoDate(part.day)}::date and s.first_hour = ${part.first} and s.end_hour = ${part.end}
+      and s.version = coalesce(k.version, 0)`;
+}
+
+/**
+ * Keeps what `plan` reads from kept reach and is not kept yet: the days, the hours of the
+ * parts, and (with `box`, WGS84) the spans of the units whose hours meet it. Returns how
+ * many statements wrote, so a caller reading from a standby knows to wait for them.
+ * `signal` stops it between statements.
+ */
+export async function fillReach(em: EntityManager, rules: VisitRules, plan: ReachPlan, box?: Sql, signal?: AbortSignal): Promise<number> {
+  let wrote = plan.days ? await fillDays(em, rules, plan.days.first, plan.days.end, signal) : 0;
+  const hours = plan.parts.flatMap((part) => Array.from({ length: part.end - part.first }, (_, k) => hourOf(part, part.first + k)));
+  wrote += await fillHours(em, rules, hours, signal);
+  if (box) {
+    let made = 0;
+    for (const part of plan.parts.filter(isSpan)) {
+      if (signal?.aborted) break;
+      if (await fillSpan(em, part, metricBox(box))) made++;
+    }
+    if (made > 0) await pruneSpans(em);
+    wrote += made;
+  }
+  return wrote;
+}
+
+const metricBox = (box: Sql) => sql`ST_Transform(${box}, ${METRIC})`;
 
 /**
  * Computes the kept reach of every unit for the settled days in [first, end) that have
@@ -68,67 +188,187 @@ export function settledDays(from: Date, to: Date, now = new Date()): { first: Da
  * requests get their turn in between). A unit without fixes that day gets an empty reach.
  *
  * Safe against late fixes arriving meanwhile: markStale bumps the row's version, and a
- * result is written only over the version it was computed from. `signal` stops it between
- * days (a server shutting down waits for one statement, not for weeks of them). Returns
- * how many days it computed.
+ * result is written only over the version it was computed from.
  */
-export async function fillReach(em: EntityManager, rules: VisitRules, first: Date, end: Date, signal?: AbortSignal): Promise<number> {
+async function fillDays(em: EntityManager, rules: VisitRules, first: Date, end: Date, signal?: AbortSignal): Promise<number> {
   // The days with a unit whose reach is missing or stale; usually none once computed.
-  const pending = await em.execute<{ day: string }[]>(
-    `select to_char(d, 'YYYY-MM-DD') as day
-     from generate_series(?::date, ?::date - 1, interval '1 day') d
-     where exists (
-       select 1 from patrol_units u left join patrol_reach k on k.unit_id = u.id and k.day = d::date
-       where k.unit_id is null or k.reach is null
-     )`,
-    [isoDate(first), isoDate(end)],
+  const pending = await query<{ day: string }>(
+    em,
+    sql`select to_char(d, 'YYYY-MM-DD') as day
+        from generate_series(${isoDate(first)}::date, ${isoDate(end)}::date - 1, interval '1 day') d
+        where exists (
+          select 1 from patrol_units u left join patrol_reach k on k.unit_id = u.id and k.day = d::date
+          where k.unit_id is null or k.reach is null
+        )`,
   );
   let kept = 0;
   for (const { day } of pending) {
     if (signal?.aborted) return kept;
     const start = new Date(`${day}T00:00:00Z`);
-    const pieces = reachPiecesSql(rules, { from: start, to: new Date(start.getTime() + DAY_MS), unit: 'u.id' });
-    await em.execute(
-      `insert into patrol_reach (unit_id, day, reach, version)
-       select u.id, ?::date, coalesce(reach.g, ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, 27700)), u.version
-       from (
-         select u.id, coalesce(k.version, 0) as version
-         from patrol_units u left join patrol_reach k on k.unit_id = u.id and k.day = ?::date
-         where k.unit_id is null or k.reach is null
-       ) u
-       cross join lateral (select ST_Union(g) as g from (${pieces}) pieces) reach
-       on conflict (unit_id, day) do update set reach = excluded.reach, computed_at = now()
-         where patrol_reach.version = excluded.version`,
-      [day, day],
+    const pieces = reachPiecesSql(rules, { from: start, to: new Date(start.getTime() + DAY_MS), unit: sql`u.id` });
+    await query(
+      em,
+      sql`insert into patrol_reach (unit_id, day, reach, version)
+          select u.id, ${day}::date, coalesce(reach.g, ${EMPTY}), u.version
+          from (
+            select u.id, coalesce(k.version, 0) as version
+            from patrol_units u left join patrol_reach k on k.unit_id = u.id and k.day = ${day}::date
+            where k.unit_id is null or k.reach is null
+          ) u
+          cross join lateral (select ST_Union(g) as g from (${pieces}) pieces) reach
+          on conflict (unit_id, day) do update set reach = excluded.reach, computed_at = now()
+            where patrol_reach.version = excluded.version`,
     );
     kept++;
   }
   return kept;
 }
 
-const isoDate = (t: Date) => t.toISOString().slice(0, 10);
+/** The same per settled hour, into patrol_reach_hours: an hour per statement, for every unit. */
+async function fillHours(em: EntityManager, rules: VisitRules, hours: Date[], signal?: AbortSignal): Promise<number> {
+  if (hours.length === 0) return 0;
+  const pending = await query<{ ms: number }>(
+    em,
+    sql`select extract(epoch from h)::float8 * 1000 as ms
+        from unnest(${hours}::timestamptz[]) h
+        where exists (
+          select 1 from patrol_units u left join patrol_reach_hours k on k.unit_id = u.id and k.hour = h
+          where k.unit_id is null or k.reach is null
+        )
+        order by h`,
+  );
+  let kept = 0;
+  for (const { ms } of pending) {
+    if (signal?.aborted) return kept;
+    const hour = new Date(Number(ms));
+    const pieces = reachPiecesSql(rules, { from: hour, to: new Date(hour.getTime() + HOUR_MS), unit: sql`u.id` });
+    await query(
+      em,
+      sql`insert into patrol_reach_hours (unit_id, hour, reach, version)
+          select u.id, ${hour}::timestamptz, coalesce(reach.g, ${EMPTY}), u.version
+          from (
+            select u.id, coalesce(k.version, 0) as version
+            from patrol_units u left join patrol_reach_hours k on k.unit_id = u.id and k.hour = ${hour}::timestamptz
+            where k.unit_id is null or k.reach is null
+          ) u
+          cross join lateral (select ST_Union(g) as g from (${pieces}) pieces) reach
+          on conflict (unit_id, hour) do update set reach = excluded.reach, computed_at = now()
+            where patrol_reach_hours.version = excluded.version`,
+    );
+    kept++;
+  }
+  return kept;
+}
 
 /**
- * After fixes of `unitId` at `times` were stored: marks stale the kept reach of the days
- * their steps fall in (a fix starts a step that may end in the next day, up to g later).
- * Only settled days can have a kept reach; live batches touch none and cost nothing here.
+ * Makes the spans of `part` for the units whose kept hours there meet `box` and that have
+ * no valid span: the union of their hours, or, when a valid span of the same day inside
+ * the part exists (the same window an hour ago: today's reach up to the last hour), that
+ * span and the hours around it. Each span carries the version of its day as read with
+ * the hours: markStale bumps it, so a span made from hours a late fix has since marked is
+ * never read (keptReachSql). A unit with a stale hour in the part gets none (the reader
+ * falls back to its hours). Returns whether it wrote any.
+ */
+async function fillSpan(em: EntityManager, part: DayPart, box: Sql): Promise<boolean> {
+  const day = sql`${isoDate(part.day)}::date`;
+  const start = hourOf(part, part.first);
+  const end = hourOf(part, part.end);
+  const rows = await query<{ n: number }>(
+    em,
+    sql`with wanted as (
+          select distinct h.unit_id from patrol_reach_hours h
+          where h.hour >= ${start}::timestamptz and h.hour < ${end}::timestamptz and h.reach && ${box}
+            and not exists (${validSpan(part, sql`h.unit_id`)})
+        ),
+        version as (
+          select w.unit_id, coalesce(k.version, 0) as version
+          from wanted w left join patrol_reach k on k.unit_id = w.unit_id and k.day = ${day}
+        ),
+        -- The largest valid span of the day inside the part, per unit.
+        base as (
+          select distinct on (s.unit_id) s.unit_id, s.first_hour, s.end_hour, s.reach
+          from patrol_reach_spans s join version v on v.unit_id = s.unit_id and v.version = s.version
+          where s.day = ${day} and s.first_hour >= ${part.first} and s.end_hour <= ${part.end}
+          order by s.unit_id, s.end_hour - s.first_hour desc
+        ),
+        hours as (
+          select v.unit_id, v.version, h.reach
+          from version v left join base b on b.unit_id = v.unit_id
+          join patrol_reach_hours h on h.unit_id = v.unit_id
+           and h.hour >= ${start}::timestamptz and h.hour < ${end}::timestamptz
+           and (b.unit_id is null
+                or h.hour < ${start}::timestamptz + make_interval(hours => b.first_hour - ${part.first})
+                or h.hour >= ${start}::timestamptz + make_interval(hours => b.end_hour - ${part.first}))
+        ),
+        made as (
+          select h.unit_id, h.version, ST_Union(h.reach) as reach, count(h.reach) as n, max(b.end_hour - b.first_hour) as covered
+          from hours h left join base b on b.unit_id = h.unit_id
+          group by h.unit_id, h.version
+        ),
+        spans as (
+          select m.unit_id, m.version, case when b.unit_id is null then m.reach else ST_Union(m.reach, b.reach) end as reach
+          from made m left join base b on b.unit_id = m.unit_id
+          -- Every hour of the part kept and fresh, besides those the base span holds.
+          where m.n + coalesce(m.covered, 0) = ${part.end - part.first}
+        ),
+        written as (
+          insert into patrol_reach_spans (unit_id, day, first_hour, end_hour, reach, version)
+          select unit_id, ${day}, ${part.first}, ${part.end}, reach, version from spans
+          on conflict (unit_id, day, first_hour, end_hour) do update
+            set reach = excluded.reach, version = excluded.version, computed_at = now()
+          returning 1
+        )
+        select count(*)::int as n from written`,
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/** Drops the spans older than SPAN_KEPT_MS (a cache; see there). */
+async function pruneSpans(em: EntityManager): Promise<void> {
+  await query(em, sql`delete from patrol_reach_spans where computed_at < now() - make_interval(secs => ${SPAN_KEPT_MS / 1000}::float8)`);
+}
+
+/**
+ * The reach a background job keeps as hours and days settle: the days of the last four
+ * weeks (the dashboard's longest period) and the hours of the last day and of the day four
+ * weeks ago (where rolling windows end and start), so a request rarely computes any. Safe
+ * to run from several instances at once (each only repeats work that finds nothing to do).
+ */
+export async function settleReach(em: EntityManager, rules: VisitRules, now = new Date(), signal?: AbortSignal): Promise<number> {
+  let wrote = await fillReach(em, rules, planReach(new Date(now.getTime() - 28 * DAY_MS), now, now), undefined, signal);
+  wrote += await fillReach(em, rules, planReach(new Date(now.getTime() - DAY_MS), now, now), undefined, signal);
+  return wrote;
+}
+
+/**
+ * After fixes of `unitId` at `times` were stored: marks stale the kept reach of the hours
+ * their steps end in (a fix ends a step, and starts one that may end up to g later), and
+ * of their days. Only hours kept (or about to be: MARK_LEAD_MS) are marked; live batches
+ * touch none and cost nothing here.
  */
 export async function markStale(tx: EntityManager, unitId: string, times: Date[], gapSeconds: number, now = new Date()): Promise<void> {
-  const settledBefore = now.getTime() - REACH_SETTLED_MS;
-  const days = new Set<string>();
+  const markedBefore = now.getTime() - REACH_SETTLED_MS + MARK_LEAD_MS;
+  const hours = new Set<number>();
   for (const t of times) {
-    for (const ms of [t.getTime(), t.getTime() + gapSeconds * 1000]) {
-      const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
-      if (dayStart + DAY_MS <= settledBefore) days.add(isoDate(new Date(dayStart)));
-    }
+    const last = Math.floor((t.getTime() + gapSeconds * 1000) / HOUR_MS) * HOUR_MS;
+    for (let h = Math.floor(t.getTime() / HOUR_MS) * HOUR_MS; h <= last && h + HOUR_MS <= markedBefore; h += HOUR_MS) hours.add(h);
   }
-  if (days.size === 0) return;
-  // A row, not a deletion: a reach being computed right now from the fixes before these
-  // sees the version move and does not overwrite the mark (fillReach).
-  await tx.execute(
-    `insert into patrol_reach (unit_id, day, reach, version)
-     select ?, d::date, null, 1 from unnest(?::text[]) as d
-     on conflict (unit_id, day) do update set reach = null, version = patrol_reach.version + 1, computed_at = now()`,
-    [unitId, `{${[...days].join(',')}}`],
+  if (hours.size === 0) return;
+  const days = [...new Set([...hours].map((h) => isoDate(Math.floor(h / DAY_MS) * DAY_MS)))];
+  // Rows, not deletions: a reach being computed right now from the fixes before these sees
+  // the version move and does not overwrite the mark (fillHours, fillDays); the day's
+  // version moves with any of its hours, which is what retires its spans (fillSpan).
+  await query(
+    tx,
+    sql`with hours as (
+          insert into patrol_reach_hours (unit_id, hour, reach, version)
+          select ${unitId}::uuid, h, null, 1 from unnest(${[...hours].map((h) => new Date(h))}::timestamptz[]) as h
+          on conflict (unit_id, hour) do update
+            set reach = null, version = patrol_reach_hours.version + 1, computed_at = now()
+          returning 1
+        )
+        insert into patrol_reach (unit_id, day, reach, version)
+        select ${unitId}::uuid, d, null, 1 from unnest(${days}::date[]) as d
+        on conflict (unit_id, day) do update set reach = null, version = patrol_reach.version + 1, computed_at = now()`,
   );
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../auth/tokens.js';
+import { query, sql } from '../db/sql.js';
 
 export interface AuditEntry {
   caller: Pick<Caller, 'userId' | 'role'> | null;
@@ -15,17 +16,11 @@ export interface AuditEntry {
  * recorded even though the change itself was rolled back.
  */
 export async function recordAudit(em: EntityManager, entry: AuditEntry): Promise<void> {
-  await em.getConnection().execute(
-    `insert into audit_events (actor_id, actor_role, operation, target_ids, outcome, client_address)
-     values (?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?, ?)`,
-    [
-      entry.caller?.userId ?? null,
-      entry.caller?.role ?? null,
-      entry.operation,
-      // As JSON: the driver would splice a bare array into the SQL as a list.
-      JSON.stringify(entry.targetIds ?? []),
-      entry.outcome,
-      entry.clientAddress ?? null,
-    ],
+  await query(
+    em,
+    sql`insert into audit_events (actor_id, actor_role, operation, target_ids, outcome, client_address)
+        values (${entry.caller?.userId ?? null}, ${entry.caller?.role ?? null}, ${entry.operation}, ${entry.targetIds ?? []}::text[],
+                ${entry.outcome}, ${entry.clientAddress ?? null})`,
+    { outsideTransaction: true },
   );
 }

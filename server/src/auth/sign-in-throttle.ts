@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
+import { query, queryOne, sql } from '../db/sql.js';
 import { addressKey } from '../graphql/budget.js';
 
 /** At most this many passwords are checked per account and client address in the window (without a right one among them). */
@@ -44,23 +45,25 @@ export interface SignInAttempt {
  */
 export async function takeSignInPlace(em: EntityManager, email: string, clientAddress: string | null): Promise<SignInAttempt> {
   const address = addressKey(clientAddress);
-  const conn = em.getConnection();
-  const [row] = await conn.execute<{ mine: string | null; oldest: Date | null; account: number }[]>(
-    `with taken as (
+  // Outside any transaction of the caller: the place is taken (and its row lock let go) at once.
+  const outside = { outsideTransaction: true };
+  const row = await queryOne<{ mine: string | null; oldest: string | null; account: number }>(
+    em,
+    sql`with taken as (
        insert into sign_in_attempts as a (email, client_address, attempts, last_at)
-       values (?, ?, array[clock_timestamp()], clock_timestamp())
+       values (${email}, ${address}, array[clock_timestamp()], clock_timestamp())
        on conflict (email, client_address) do update
-         set attempts = array(select t from unnest(a.attempts) t where t > clock_timestamp() - ?::interval) || clock_timestamp(),
+         set attempts = array(select t from unnest(a.attempts) t where t > clock_timestamp() - ${window}::interval) || clock_timestamp(),
              last_at = clock_timestamp()
-         where (select count(*) from unnest(a.attempts) t where t > clock_timestamp() - ?::interval) < ?
+         where (select count(*) from unnest(a.attempts) t where t > clock_timestamp() - ${window}::interval) < ${SIGN_IN_ATTEMPTS_ALLOWED}::int
        returning (attempts[cardinality(attempts)])::text as mine
      )
      select (select mine from taken) as mine,
             (select min(t) from sign_in_attempts a, unnest(a.attempts) t
-             where a.email = ? and a.client_address = ? and t > clock_timestamp() - ?::interval) as oldest,
+             where a.email = ${email} and a.client_address = ${address} and t > clock_timestamp() - ${window}::interval) as oldest,
             (select count(*)::int from sign_in_attempts a, unnest(a.attempts) t
-             where a.email = ? and t > clock_timestamp() - ?::interval) as account`,
-    [email, address, window, window, SIGN_IN_ATTEMPTS_ALLOWED, email, address, window, email, window],
+             where a.email = ${email} and t > clock_timestamp() - ${window}::interval) as account`,
+    outside,
   );
   if (!row?.mine) {
     const minutes = row?.oldest
@@ -76,9 +79,11 @@ export async function takeSignInPlace(em: EntityManager, email: string, clientAd
   const mine = row.mine;
   return {
     async release() {
-      await conn.execute(
-        `update sign_in_attempts set attempts = array_remove(attempts, ?::timestamptz) where email = ? and client_address = ?`,
-        [mine, email, address],
+      await query(
+        em,
+        sql`update sign_in_attempts set attempts = array_remove(attempts, ${mine}::timestamptz)
+            where email = ${email} and client_address = ${address}`,
+        outside,
       );
     },
   };
@@ -86,9 +91,10 @@ export async function takeSignInPlace(em: EntityManager, email: string, clientAd
 
 /** Forgets (account, address) rows with no attempt in the window, a hundred at a time, skipping rows in use. */
 export async function pruneSignInAttempts(em: EntityManager): Promise<void> {
-  await em.getConnection().execute(
-    `delete from sign_in_attempts where ctid = any(array(
-       select ctid from sign_in_attempts where last_at < now() - ?::interval limit 100 for update skip locked))`,
-    [window],
+  await query(
+    em,
+    sql`delete from sign_in_attempts where ctid = any(array(
+       select ctid from sign_in_attempts where last_at < now() - ${window}::interval limit 100 for update skip locked))`,
+    { outsideTransaction: true },
   );
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { sql } from './sql.js';
+import { queryClient, sql } from './sql.js';
 
 /**
  * Cancels the statements this process's pool is running on the primary (its connections
@@ -18,7 +18,8 @@ export async function cancelPoolStatements(url: string, applicationName: string,
   });
   try {
     await client.connect();
-    const { rows } = await client.query<{ cancelled: boolean }>(
+    const rows = await queryClient<{ cancelled: boolean }>(
+      client,
       sql`select pg_cancel_backend(pid) as cancelled from pg_stat_activity
            where application_name = ${applicationName} and state <> 'idle' and pid <> pg_backend_pid()`,
     );

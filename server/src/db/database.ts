@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded.js';
 import { migrate, type Orm, openOrm } from './orm.js';
 import { ReplicaSet, ReplicatedPostgreSqlDriver } from './replicas.js';
+import { query, sql } from './sql.js';
 
 export interface Database {
   orm: Orm;
@@ -37,7 +38,7 @@ export async function openDatabase(
   const migrationsApplied = options.migrate === false ? [] : await migrate(orm);
   // PGlite runs no autovacuum, so nothing else keeps its planner statistics up to date
   // (positions grow all day); about 0.6 s for the demo data at every start.
-  if (embedded) await orm.em.getConnection().execute('analyze');
+  if (embedded) await query(orm.em.fork(), sql`analyze`);
   const replicas = replicaUrls.length > 0 ? await startReplicas(orm, replicaUrls, config.replicaMaxLagSeconds, log) : null;
   return {
     orm,

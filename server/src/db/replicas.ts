@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectionType } from '@mikro-orm/core';
 import { type EntityManager, type PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { SQL_RUNNER } from './sql.js';
+import { queryClient, queryOn, SQL_RUNNER, type Sql, sql } from './sql.js';
 
 /**
  * Read replicas: PostgreSQL hot standbys fed by streaming replication (PostgreSQL's own;
@@ -112,7 +112,7 @@ class ProbeConnection {
     private readonly timeoutMs: number,
   ) {}
 
-  async rows<T>(sql: string): Promise<T[]> {
+  async rows<T>(statement: Sql): Promise<T[]> {
     try {
       if (!this.client) {
         const client = new pg.Client({
@@ -125,7 +125,7 @@ class ProbeConnection {
         await client.connect();
         this.client = client;
       }
-      return (await withTimeout(this.client.query(sql), this.timeoutMs)).rows as T[];
+      return await withTimeout(queryClient<T>(this.client, statement), this.timeoutMs);
     } catch (error) {
       this.drop(this.client);
       throw error;
@@ -260,10 +260,10 @@ export class ReplicaSet {
   /** Notes the primary's WAL position after a caller's write, for read-your-writes. */
   async noteWrite(callerId: string): Promise<void> {
     if (this.replicas.length === 0) return;
-    await this.primary.execute(
-      `insert into recent_writes (user_id, position, at) values (?, pg_current_wal_lsn(), now())
-       on conflict (user_id) do update set position = excluded.position, at = excluded.at`,
-      [callerId],
+    await queryOn(
+      this.primary,
+      sql`insert into recent_writes (user_id, position, at) values (${callerId}, pg_current_wal_lsn(), now())
+          on conflict (user_id) do update set position = excluded.position, at = excluded.at`,
     );
   }
 
@@ -271,18 +271,19 @@ export class ReplicaSet {
     const replica = this.pick();
     if (!replica || (!callerId && !fresh)) return replica;
     // The position the standby must have replayed: the caller's latest write, or the primary's now.
-    const [write] = await this.primary.execute<{ position: string | null }[]>(
+    const [write] = await queryOn<{ position: string | null }>(
+      this.primary,
       fresh
-        ? 'select pg_current_wal_lsn()::text as position'
-        : `select position::text as position from recent_writes where user_id = ? and at > now() - make_interval(secs => ?)`,
-      fresh ? [] : [callerId, RECENT_WRITE_WINDOW_SECONDS],
+        ? sql`select pg_current_wal_lsn()::text as position`
+        : sql`select position::text as position from recent_writes
+              where user_id = ${callerId} and at > now() - make_interval(secs => ${RECENT_WRITE_WINDOW_SECONDS}::int)`,
     );
     if (!write?.position) return replica;
     const needed = lsn(write.position);
     if (replica.replayed !== null && replica.replayed >= needed) return replica;
     // The last probe may be up to a second old: ask the standby where it is now.
     try {
-      const [row] = await replica.probe.rows<{ replayed: string | null }>('select pg_last_wal_replay_lsn()::text as replayed');
+      const [row] = await replica.probe.rows<{ replayed: string | null }>(sql`select pg_last_wal_replay_lsn()::text as replayed`);
       if (row?.replayed && lsn(row.replayed) >= needed) return replica;
     } catch (error) {
       if (!isStandbyFailure(error)) throw error;
@@ -295,10 +296,11 @@ export class ReplicaSet {
     const now = Date.now();
     let primaryAt: bigint;
     try {
-      const [row] = await this.primary.execute<{ position: string; system: string | null; database: string }[]>(
-        `select pg_current_wal_lsn()::text as position, current_database() as database,
-                case when has_function_privilege('pg_control_system()', 'execute')
-                     then (select system_identifier::text from pg_control_system()) end as system`,
+      const [row] = await queryOn<{ position: string; system: string | null; database: string }>(
+        this.primary,
+        sql`select pg_current_wal_lsn()::text as position, current_database() as database,
+                   case when has_function_privilege('pg_control_system()', 'execute')
+                        then (select system_identifier::text from pg_control_system()) end as system`,
       );
       primaryAt = lsn(row!.position);
       this.primaryIdentity ??= { system: row!.system, database: row!.database };
@@ -314,7 +316,7 @@ export class ReplicaSet {
     let row: { recovery: boolean; replayed: string | null; system: string | null; database: string; postgis: boolean } | undefined;
     try {
       [row] = await replica.probe.rows<NonNullable<typeof row>>(
-        `select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as replayed, current_database() as database,
+        sql`select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as replayed, current_database() as database,
                 exists (select 1 from pg_extension where extname = 'postgis') as postgis,
                 case when has_function_privilege('pg_control_system()', 'execute')
                      then (select system_identifier::text from pg_control_system()) end as system`,
@@ -397,7 +399,10 @@ export interface ReadOptions {
  */
 export type Reads = <T>(work: (em: EntityManager) => Promise<T>, options?: ReadOptions) => Promise<T>;
 
-/** A view of `em` whose raw SQL (`execute`) runs on `connection`. */
+/**
+ * A view of `em` whose statements (`query(em, sql`…`)`) run on `connection`. Its `execute`
+ * does too, for the statements not yet written as sql`…` (analytics/coverage, reach).
+ */
 export function readView(em: EntityManager, connection: PostgreSqlConnection): EntityManager {
   const execute = (query: string, params: unknown[] = [], method: 'all' | 'get' | 'run' = 'all') =>
     connection.execute(query, params, method);

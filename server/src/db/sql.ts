@@ -37,7 +37,7 @@ export function identifier(name: string): Sql {
 
 /** A GeoJSON geometry (object or text) as a WGS84 PostGIS geometry. */
 export function geoJson(geometry: object | string): Sql {
-  return sql`ST_SetSRID(ST_GeomFromGeoJSON(${typeof geometry === 'string' ? geometry : JSON.stringify(geometry)}), 4326)`;
+  return sql`ST_SetSRID(ST_GeomFromGeoJSON(${typeof geometry === 'string' ? geometry : JSON.stringify(geometry)}::text), 4326)`;
 }
 
 /** A WGS84 point. */
@@ -74,14 +74,55 @@ function bindable(value: unknown): unknown {
   return value;
 }
 
+export interface QueryOptions {
+  /**
+   * Run on a pooled connection of the primary, outside the entity manager's transaction:
+   * for what must stand even when the caller's change rolls back (the audit log, sign-in places).
+   */
+  outsideTransaction?: boolean;
+}
+
 /**
  * Runs one statement in the entity manager's transaction if it has one (else on its read
  * connection, or the pool) and returns its rows.
  */
-export async function query<T = Record<string, unknown>>(em: EntityManager, statement: Sql): Promise<T[]> {
+export async function query<T = Record<string, unknown>>(em: EntityManager, statement: Sql, options: QueryOptions = {}): Promise<T[]> {
   if (!(statement instanceof Sql)) throw new TypeError('query() takes an sql`…` statement');
-  const runner: Knex | Knex.Transaction =
-    (em.getTransactionContext() as Knex.Transaction | undefined) ?? (em as WithRunner)[SQL_RUNNER]?.() ?? em.getKnex();
+  const runner: Knex | Knex.Transaction = options.outsideTransaction
+    ? em.getKnex('write')
+    : ((em.getTransactionContext() as Knex.Transaction | undefined) ?? (em as WithRunner)[SQL_RUNNER]?.() ?? em.getKnex());
+  return run<T>(runner, statement);
+}
+
+/**
+ * Runs one statement on a connection pool of the driver, outside any entity manager: for
+ * the replica set's own bookkeeping on the primary (db/replicas.ts).
+ */
+export async function queryOn<T = Record<string, unknown>>(connection: { getKnex(): Knex }, statement: Sql): Promise<T[]> {
+  if (!(statement instanceof Sql)) throw new TypeError('queryOn() takes an sql`…` statement');
+  return run<T>(connection.getKnex(), statement);
+}
+
+/** A connection of its own, outside the pools: a `pg` client (a LISTEN, a session lock, a standby probe). */
+interface Client {
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Runs one statement on a dedicated `pg` client, for what must stay on one session: a
+ * LISTEN, a session-level advisory lock, a standby's probe.
+ */
+export async function queryClient<T = Record<string, unknown>>(client: Client, statement: Sql): Promise<T[]> {
+  if (!(statement instanceof Sql)) throw new TypeError('queryClient() takes an sql`…` statement');
+  return (await client.query(statement.text, statement.values.map(bindable))).rows as T[];
+}
+
+async function run<T>(runner: Knex | Knex.Transaction, statement: Sql): Promise<T[]> {
+  // knex reads `??` as an identifier binding and `\??` as a placeholder: two values side
+  // by side, or a literal `?` just before a value, would make one.
+  const last = statement.strings.length - 1;
+  if (statement.strings.some((s, k) => k < last && (s.endsWith('?') || (k > 0 && s === ''))))
+    throw new Error('a value right after another value or a literal ? in an sql`…` statement: put a space between');
   // A literal `?` in the text (a jsonb operator) would read to knex as a placeholder.
   const text = statement.strings.map((s) => s.replace(/\?/g, '\\?')).join('?');
   const result = (await runner.raw(text, statement.values.map(bindable) as Knex.RawBinding[])) as { rows: T[] };
@@ -100,8 +141,12 @@ export function condition(fragment: Sql): [string, unknown[]] {
 }
 
 /** The first row of a statement, or undefined. */
-export async function queryOne<T = Record<string, unknown>>(em: EntityManager, statement: Sql): Promise<T | undefined> {
-  return (await query<T>(em, statement))[0];
+export async function queryOne<T = Record<string, unknown>>(
+  em: EntityManager,
+  statement: Sql,
+  options: QueryOptions = {},
+): Promise<T | undefined> {
+  return (await query<T>(em, statement, options))[0];
 }
 
 /** @deprecated the old idiom, until every statement is an sql`…` template: bind the array itself. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_DEMO_SEED, LivePatrol, type LonLat, PING_SECONDS } from '@vigil/seeds';
 import type { Orm } from '../db/orm.js';
+import { query, sql } from '../db/sql.js';
 import { type IngestOutcome, ingestPositions, type VisitRules } from '../patrols/positions.service.js';
 import { currentUnitPlan } from '../plans/plan.service.js';
 
@@ -111,23 +112,25 @@ export async function startLiveSimulator(options: LiveSimulatorOptions): Promise
 }
 
 async function loadUnits(em: EntityManager, seed: string | number): Promise<LiveUnit[]> {
-  const conn = em.getConnection();
-  const units = await conn.execute<{ id: string; call_sign: string; kind: string; lon: number | null; lat: number | null }[]>(
-    `select u.id, u.call_sign, u.kind, ST_X(p.location) as lon, ST_Y(p.location) as lat
+  const units = await query<{ id: string; call_sign: string; kind: string; lon: number | null; lat: number | null }>(
+    em,
+    sql`select u.id, u.call_sign, u.kind, ST_X(p.location) as lon, ST_Y(p.location) as lat
      from patrol_units u
      left join lateral (select location from positions where unit_id = u.id order by recorded_at desc limit 1) p on true
      order by u.call_sign`,
   );
-  const sites = await conn.execute<{ unit_id: string; name: string; lon: number; lat: number }[]>(
-    `select distinct zu.patrol_unit_id as unit_id, s.name, ST_X(s.location) as lon, ST_Y(s.location) as lat
+  const sites = await query<{ unit_id: string; name: string; lon: number; lat: number }>(
+    em,
+    sql`select distinct zu.patrol_unit_id as unit_id, s.name, ST_X(s.location) as lon, ST_Y(s.location) as lat
      from patrol_zone_units zu
      join patrol_zones z on z.id = zu.patrol_zone_id
      join sites s on ST_Intersects(z.boundary, s.location)
      where s.archived_at is null and s.risk_level in ('HIGH', 'CRITICAL')
      order by s.name`,
   );
-  const centres = await conn.execute<{ unit_id: string; lon: number; lat: number }[]>(
-    `select zu.patrol_unit_id as unit_id, ST_X(ST_PointOnSurface(ST_Union(z.boundary))) as lon, ST_Y(ST_PointOnSurface(ST_Union(z.boundary))) as lat
+  const centres = await query<{ unit_id: string; lon: number; lat: number }>(
+    em,
+    sql`select zu.patrol_unit_id as unit_id, ST_X(ST_PointOnSurface(ST_Union(z.boundary))) as lon, ST_Y(ST_PointOnSurface(ST_Union(z.boundary))) as lat
      from patrol_zone_units zu join patrol_zones z on z.id = zu.patrol_zone_id
      group by zu.patrol_unit_id`,
   );

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type DemoActivity, type DemoData, type DemoOptions, type DemoUnit, demoUsers, generateDemo } from '@vigil/seeds';
 import type { Role } from '../auth/role.js';
 import { upsertUser } from '../auth/users.service.js';
+import { identifier, query, queryOne, type Sql, sql } from '../db/sql.js';
 import { insertIncidents } from '../imports/incident-writer.js';
 import { darknessOf } from '../incidents/darkness.js';
 import { TimePrecision } from '../incidents/incident.entity.js';
@@ -41,8 +42,9 @@ const DEFAULT_RULES: VisitRules = { radiusMetres: 50, gapSeconds: 120 };
 export async function seedDemo(em: EntityManager, options: SeedOptions = {}): Promise<SeedSummary> {
   const started = Date.now();
   for (const user of demoUsers) await upsertUser(em, { ...user, role: user.role as Role });
-  const conn = em.getConnection();
-  const isEmpty = async (table: string) => (await conn.execute(`select not exists (select 1 from ${table}) as empty`))[0]?.empty === true;
+  const isEmpty = async (table: string) =>
+    (await queryOne<{ empty: boolean }>(em, sql`select not exists (select 1 from ${identifier(table)}) as empty`))?.empty === true;
+  const visits = async () => (await queryOne<{ n: number }>(em, sql`select count(*)::int as n from visits`))?.n ?? 0;
   const empty: Record<string, boolean> = {};
   for (const table of ['patrol_units', 'patrol_zones', 'sites', 'operations', 'visit_requests', 'incidents'])
     empty[table] = await isEmpty(table);
@@ -62,7 +64,7 @@ export async function seedDemo(em: EntityManager, options: SeedOptions = {}): Pr
 
   // A database that has it all already (the usual `vigil demo` restart) costs no generation.
   if (!Object.values(empty).some(Boolean)) {
-    summary.visits = Number((await conn.execute(`select count(*)::int as n from visits`))[0]?.n ?? 0);
+    summary.visits = await visits();
     summary.seconds = (Date.now() - started) / 1000;
     return summary;
   }
@@ -90,27 +92,29 @@ export async function seedDemo(em: EntityManager, options: SeedOptions = {}): Pr
   }
   // Statistics for the planner, now that the tables are full: without them it takes the
   // positions table for a few dozen rows and picks plans that repeat whole aggregates.
-  await conn.execute('analyze');
-  summary.visits = Number((await conn.execute(`select count(*)::int as n from visits`))[0]?.n ?? 0);
+  await query(em, sql`analyze`);
+  summary.visits = await visits();
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
 }
 
-/** Inserts rows given as JSON through jsonb_to_recordset: one statement for the lot. */
-async function insertJson(em: EntityManager, sql: string, rows: unknown[]): Promise<number> {
+/**
+ * Inserts rows given as JSON through jsonb_to_recordset: one statement for the lot.
+ * `insert` reads them from `rows`, the JSON as one bound jsonb parameter.
+ */
+async function insertJson(em: EntityManager, insert: (rows: Sql) => Sql, rows: unknown[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const [result] = await em
-    .getConnection()
-    .execute<{ n: number }[]>(`with added as (${sql} returning 1) select count(*)::int as n from added`, [JSON.stringify(rows)]);
+  const statement = insert(sql`${JSON.stringify(rows)}::jsonb`);
+  const result = await queryOne<{ n: number }>(em, sql`with added as (${statement} returning 1) select count(*)::int as n from added`);
   return result?.n ?? 0;
 }
 
 function insertUnits(em: EntityManager, units: DemoUnit[]): Promise<number> {
   return insertJson(
     em,
-    `insert into patrol_units (id, call_sign, kind, team, borough)
+    (rows) => sql`insert into patrol_units (id, call_sign, kind, team, borough)
      select r.id, r.call_sign, r.kind::unit_kind, r.team, r.borough
-     from jsonb_to_recordset(?::jsonb) as r(id uuid, call_sign text, kind text, team text, borough text)
+     from jsonb_to_recordset(${rows}) as r(id uuid, call_sign text, kind text, team text, borough text)
      on conflict (call_sign) do nothing`,
     units.map((u) => ({ id: u.id, call_sign: u.callSign, kind: u.kind, team: u.team, borough: u.borough })),
   );
@@ -119,10 +123,10 @@ function insertUnits(em: EntityManager, units: DemoUnit[]): Promise<number> {
 function insertZones(em: EntityManager, demo: DemoData): Promise<number> {
   return insertJson(
     em,
-    `insert into patrol_zones (id, name, borough, gss_code, boundary, target_minutes_per_day, created_at, updated_at)
+    (rows) => sql`insert into patrol_zones (id, name, borough, gss_code, boundary, target_minutes_per_day, created_at, updated_at)
      select r.id, r.name, r.borough, r.gss_code, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(r.boundary), 4326)),
             r.target_minutes_per_day, r.created_at, r.created_at
-     from jsonb_to_recordset(?::jsonb) as r(id uuid, name text, borough text, gss_code text, boundary jsonb,
+     from jsonb_to_recordset(${rows}) as r(id uuid, name text, borough text, gss_code text, boundary jsonb,
                                             target_minutes_per_day int, created_at timestamptz)`,
     demo.zones.map((z) => ({
       id: z.id,
@@ -140,9 +144,9 @@ function insertZones(em: EntityManager, demo: DemoData): Promise<number> {
 function assignUnits(em: EntityManager, demo: DemoData): Promise<number> {
   return insertJson(
     em,
-    `insert into patrol_zone_units (patrol_zone_id, patrol_unit_id)
+    (rows) => sql`insert into patrol_zone_units (patrol_zone_id, patrol_unit_id)
      select z.id, u.id
-     from jsonb_to_recordset(?::jsonb) as r(gss_code text, call_sign text)
+     from jsonb_to_recordset(${rows}) as r(gss_code text, call_sign text)
      join patrol_zones z on z.gss_code = r.gss_code
      join patrol_units u on u.call_sign = r.call_sign
      on conflict do nothing`,
@@ -153,11 +157,11 @@ function assignUnits(em: EntityManager, demo: DemoData): Promise<number> {
 function insertSites(em: EntityManager, demo: DemoData): Promise<number> {
   return insertJson(
     em,
-    `insert into sites (id, name, kind, location, risk_level, required_visits_per_day, community, requested_by,
+    (rows) => sql`insert into sites (id, name, kind, location, risk_level, required_visits_per_day, community, requested_by,
                         active_from, created_at, updated_at)
      select r.id, r.name, r.kind::site_kind, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.risk_level::risk_level,
             r.required_visits_per_day, r.community, r.requested_by, r.active_from, r.active_from, r.active_from
-     from jsonb_to_recordset(?::jsonb) as r(id uuid, name text, kind text, lon float8, lat float8, risk_level text,
+     from jsonb_to_recordset(${rows}) as r(id uuid, name text, kind text, lon float8, lat float8, risk_level text,
                                             required_visits_per_day int, community text, requested_by text, active_from timestamptz)`,
     demo.sites.map((s) => ({
       id: s.id,
@@ -178,9 +182,9 @@ function insertOperation(em: EntityManager, demo: DemoData): Promise<number> {
   const o = demo.operation;
   return insertJson(
     em,
-    `insert into operations (id, name, description, starts_at, ends_at, priority_communities, priority_site_kinds)
+    (rows) => sql`insert into operations (id, name, description, starts_at, ends_at, priority_communities, priority_site_kinds)
      select r.id, r.name, r.description, r.starts_at, r.ends_at, r.priority_communities, r.priority_site_kinds
-     from jsonb_to_recordset(?::jsonb) as r(id uuid, name text, description text, starts_at timestamptz, ends_at timestamptz,
+     from jsonb_to_recordset(${rows}) as r(id uuid, name text, description text, starts_at timestamptz, ends_at timestamptz,
                                             priority_communities text[], priority_site_kinds text[])`,
     [
       {
@@ -199,13 +203,13 @@ function insertOperation(em: EntityManager, demo: DemoData): Promise<number> {
 function insertRequests(em: EntityManager, demo: DemoData): Promise<number> {
   return insertJson(
     em,
-    `insert into visit_requests (id, place_name, kind, location, address, community, requester_name, reason, status,
+    (rows) => sql`insert into visit_requests (id, place_name, kind, location, address, community, requester_name, reason, status,
                                  site_id, decided_at, created_at)
      select r.id, r.place_name, r.kind::site_kind,
             case when r.lon is null then null else ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326) end,
             r.address, r.community, r.requester_name, r.reason, r.status::visit_request_status,
             (select s.id from sites s where s.id = r.site_id), r.decided_at, r.created_at
-     from jsonb_to_recordset(?::jsonb) as r(id uuid, place_name text, kind text, lon float8, lat float8, address text,
+     from jsonb_to_recordset(${rows}) as r(id uuid, place_name text, kind text, lon float8, lat float8, address text,
                                             community text, requester_name text, reason text, status text, site_id uuid,
                                             decided_at timestamptz, created_at timestamptz)`,
     demo.requests.map((q) => ({
@@ -254,9 +258,9 @@ function insertDemoIncidents(em: EntityManager, demo: DemoData): Promise<number>
 function insertActivities(em: EntityManager, activities: DemoActivity[]): Promise<number> {
   return insertJson(
     em,
-    `insert into activities (id, unit_id, kind, at, location, notes)
+    (rows) => sql`insert into activities (id, unit_id, kind, at, location, notes)
      select r.id, r.unit_id, r.kind::activity_kind, r.at, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.notes
-     from jsonb_to_recordset(?::jsonb) as r(id uuid, unit_id uuid, kind text, at timestamptz, lon float8, lat float8, notes text)
+     from jsonb_to_recordset(${rows}) as r(id uuid, unit_id uuid, kind text, at timestamptz, lon float8, lat float8, notes text)
      on conflict (id) do nothing`,
     activities.map((a) => ({
       id: a.id,

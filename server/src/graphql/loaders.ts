@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { pgArray } from '../db/sql.js';
+import { query, sql } from '../db/sql.js';
 import { PatrolUnit } from '../patrols/patrol-unit.entity.js';
 import { Position } from '../patrols/position.entity.js';
 import { Visit } from '../patrols/visit.entity.js';
@@ -42,12 +42,10 @@ export function createLoaders(em: EntityManager) {
 
     /** The latest visit of each site (DISTINCT ON: one index scan per site). */
     lastVisit: new DataLoader<string, Visit | null>(async (siteIds) => {
-      const rows = await em
-        .getConnection()
-        .execute<{ id: string }[]>(
-          `select distinct on (site_id) id from visits where site_id = any(?::uuid[]) order by site_id, entered_at desc`,
-          [pgArray(siteIds)],
-        );
+      const rows = await query<{ id: string }>(
+        em,
+        sql`select distinct on (site_id) id from visits where site_id = any(${siteIds}::uuid[]) order by site_id, entered_at desc`,
+      );
       const visits = rows.length ? await em.find(Visit, { id: { $in: rows.map((r) => r.id) } }) : [];
       const bySite = new Map(visits.map((v) => [v.site.id, v]));
       return siteIds.map((id) => bySite.get(id) ?? null);
@@ -63,12 +61,12 @@ export function createLoaders(em: EntityManager) {
         const found = new Map<string, Visit[]>();
         for (const group of groupBy(keys, (k) => `${windowOf(k)}#${k.first}`).values()) {
           const { from, to, first } = group[0]!;
-          const rows = await em.getConnection().execute<{ id: string }[]>(
-            `select v.id from unnest(?::uuid[]) as s(id)
+          const rows = await query<{ id: string }>(
+            em,
+            sql`select v.id from unnest(${group.map((k) => k.siteId)}::uuid[]) as s(id)
              cross join lateral (
-               select id from visits where site_id = s.id and entered_at >= ? and entered_at < ? order by entered_at desc limit ?
+               select id from visits where site_id = s.id and entered_at >= ${from} and entered_at < ${to} order by entered_at desc limit ${first}
              ) v`,
-            [pgArray(group.map((k) => k.siteId)), from, to, first],
           );
           const visits = rows.length
             ? await em.find(Visit, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { enteredAt: 'desc' } })
@@ -89,12 +87,10 @@ export function createLoaders(em: EntityManager) {
         const counts = new Map<string, number>();
         for (const group of groupBy(keys, windowOf).values()) {
           const { from, to } = group[0]!;
-          const rows = await em
-            .getConnection()
-            .execute<{ site_id: string; n: number }[]>(
-              `select site_id, count(*)::int as n from visits where site_id = any(?::uuid[]) and entered_at >= ? and entered_at < ? group by site_id`,
-              [pgArray(group.map((k) => k.siteId)), from, to],
-            );
+          const rows = await query<{ site_id: string; n: number }>(
+            em,
+            sql`select site_id, count(*)::int as n from visits where site_id = any(${group.map((k) => k.siteId)}::uuid[]) and entered_at >= ${from} and entered_at < ${to} group by site_id`,
+          );
           for (const r of rows) counts.set(`${r.site_id}@${windowOf(group[0]!)}`, r.n);
         }
         return keys.map((k) => counts.get(`${k.siteId}@${windowOf(k)}`) ?? 0);
@@ -104,23 +100,20 @@ export function createLoaders(em: EntityManager) {
 
     /** Zone areas in m², from the stored British National Grid boundary. */
     zoneArea: new DataLoader<string, number>(async (zoneIds) => {
-      const rows = await em
-        .getConnection()
-        .execute<{ id: string; area: number }[]>(`select id, ST_Area(boundary_bng) as area from patrol_zones where id = any(?::uuid[])`, [
-          pgArray(zoneIds),
-        ]);
+      const rows = await query<{ id: string; area: number }>(
+        em,
+        sql`select id, ST_Area(boundary_bng) as area from patrol_zones where id = any(${zoneIds}::uuid[])`,
+      );
       const byId = new Map(rows.map((r) => [r.id, r.area]));
       return zoneIds.map((id) => byId.get(id) ?? 0);
     }),
 
     /** Units assigned to each zone. */
     zoneUnits: new DataLoader<string, PatrolUnit[]>(async (zoneIds) => {
-      const rows = await em
-        .getConnection()
-        .execute<{ patrol_zone_id: string; patrol_unit_id: string }[]>(
-          `select patrol_zone_id, patrol_unit_id from patrol_zone_units where patrol_zone_id = any(?::uuid[])`,
-          [pgArray(zoneIds)],
-        );
+      const rows = await query<{ patrol_zone_id: string; patrol_unit_id: string }>(
+        em,
+        sql`select patrol_zone_id, patrol_unit_id from patrol_zone_units where patrol_zone_id = any(${zoneIds}::uuid[])`,
+      );
       const units = rows.length
         ? await em.find(PatrolUnit, { id: { $in: rows.map((r) => r.patrol_unit_id) } }, { orderBy: { callSign: 'asc' } })
         : [];
@@ -132,10 +125,10 @@ export function createLoaders(em: EntityManager) {
 
     /** The latest fix of each unit. */
     lastPosition: new DataLoader<string, Position | null>(async (unitIds) => {
-      const rows = await em.getConnection().execute<{ id: string }[]>(
-        `select p.id from unnest(?::uuid[]) as u(id)
+      const rows = await query<{ id: string }>(
+        em,
+        sql`select p.id from unnest(${unitIds}::uuid[]) as u(id)
          cross join lateral (select id from positions where unit_id = u.id order by recorded_at desc limit 1) p`,
-        [pgArray(unitIds)],
       );
       const positions = rows.length ? await em.find(Position, { id: { $in: rows.map((r) => String(r.id)) } }) : [];
       const byUnit = new Map(positions.map((p) => [p.unit.id, p]));

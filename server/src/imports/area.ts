@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loadWards } from '@vigil/seeds';
+import { query, sql } from '../db/sql.js';
 
 /** [west, south, east, north] in WGS84 degrees. */
 export type BBox = [number, number, number, number];
@@ -19,11 +20,10 @@ function widen([w, s, e, n]: BBox, metres: number): BBox {
  * boundaries stand in.
  */
 export async function importArea(em: EntityManager): Promise<BBox> {
-  const [row] = await em
-    .getConnection()
-    .execute<{ w: number | null; s: number; e: number; n: number }[]>(
-      `select ST_XMin(x) as w, ST_YMin(x) as s, ST_XMax(x) as e, ST_YMax(x) as n from (select ST_Extent(boundary) as x from patrol_zones) t`,
-    );
+  const [row] = await query<{ w: number | null; s: number; e: number; n: number }>(
+    em,
+    sql`select ST_XMin(x) as w, ST_YMin(x) as s, ST_XMax(x) as e, ST_YMax(x) as n from (select ST_Extent(boundary) as x from patrol_zones) t`,
+  );
   if (row && row.w !== null) return widen([row.w, row.s, row.e, row.n], AREA_MARGIN_METRES);
   const bbox: BBox = [Infinity, Infinity, -Infinity, -Infinity];
   for (const ward of loadWards())

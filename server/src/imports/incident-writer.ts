@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { queryOne, sql } from '../db/sql.js';
 import type { Darkness, TimePrecision } from '../incidents/incident.entity.js';
-import { boundQuery } from './bound-sql.js';
 
 /** One incident ready to store: category already a police.uk slug, darkness already worked out. */
 export interface IncidentRow {
@@ -48,22 +48,21 @@ export async function insertIncidents(em: EntityManager, rows: readonly Incident
       location_name: r.locationName,
       recorded_at: r.recordedAt?.toISOString() ?? null,
     }));
-    const [result] = await boundQuery<{ inserted: number }>(
+    const result = await queryOne<{ inserted: number }>(
       em,
-      `with added as (
+      sql`with added as (
          insert into incidents (id, source_ref, category, hate_crime_flags, occurred_at, occurred_precision, darkness,
                                 location, description, source, location_name, recorded_at)
          select coalesce(r.id, gen_random_uuid()), r.source_ref, r.category, coalesce(r.flags, '{}'), r.occurred_at,
                 r.precision::time_precision, r.darkness::darkness, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
                 r.description, r.source, r.location_name, coalesce(r.recorded_at, now())
-         from jsonb_to_recordset(?::jsonb) as r(id uuid, source_ref text, category text, flags text[], occurred_at timestamptz,
+         from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(id uuid, source_ref text, category text, flags text[], occurred_at timestamptz,
                                                 precision text, darkness text, lon float8, lat float8, description text,
                                                 source text, location_name text, recorded_at timestamptz)
          on conflict (source_ref) do nothing
          returning 1
        )
        select count(*)::int as inserted from added`,
-      [JSON.stringify(chunk)],
     );
     inserted += result?.inserted ?? 0;
   }

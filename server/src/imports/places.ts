@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MultiPolygon, Point } from '../db/geometry.js';
+import { metric, query, sql } from '../db/sql.js';
 import { checkPoint, checkPolygonal } from '../shared/geometry-validation.js';
 import { RiskLevel, SiteKind } from '../sites/site.entity.js';
 import { type BBox, importArea, inBBox } from './area.js';
@@ -189,23 +190,23 @@ export async function importSitesGeoJson(em: EntityManager, file: string, option
   // One statement: features with an id update that site (or create it), features without
   // one are added unless a site of the same name already stands within 25 m.
   const stored = rows.length
-    ? await em.getConnection().execute<{ id: string; inserted: boolean }[]>(
-        `insert into sites (id, name, kind, location, risk_level, required_visits_per_day, community, requested_by, active_from, active_to)
+    ? await query<{ id: string; inserted: boolean }>(
+        em,
+        sql`insert into sites (id, name, kind, location, risk_level, required_visits_per_day, community, requested_by, active_from, active_to)
          select r.id, r.name, r.kind::site_kind, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.risk_level::risk_level,
                 r.required_visits_per_day, r.community, r.requested_by, coalesce(r.active_from, now()), r.active_to
-         from jsonb_to_recordset(?::jsonb) as r(id uuid, known_id boolean, name text, kind text, lon float8, lat float8,
+         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, known_id boolean, name text, kind text, lon float8, lat float8,
                                                 risk_level text, required_visits_per_day int, community text, requested_by text,
                                                 active_from timestamptz, active_to timestamptz)
          where r.known_id or not exists (
            select 1 from sites s
-           where s.name = r.name and ST_DWithin(s.location_bng, ST_Transform(ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), 27700), 25))
+           where s.name = r.name and ST_DWithin(s.location_bng, ${metric(sql`ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)`)}, 25))
          on conflict (id) do update set
            name = excluded.name, kind = excluded.kind, location = excluded.location, risk_level = excluded.risk_level,
            required_visits_per_day = excluded.required_visits_per_day, community = excluded.community,
            requested_by = excluded.requested_by, active_from = excluded.active_from, active_to = excluded.active_to,
            updated_at = now()
          returning id, (xmax = 0) as inserted`,
-        [JSON.stringify(rows)],
       )
     : [];
   const storedIds = new Set(stored.map((s) => s.id));
@@ -272,16 +273,16 @@ export async function importZonesGeoJson(em: EntityManager, file: string, option
     });
   }
   const stored = rows.length
-    ? await em.getConnection().execute<{ id: string; inserted: boolean }[]>(
-        `insert into patrol_zones (id, name, borough, gss_code, boundary, target_minutes_per_day)
+    ? await query<{ id: string; inserted: boolean }>(
+        em,
+        sql`insert into patrol_zones (id, name, borough, gss_code, boundary, target_minutes_per_day)
          select r.id, r.name, r.borough, r.gss_code, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(r.boundary), 4326)), r.target
-         from jsonb_to_recordset(?::jsonb) as r(id uuid, known_id boolean, name text, borough text, gss_code text, boundary jsonb, target int)
+         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, known_id boolean, name text, borough text, gss_code text, boundary jsonb, target int)
          where r.known_id or not exists (select 1 from patrol_zones z where z.name = r.name)
          on conflict (id) do update set
            name = excluded.name, borough = excluded.borough, gss_code = excluded.gss_code, boundary = excluded.boundary,
            target_minutes_per_day = excluded.target_minutes_per_day, updated_at = now()
          returning id, (xmax = 0) as inserted`,
-        [JSON.stringify(rows)],
       )
     : [];
   const storedIds = new Set(stored.map((s) => s.id));
@@ -300,21 +301,20 @@ export async function importZonesGeoJson(em: EntityManager, file: string, option
 
 /** Sites on the list (not archived) as a FeatureCollection, by name. Site locations are sensitive: handle the file accordingly. */
 export async function exportSites(em: EntityManager): Promise<FeatureCollection> {
-  const rows = await em.getConnection().execute<
-    {
-      id: string;
-      geometry: string;
-      name: string;
-      kind: string;
-      risk_level: string;
-      required_visits_per_day: number;
-      community: string | null;
-      requested_by: string | null;
-      active_from: Date;
-      active_to: Date | null;
-    }[]
-  >(
-    `select id, ST_AsGeoJSON(location, 9) as geometry, name, kind, risk_level, required_visits_per_day, community, requested_by, active_from, active_to
+  const rows = await query<{
+    id: string;
+    geometry: string;
+    name: string;
+    kind: string;
+    risk_level: string;
+    required_visits_per_day: number;
+    community: string | null;
+    requested_by: string | null;
+    active_from: Date;
+    active_to: Date | null;
+  }>(
+    em,
+    sql`select id, ST_AsGeoJSON(location, 9) as geometry, name, kind, risk_level, required_visits_per_day, community, requested_by, active_from, active_to
      from sites where archived_at is null order by name, id`,
   );
   return {
@@ -339,18 +339,17 @@ export async function exportSites(em: EntityManager): Promise<FeatureCollection>
 
 /** Patrol zones as a FeatureCollection, by name, with the call signs of their units. */
 export async function exportZones(em: EntityManager): Promise<FeatureCollection> {
-  const rows = await em.getConnection().execute<
-    {
-      id: string;
-      geometry: string;
-      name: string;
-      borough: string | null;
-      gss_code: string | null;
-      target: number | null;
-      units: string[];
-    }[]
-  >(
-    `select z.id, ST_AsGeoJSON(z.boundary, 9) as geometry, z.name, z.borough, z.gss_code, z.target_minutes_per_day as target,
+  const rows = await query<{
+    id: string;
+    geometry: string;
+    name: string;
+    borough: string | null;
+    gss_code: string | null;
+    target: number | null;
+    units: string[];
+  }>(
+    em,
+    sql`select z.id, ST_AsGeoJSON(z.boundary, 9) as geometry, z.name, z.borough, z.gss_code, z.target_minutes_per_day as target,
             coalesce(array_agg(u.call_sign order by u.call_sign) filter (where u.id is not null), '{}') as units
      from patrol_zones z
      left join patrol_zone_units zu on zu.patrol_zone_id = z.id

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { XMLParser } from 'fast-xml-parser';
 import { createOSMStream } from 'osm-pbf-parser-node';
+import { query, sql } from '../db/sql.js';
 import { type Access, accessOf, type Tags } from './osm-access.js';
 import { ImportError } from './police-uk.js';
 import { noProgress, type Progress } from './progress.js';
@@ -213,17 +214,15 @@ export async function importStreets(em: EntityManager, file: string, options: { 
   });
   progress.start(nodes.length + edges.length, 'nodes and edges');
   await em.transactional(async (tx) => {
-    // Through the transaction's entity manager: the connection's own execute would take another connection, outside it.
-    const conn = { execute: (sql: string, params: unknown[] = []) => tx.execute(sql, params) };
-    await conn.execute('delete from street_edges');
-    await conn.execute('delete from street_nodes');
-    await conn.execute('delete from street_networks');
+    await query(tx, sql`delete from street_edges`);
+    await query(tx, sql`delete from street_nodes`);
+    await query(tx, sql`delete from street_networks`);
     for (let i = 0; i < nodes.length; i += CHUNK) {
-      await conn.execute(
-        `insert into street_nodes (id, location, car, cycle, foot)
+      await query(
+        tx,
+        sql`insert into street_nodes (id, location, car, cycle, foot)
          select r.id, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.car, r.cycle, r.foot
-         from jsonb_to_recordset(?::jsonb) as r(id bigint, lon float8, lat float8, car boolean, cycle boolean, foot boolean)`,
-        [JSON.stringify(nodes.slice(i, i + CHUNK))],
+         from jsonb_to_recordset(${JSON.stringify(nodes.slice(i, i + CHUNK))}::jsonb) as r(id bigint, lon float8, lat float8, car boolean, cycle boolean, foot boolean)`,
       );
       progress.update(Math.min(i + CHUNK, nodes.length));
     }
@@ -241,23 +240,21 @@ export async function importStreets(em: EntityManager, file: string, options: { 
         foot: e.access.foot,
         geometry: JSON.stringify({ type: 'LineString', coordinates: e.coordinates }),
       }));
-      await conn.execute(
-        `insert into street_edges (source, target, way_id, name, highway, length_metres, car_forward, car_backward, cycle_forward, cycle_backward, foot, geometry)
+      await query(
+        tx,
+        sql`insert into street_edges (source, target, way_id, name, highway, length_metres, car_forward, car_backward, cycle_forward, cycle_backward, foot, geometry)
          select r.source, r.target, r.way_id, r.name, r.highway, ST_Length(g::geography), r.car_forward, r.car_backward,
                 r.cycle_forward, r.cycle_backward, r.foot, g
-         from jsonb_to_recordset(?::jsonb) as r(source bigint, target bigint, way_id bigint, name text, highway text,
+         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(source bigint, target bigint, way_id bigint, name text, highway text,
               car_forward boolean, car_backward boolean, cycle_forward boolean, cycle_backward boolean, foot boolean, geometry text),
               lateral (select ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), 4326) as g) shape`,
-        [JSON.stringify(rows)],
       );
       progress.update(nodes.length + Math.min(i + CHUNK, edges.length));
     }
-    await conn.execute(`insert into street_networks (id, source_file, nodes, edges) values (?, ?, ?, ?)`, [
-      randomUUID(),
-      basename(file),
-      nodes.length,
-      edges.length,
-    ]);
+    await query(
+      tx,
+      sql`insert into street_networks (id, source_file, nodes, edges) values (${randomUUID()}, ${basename(file)}, ${nodes.length}, ${edges.length})`,
+    );
   });
   progress.stop();
   return { file: basename(file), read, imported: edges.length, skipped: skips.list(), seconds: (Date.now() - started) / 1000 };

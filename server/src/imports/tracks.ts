@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { XMLParser } from 'fast-xml-parser';
+import { query, sql } from '../db/sql.js';
 import { type Fix, storePositions, type VisitRules } from '../patrols/positions.service.js';
 import { ImportError } from './police-uk.js';
 import { noProgress, type Progress } from './progress.js';
@@ -171,9 +172,9 @@ export function readPositionsGeoJson(text: string, skips: Skips): { fixes: Numbe
 }
 
 async function unitId(em: EntityManager, callSign: string): Promise<string> {
-  const [unit] = await em.getConnection().execute<{ id: string }[]>(`select id from patrol_units where call_sign = ?`, [callSign]);
+  const [unit] = await query<{ id: string }>(em, sql`select id from patrol_units where call_sign = ${callSign}`);
   if (unit) return unit.id;
-  const known = await em.getConnection().execute<{ call_sign: string }[]>(`select call_sign from patrol_units order by call_sign limit 20`);
+  const known = await query<{ call_sign: string }>(em, sql`select call_sign from patrol_units order by call_sign limit 20`);
   throw new ImportError(
     `No patrol unit with call sign "${callSign}"${known.length > 0 ? ` (known: ${known.map((k) => k.call_sign).join(', ')})` : ' (there are no units yet)'}`,
   );

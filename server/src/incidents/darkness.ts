@@ -1,4 +1,6 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { getTimes } from 'suncalc';
+import { query, sql } from '../db/sql.js';
 import { Darkness, TimePrecision } from './incident.entity.js';
 
 /**
@@ -50,15 +52,15 @@ const RECLASSIFY_BATCH = 20_000;
  * writing only the rows whose value changes; month-precision ones stay UNKNOWN. Run by the
  * migration that brings in a new twilight algorithm. Returns how many rows changed.
  */
-export async function reclassifyDarkness(execute: (sql: string, params: unknown[]) => Promise<unknown[]>): Promise<number> {
+export async function reclassifyDarkness(em: EntityManager): Promise<number> {
   let after = '00000000-0000-0000-0000-000000000000';
   let changed = 0;
   for (;;) {
-    const rows = (await execute(
-      `select id, occurred_at, ST_X(location) as lon, ST_Y(location) as lat, darkness
-       from incidents where occurred_precision = 'EXACT' and id > ?::uuid order by id limit ?`,
-      [after, RECLASSIFY_BATCH],
-    )) as { id: string; occurred_at: Date | string; lon: number; lat: number; darkness: string }[];
+    const rows = await query<{ id: string; occurred_at: string; lon: number; lat: number; darkness: string }>(
+      em,
+      sql`select id, occurred_at, ST_X(location) as lon, ST_Y(location) as lat, darkness
+          from incidents where occurred_precision = 'EXACT' and id > ${after}::uuid order by id limit ${RECLASSIFY_BATCH}`,
+    );
     if (rows.length === 0) return changed;
     const ids: string[] = [];
     const values: string[] = [];
@@ -70,10 +72,10 @@ export async function reclassifyDarkness(execute: (sql: string, params: unknown[
       }
     }
     if (ids.length > 0) {
-      await execute(
-        `update incidents i set darkness = u.darkness::darkness
-         from unnest(?::uuid[], ?::text[]) as u(id, darkness) where i.id = u.id`,
-        [`{${ids.join(',')}}`, `{${values.join(',')}}`],
+      await query(
+        em,
+        sql`update incidents i set darkness = u.darkness::darkness
+            from unnest(${ids}::uuid[], ${values}::text[]) as u(id, darkness) where i.id = u.id`,
       );
       changed += ids.length;
     }

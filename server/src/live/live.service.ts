@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { empty, query, sql } from '../db/sql.js';
 import type { BBoxInput } from '../graphql/geo-inputs.js';
 import type { PubSub } from '../graphql/pubsub.js';
 import { Position } from '../patrols/position.entity.js';
@@ -69,25 +70,26 @@ export function publishIngest(pubSub: PubSub, unitId: string, outcome: IngestOut
  * box if one is given: per unit, in time order, at most FIXES_PER_EVENT per message.
  */
 export async function storedSince(em: EntityManager, since: Date, box: BBoxInput | null): Promise<PositionsMessage[]> {
-  const rows = await em.getConnection().execute<
-    {
-      unit_id: string;
-      t: string;
-      lon: number;
-      lat: number;
-      accuracy: number | null;
-      speed: number | null;
-      heading: number | null;
-      received_at: Date;
-    }[]
-  >(
-    `select unit_id, (extract(epoch from recorded_at) * 1000)::bigint as t, ST_X(location) as lon, ST_Y(location) as lat,
+  const inBox = box
+    ? sql`and location && ST_MakeEnvelope(${box.west}::float8, ${box.south}::float8, ${box.east}::float8, ${box.north}::float8, 4326)`
+    : empty;
+  const rows = await query<{
+    unit_id: string;
+    t: string;
+    lon: number;
+    lat: number;
+    accuracy: number | null;
+    speed: number | null;
+    heading: number | null;
+    received_at: string;
+  }>(
+    em,
+    sql`select unit_id, (extract(epoch from recorded_at) * 1000)::bigint as t, ST_X(location) as lon, ST_Y(location) as lat,
             accuracy, speed, heading, received_at
      from positions
-     where received_at >= ? ${box ? 'and location && ST_MakeEnvelope(?, ?, ?, ?, 4326)' : ''}
+     where received_at >= ${since} ${inBox}
      order by received_at desc
      limit ${MAX_REPLAY_FIXES}`,
-    box ? [since, box.west, box.south, box.east, box.north] : [since],
   );
   const byUnit = new Map<string, { fixes: CompactFix[]; storedAt: number }>();
   for (const r of rows) {

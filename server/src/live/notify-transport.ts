@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { identifier, queryClient, sql } from '../db/sql.js';
 import { encode, Reassembler } from './envelope.js';
 import type { GapMessage } from './messages.js';
 import { Listeners, type LiveTransport } from './transport.js';
@@ -77,7 +78,7 @@ export async function startNotifyTransport({
     c.on('end', () => lost(c));
     try {
       await c.connect();
-      await c.query(`listen ${LIVE_CHANNEL}`);
+      await queryClient(c, sql`listen ${identifier(LIVE_CHANNEL)}`);
     } catch (error) {
       c.end().catch(() => {});
       throw error;
@@ -124,7 +125,7 @@ export async function startNotifyTransport({
     while (queue.length > 0) {
       const parts = queue.splice(0, PARTS_PER_STATEMENT);
       try {
-        await sender.query('select pg_notify($1, part) from unnest($2::text[]) as part', [LIVE_CHANNEL, parts]);
+        await queryClient(sender, sql`select pg_notify(${LIVE_CHANNEL}, part) from unnest(${parts}::text[]) as part`);
       } catch (error) {
         onError(error);
       }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Orm } from '../db/orm.js';
+import { query, queryClient, sql } from '../db/sql.js';
 import type { PubSub } from '../graphql/pubsub.js';
 
 export const DEFAULT_OVERDUE_CHECK_MS = 30_000;
@@ -49,7 +50,10 @@ export function advisoryLockLeadership(url: string, onError: (error: unknown) =>
         }
         // Session locks stack, so once held it is not asked for again.
         if (!leading) {
-          const { rows } = await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(hashtext('vigil.overdue-watcher')) as ok`);
+          const rows = await queryClient<{ ok: boolean }>(
+            client,
+            sql`select pg_try_advisory_lock(hashtext('vigil.overdue-watcher')) as ok`,
+          );
           leading = rows[0]?.ok === true;
         }
         return leading;
@@ -78,16 +82,16 @@ export async function sitesGoneOverdue(
   after: Date,
   until: Date,
 ): Promise<{ site_id: string; due_by: Date; last_visit_at: Date | null }[]> {
-  return em.getConnection().execute(
-    `select s.id as site_id, d.due_by, v.exited_at as last_visit_at
+  return query(
+    em,
+    sql`select s.id as site_id, d.due_by, v.exited_at as last_visit_at
      from sites s
      left join lateral (select exited_at from visits where site_id = s.id order by entered_at desc limit 1) v on true
      cross join lateral (select coalesce(v.exited_at, s.active_from) + interval '24 hours' / s.required_visits_per_day as due_by) d
      where s.archived_at is null and s.required_visits_per_day > 0
        and s.active_from <= d.due_by and (s.active_to is null or s.active_to > d.due_by)
-       and d.due_by > ? and d.due_by <= ?
+       and d.due_by > ${after} and d.due_by <= ${until}
      order by d.due_by`,
-    [after, until],
   );
 }
 
@@ -121,7 +125,7 @@ export function startOverdueWatcher({
 
   const tick = async () => {
     const em = orm.em.fork() as unknown as EntityManager;
-    const [row] = await em.getConnection().execute<{ now: Date }[]>('select now() as now');
+    const [row] = await query<{ now: Date }>(em, sql`select now() as now`);
     const now = new Date(row!.now);
     const after = mark;
     mark = now;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LineString } from '../db/geometry.js';
+import { query, sql } from '../db/sql.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
 import { checkWindow } from '../shared/geometry-validation.js';
 import { PatrolUnit } from './patrol-unit.entity.js';
@@ -36,20 +37,19 @@ export async function patrolTrace(em: EntityManager, unitId: string, from: Date,
     throw badInput('to', `a trace spans at most ${MAX_TRACE_DAYS} days`);
   const unit = await em.findOne(PatrolUnit, { id: checkId('unitId', unitId) });
   if (!unit) throw notFound('Patrol unit', unitId);
-  const conn = em.getConnection();
-  const [summary] = await conn.execute<{ fixes: string; metres: number | null }[]>(
-    `select count(*) as fixes, ST_Length(ST_MakeLine(location order by recorded_at)::geography) as metres
-     from positions where unit_id = ? and recorded_at >= ? and recorded_at < ?`,
-    [unit.id, from, to],
+  const [summary] = await query<{ fixes: string; metres: number | null }>(
+    em,
+    sql`select count(*) as fixes, ST_Length(ST_MakeLine(location order by recorded_at)::geography) as metres
+     from positions where unit_id = ${unit.id} and recorded_at >= ${from} and recorded_at < ${to}`,
   );
   const fixCount = Number(summary?.fixes ?? 0);
   const step = Math.max(1, Math.ceil(fixCount / MAX_TRACE_POINTS));
-  const points = await conn.execute<{ recorded_at: Date; lon: number; lat: number }[]>(
-    `select recorded_at, lon, lat from (
+  const points = await query<{ recorded_at: Date; lon: number; lat: number }>(
+    em,
+    sql`select recorded_at, lon, lat from (
        select recorded_at, ST_X(location) as lon, ST_Y(location) as lat, row_number() over (order by recorded_at) - 1 as n
-       from positions where unit_id = ? and recorded_at >= ? and recorded_at < ?
-     ) p where n % ? = 0 order by recorded_at`,
-    [unit.id, from, to, step],
+       from positions where unit_id = ${unit.id} and recorded_at >= ${from} and recorded_at < ${to}
+     ) p where n % ${step}::int = 0 order by recorded_at`,
   );
   const visits = await em.find(
     Visit,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { query, type Sql, sql } from '../db/sql.js';
 import { badInput } from '../graphql/errors.js';
 import { GAZETTEER } from './gazetteer.js';
 
@@ -53,7 +54,7 @@ export async function searchPlaces(em: EntityManager, search: string, limit: num
     throw badInput('first', `must be a whole number from 1 to ${MAX_RESULTS}`);
   // "st peters" finds "St. Peter's": the database compares with full stops and apostrophes taken out of both.
   const pattern = likeAnywhere(fold(term));
-  const folded = (column: string) => `translate(lower(${column}), '.''’', '')`;
+  const folded = (column: Sql) => sql`translate(lower(${column}), '.''’', '')`;
 
   const found: FoundPlace[] = GAZETTEER.filter((p) => matchRank(p.name, term) !== null).map((p) => ({
     kind: 'PLACE',
@@ -65,25 +66,23 @@ export async function searchPlaces(em: EntityManager, search: string, limit: num
     id: null,
   }));
 
-  const zones = await em.getConnection().execute<
-    {
-      id: string;
-      name: string;
-      borough: string | null;
-      ward: boolean;
-      lon: number;
-      lat: number;
-      w: number;
-      s: number;
-      e: number;
-      n: number;
-    }[]
-  >(
-    `select z.id, z.name, z.borough, z.gss_code is not null as ward,
+  const zones = await query<{
+    id: string;
+    name: string;
+    borough: string | null;
+    ward: boolean;
+    lon: number;
+    lat: number;
+    w: number;
+    s: number;
+    e: number;
+    n: number;
+  }>(
+    em,
+    sql`select z.id, z.name, z.borough, z.gss_code is not null as ward,
             ST_X(c) as lon, ST_Y(c) as lat, ST_XMin(z.boundary) as w, ST_YMin(z.boundary) as s, ST_XMax(z.boundary) as e, ST_YMax(z.boundary) as n
      from patrol_zones z, lateral (select ST_PointOnSurface(z.boundary) as c) p
-     where ${folded('z.name')} like ? order by z.name limit 50`,
-    [pattern],
+     where ${folded(sql`z.name`)} like ${pattern} order by z.name limit 50`,
   );
   for (const z of zones) {
     found.push({
@@ -97,10 +96,10 @@ export async function searchPlaces(em: EntityManager, search: string, limit: num
     });
   }
 
-  const sites = await em.getConnection().execute<{ id: string; name: string; kind: string; lon: number; lat: number }[]>(
-    `select s.id, s.name, s.kind::text as kind, ST_X(s.location) as lon, ST_Y(s.location) as lat
-     from sites s where s.archived_at is null and ${folded('s.name')} like ? order by s.name limit 50`,
-    [pattern],
+  const sites = await query<{ id: string; name: string; kind: string; lon: number; lat: number }>(
+    em,
+    sql`select s.id, s.name, s.kind::text as kind, ST_X(s.location) as lon, ST_Y(s.location) as lat
+     from sites s where s.archived_at is null and ${folded(sql`s.name`)} like ${pattern} order by s.name limit 50`,
   );
   for (const s of sites) {
     const kind = s.kind.toLowerCase().replace('_', ' ');
@@ -115,10 +114,10 @@ export async function searchPlaces(em: EntityManager, search: string, limit: num
     });
   }
 
-  const streets = await em.getConnection().execute<{ name: string; incidents: number; lon: number; lat: number }[]>(
-    `select name, incidents, sum_lon / incidents as lon, sum_lat / incidents as lat
-     from street_places where ${folded('name')} like ? order by incidents desc, name limit 50`,
-    [pattern],
+  const streets = await query<{ name: string; incidents: number; lon: number; lat: number }>(
+    em,
+    sql`select name, incidents, sum_lon / incidents as lon, sum_lat / incidents as lat
+     from street_places where ${folded(sql`name`)} like ${pattern} order by incidents desc, name limit 50`,
   );
   for (const s of streets) {
     found.push({

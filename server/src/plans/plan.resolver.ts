@@ -24,7 +24,7 @@ export class PatrolPlanResolver {
       'A patrol plan for units over a shift, saving nothing (planners, superintendents): ordered Koper-length stops at the sites in their zones (each site’s required visits spread over the shift) and optionally at Gi* hot spots, the route, what could not fit and why. Audited (site locations).',
   })
   async patrolPlan(@Arg('input', () => PatrolPlanInput, { description: 'What to plan.' }) input: PatrolPlanInput, @Ctx() ctx: Context) {
-    const { plan } = await previewPlan(ctx.em, ctx.config, input);
+    const { plan } = await previewPlan(ctx.em, input);
     auditRead(ctx, [plan]);
     return plan;
   }
@@ -35,7 +35,7 @@ export class PatrolPlanResolver {
       'Makes the plan patrolPlan previews for the same input (the solver is deterministic) and stores it: from now on it is each unit’s current plan for the shift (planners, superintendents).',
   })
   savePatrolPlan(@Arg('input', () => PatrolPlanInput, { description: 'What to plan.' }) input: PatrolPlanInput, @Ctx() ctx: Context) {
-    return savePlan(ctx.em, ctx.config, input, ctx.caller);
+    return savePlan(ctx.em, input, ctx.caller);
   }
 }
 
@@ -93,6 +93,6 @@ export class UnitPlanResolver {
     @Ctx() ctx: Context,
     @Arg('at', () => Date, { nullable: true, description: 'The moment (default now).' }) at?: Date,
   ): Promise<PlanProgress> {
-    return planProgress(ctx.em, plan, at ?? new Date(), { srid: ctx.config.metricSrid, gapSeconds: ctx.config.visitGapSeconds });
+    return planProgress(ctx.em, plan, at ?? new Date(), { gapSeconds: ctx.config.visitGapSeconds });
   }
 }

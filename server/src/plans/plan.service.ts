@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../auth/tokens.js';
 import { User } from '../auth/user.entity.js';
-import type { Config } from '../config.js';
 import type { LineString } from '../db/geometry.js';
+import { query, sql } from '../db/sql.js';
 import { checkId, notFound } from '../graphql/errors.js';
 import { PatrolUnit, type UnitKind } from '../patrols/patrol-unit.entity.js';
 import { Site } from '../sites/site.entity.js';
@@ -39,8 +39,8 @@ function methodOf(built: PlanProblem): PlanMethod {
 }
 
 /** Solves the request and lays the solution out as the API shows it. Saves nothing. */
-export async function previewPlan(em: EntityManager, config: Config, input: PatrolPlanInput): Promise<SolvedPlan> {
-  const built = await buildPlanProblem(em, config, input);
+export async function previewPlan(em: EntityManager, input: PatrolPlanInput): Promise<SolvedPlan> {
+  const built = await buildPlanProblem(em, input);
   const { problem, info } = built;
   const solution = solve(problem);
   const nn = nearestNeighbourPlan(problem);
@@ -178,8 +178,8 @@ function numberVisits(built: PlanProblem, solution: Solution): Map<number, numbe
 }
 
 /** Solves the request again (same input, same plan) and stores it, in one transaction. */
-export async function savePlan(em: EntityManager, config: Config, input: PatrolPlanInput, caller: Caller | null): Promise<PatrolPlan> {
-  const { plan } = await previewPlan(em, config, input);
+export async function savePlan(em: EntityManager, input: PatrolPlanInput, caller: Caller | null): Promise<PatrolPlan> {
+  const { plan } = await previewPlan(em, input);
   const record = await em.transactional(async (tx) => {
     const saved = tx.create(PatrolPlanRecord, {
       shiftFrom: plan.from,
@@ -332,12 +332,12 @@ function toUnitPlan(u: UnitPlanRecord, plan: PatrolPlanRecord): UnitPlan {
 export async function currentUnitPlan(em: EntityManager, unitId: string, at: Date, field = 'unitId'): Promise<UnitPlan | null> {
   const id = checkId(field, unitId);
   if (!(await em.count(PatrolUnit, { id }))) throw notFound('Patrol unit', id);
-  const rows = await em.getConnection().execute<{ id: string }[]>(
-    `select id from patrol_unit_plans
-     where unit_id = ? and shift_from <= ? and shift_to > ?
-     order by (created_at <= ?) desc, case when created_at <= ? then created_at end desc, created_at asc, id
+  const rows = await query<{ id: string }>(
+    em,
+    sql`select id from patrol_unit_plans
+     where unit_id = ${id} and shift_from <= ${at} and shift_to > ${at}
+     order by (created_at <= ${at}) desc, case when created_at <= ${at} then created_at end desc, created_at asc, id
      limit 1`,
-    [id, at, at, at, at],
   );
   if (!rows[0]) return null;
   const record = await em.findOne(UnitPlanRecord, { id: rows[0].id }, { populate: ['plan', 'unit', 'stops', 'stops.site'], refresh: true });
@@ -346,10 +346,10 @@ export async function currentUnitPlan(em: EntityManager, unitId: string, at: Dat
 
 /** The current plan of every unit that has one at a moment, by call sign. */
 export async function currentPlans(em: EntityManager, at: Date): Promise<UnitPlan[]> {
-  const units = await em.getConnection().execute<{ unit_id: string }[]>(
-    `select distinct p.unit_id::text as unit_id, u.call_sign from patrol_unit_plans p join patrol_units u on u.id = p.unit_id
-     where p.shift_from <= ? and p.shift_to > ? order by u.call_sign`,
-    [at, at],
+  const units = await query<{ unit_id: string }>(
+    em,
+    sql`select distinct p.unit_id::text as unit_id, u.call_sign from patrol_unit_plans p join patrol_units u on u.id = p.unit_id
+     where p.shift_from <= ${at} and p.shift_to > ${at} order by u.call_sign`,
   );
   const plans: UnitPlan[] = [];
   for (const { unit_id } of units) {

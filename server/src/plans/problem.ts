@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { resolveArea } from '../analytics/area.js';
-import { hotspotMap } from '../analytics/hotspot.service.js';
-import type { Config } from '../config.js';
+import { hotCells, hotspotMap } from '../analytics/hotspot.service.js';
 import type { Point } from '../db/geometry.js';
-import { pgArray } from '../db/sql.js';
+import { metric, query, sql } from '../db/sql.js';
 import { badInput, checkId } from '../graphql/errors.js';
 import { checkCategories } from '../incidents/categories.js';
 import { civilTwilight } from '../incidents/darkness.js';
@@ -136,11 +135,9 @@ interface SiteRow {
  * Builds the plan's problem: the units and where they start, the visits the sites in their
  * zones need (and the hot-spot dosage asked for), the places and the travel between them.
  */
-export async function buildPlanProblem(em: EntityManager, config: Config, input: PatrolPlanInput): Promise<PlanProblem> {
+export async function buildPlanProblem(em: EntityManager, input: PatrolPlanInput): Promise<PlanProblem> {
   const { units, startsAt } = await checkRequest(em, input);
   const unitIds = units.map((u) => u.id);
-  const conn = em.getConnection();
-  const srid = config.metricSrid;
   const notes: string[] = [];
   const from = s(startsAt);
   const to = s(input.to);
@@ -148,24 +145,24 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
 
   // Sites on the list during the shift inside any zone of the units, each once, with the
   // units whose zones hold it (a site in two zones is one site).
-  const rows = await conn.execute<SiteRow[]>(
-    `select s.id, ST_X(s.location) as lon, ST_Y(s.location) as lat,
+  const rows = await query<SiteRow>(
+    em,
+    sql`select s.id, ST_X(s.location) as lon, ST_Y(s.location) as lat,
             array_agg(distinct zu.patrol_unit_id::text order by zu.patrol_unit_id::text) as unit_ids
      from sites s
      join patrol_zones z on ST_Intersects(z.boundary, s.location)
-     join patrol_zone_units zu on zu.patrol_zone_id = z.id and zu.patrol_unit_id = any(?::uuid[])
+     join patrol_zone_units zu on zu.patrol_zone_id = z.id and zu.patrol_unit_id = any(${unitIds}::uuid[])
      where s.archived_at is null and s.required_visits_per_day > 0
-       and s.active_from < ? and (s.active_to is null or s.active_to > ?)
+       and s.active_from < ${input.to} and (s.active_to is null or s.active_to > ${startsAt})
      group by s.id order by s.id`,
-    [pgArray(unitIds), input.to, startsAt],
   );
   const sites = rows.length ? await em.find(Site, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { id: 'asc' } }) : [];
   const siteById = new Map(sites.map((site) => [site.id, site]));
   const zoned = new Set(
     (
-      await conn.execute<{ unit_id: string }[]>(
-        `select distinct patrol_unit_id::text as unit_id from patrol_zone_units where patrol_unit_id = any(?::uuid[])`,
-        [pgArray(unitIds)],
+      await query<{ unit_id: string }>(
+        em,
+        sql`select distinct patrol_unit_id::text as unit_id from patrol_zone_units where patrol_unit_id = any(${unitIds}::uuid[])`,
       )
     ).map((r) => r.unit_id),
   );
@@ -211,20 +208,20 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
 
   // Where each unit starts.
   const planUnits: PlanUnit[] = [];
-  const lastFixes = await conn.execute<{ unit_id: string; lon: number; lat: number }[]>(
-    `select u.id::text as unit_id, ST_X(p.location) as lon, ST_Y(p.location) as lat
-     from unnest(?::uuid[]) as u(id)
-     cross join lateral (select location from positions where unit_id = u.id and recorded_at <= ? order by recorded_at desc limit 1) p`,
-    [pgArray(unitIds), startsAt],
+  const lastFixes = await query<{ unit_id: string; lon: number; lat: number }>(
+    em,
+    sql`select u.id::text as unit_id, ST_X(p.location) as lon, ST_Y(p.location) as lat
+     from unnest(${unitIds}::uuid[]) as u(id)
+     cross join lateral (select location from positions where unit_id = u.id and recorded_at <= ${startsAt} order by recorded_at desc limit 1) p`,
   );
-  const zoneCentres = await conn.execute<{ unit_id: string | null; lon: number; lat: number }[]>(
-    `select zu.patrol_unit_id::text as unit_id, ST_X(c) as lon, ST_Y(c) as lat
+  const zoneCentres = await query<{ unit_id: string | null; lon: number; lat: number }>(
+    em,
+    sql`select zu.patrol_unit_id::text as unit_id, ST_X(c) as lon, ST_Y(c) as lat
      from (select zu.patrol_unit_id, ST_PointOnSurface(ST_Union(z.boundary)) as c
            from patrol_zone_units zu join patrol_zones z on z.id = zu.patrol_zone_id
-           where zu.patrol_unit_id = any(?::uuid[]) group by zu.patrol_unit_id) zu
+           where zu.patrol_unit_id = any(${unitIds}::uuid[]) group by zu.patrol_unit_id) zu
      union all
      select null, ST_X(c), ST_Y(c) from (select ST_PointOnSurface(ST_Union(boundary)) as c from patrol_zones) a where c is not null`,
-    [pgArray(unitIds)],
   );
   for (const unit of units) {
     let start: Point | null = null;
@@ -374,10 +371,10 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
     let area: string;
     if (given) area = await resolveArea(em, filter, field);
     else {
-      const [row] = await conn.execute<{ area: string | null }[]>(
-        `select ST_AsGeoJSON(ST_Union(z.boundary)) as area from patrol_zones z
-         where z.id in (select patrol_zone_id from patrol_zone_units where patrol_unit_id = any(?::uuid[]))`,
-        [pgArray(unitIds)],
+      const [row] = await query<{ area: string | null }>(
+        em,
+        sql`select ST_AsGeoJSON(ST_Union(z.boundary)) as area from patrol_zones z
+         where z.id in (select patrol_zone_id from patrol_zone_units where patrol_unit_id = any(${unitIds}::uuid[]))`,
       );
       if (!row?.area) throw badInput(field, 'the units have no patrol zones: give the hot spots an area (bbox, within or zoneId)');
       area = row.area;
@@ -397,20 +394,20 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
     );
     const map = await hotspotMap(em, hotspotFilter, { method: 'GI_STAR' }, field);
     if (map.incidentCount === 0) throw badInput(field, `matches no incidents from ${period} in the area: there is no hot spot to dose`);
-    const hot = map.cells
-      .filter((c) => (c.confidence === 'HOT_99' || c.confidence === 'HOT_95') && c.zScore !== null)
+    const hot = hotCells(map.cells)
+      .filter((c) => c.zScore !== null)
       .sort((x, y) => y.zScore! - x.zScore! || (x.id < y.id ? -1 : 1))
       .slice(0, dosage.cells ?? 3);
     if (hot.length === 0)
       throw badInput(field, `${map.incidentCount} incidents match from ${period}, but no ${map.cellSize} m cell is a Gi* hot spot at 95 %`);
     const minutes = dosage.minutes ?? DEFAULT_DWELL_MINUTES;
     const activity = dosage.activity ?? ActivityKind.STREET_BRIEFING;
-    const cellUnits = await conn.execute<{ k: number; unit_ids: string[] | null }[]>(
-      `select c.k, (select array_agg(distinct zu.patrol_unit_id::text order by zu.patrol_unit_id::text)
+    const cellUnits = await query<{ k: number; unit_ids: string[] | null }>(
+      em,
+      sql`select c.k, (select array_agg(distinct zu.patrol_unit_id::text order by zu.patrol_unit_id::text)
                     from patrol_zone_units zu join patrol_zones z on z.id = zu.patrol_zone_id
-                    where zu.patrol_unit_id = any(?::uuid[]) and ST_Intersects(z.boundary, ST_SetSRID(ST_GeomFromGeoJSON(c.g), 4326))) as unit_ids
-       from jsonb_to_recordset(?::jsonb) as c(k int, g text) order by c.k`,
-      [pgArray(unitIds), JSON.stringify(hot.map((c, k) => ({ k, g: JSON.stringify(c.geometry) })))],
+                    where zu.patrol_unit_id = any(${unitIds}::uuid[]) and ST_Intersects(z.boundary, ST_SetSRID(ST_GeomFromGeoJSON(c.g), 4326))) as unit_ids
+       from jsonb_to_recordset(${JSON.stringify(hot.map((c, k) => ({ k, g: JSON.stringify(c.geometry) })))}::jsonb) as c(k int, g text) order by c.k`,
     );
     const what = `${filter.categories?.length ? filter.categories.join(', ') : 'all incidents'}${filter.darkness === DarknessFilter.DARK ? ' after dark' : filter.darkness === DarknessFilter.LIGHT ? ' in daylight' : ''}`;
     for (const [k, cell] of hot.entries()) {
@@ -461,18 +458,18 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
   }
 
   // Metric coordinates of every place, from PostGIS (distances in metres, never degrees).
-  const metric = places.length
-    ? await conn.execute<{ x: number; y: number }[]>(
-        `select ST_X(g) as x, ST_Y(g) as y
-         from jsonb_to_recordset(?::jsonb) as p(n int, lon float8, lat float8),
-              lateral (select ST_Transform(ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326), ${Number(srid)}) as g) m
+  const metres = places.length
+    ? await query<{ x: number; y: number }>(
+        em,
+        sql`select ST_X(g) as x, ST_Y(g) as y
+         from jsonb_to_recordset(${JSON.stringify(places.map((p, n) => ({ n, lon: p.longitude, lat: p.latitude })))}::jsonb) as p(n int, lon float8, lat float8),
+              lateral (select ${metric(sql`ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)`)} as g) m
          order by p.n`,
-        [JSON.stringify(places.map((p, n) => ({ n, lon: p.longitude, lat: p.latitude })))],
       )
     : [];
-  const fullPlaces: Place[] = places.map((p, i) => ({ ...p, x: metric[i]!.x, y: metric[i]!.y }));
+  const fullPlaces: Place[] = places.map((p, i) => ({ ...p, x: metres[i]!.x, y: metres[i]!.y }));
   const profiles = [...new Set(planUnits.map((u) => u.profile))].sort();
-  const travel = await chooseTravel(em, srid, input.travelMethod, fullPlaces, profiles);
+  const travel = await chooseTravel(em, input.travelMethod, fullPlaces, profiles);
 
   return {
     input,
@@ -498,13 +495,12 @@ export async function buildPlanProblem(em: EntityManager, config: Config, input:
 /** The street network when there is one that reaches every place, else the straight line; a forced choice that cannot be met is refused. */
 async function chooseTravel(
   em: EntityManager,
-  srid: number,
   wanted: TravelMethod | undefined,
   places: Place[],
   profiles: TravelProfile[],
 ): Promise<TravelModel> {
   if (wanted === TravelMethod.STRAIGHT_LINE) return straightLineTravel(places, profiles, 'straight line asked for');
-  const network = await loadStreetNetwork(em, srid);
+  const network = await loadStreetNetwork(em);
   if (!network) {
     if (wanted === TravelMethod.STREET_NETWORK)
       throw badInput('input.travelMethod', 'no street network is imported: run `vigil import streets <file>` first');

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { metric, query, sql } from '../db/sql.js';
 import { Visit } from '../patrols/visit.entity.js';
 import type { PlanProgress, StopProgress, UnitPlan } from './plan.types.js';
 import { StopState } from './plan.types.js';
@@ -20,7 +21,7 @@ export async function planProgress(
   em: EntityManager,
   plan: UnitPlan,
   at: Date,
-  { srid, gapSeconds }: { srid: number; gapSeconds: number },
+  { gapSeconds }: { gapSeconds: number },
 ): Promise<PlanProgress> {
   const unitId = plan.unit.id;
   const siteIds = [...new Set(plan.stops.filter((s) => s.site).map((s) => s.site!.id))];
@@ -35,7 +36,7 @@ export async function planProgress(
   const staysBySite = new Map<string, Visit[]>();
   for (const v of visits) if (v.dwellMinutes >= MIN_STAY_MINUTES) staysBySite.set(v.site.id, [...(staysBySite.get(v.site.id) ?? []), v]);
 
-  const cellStays = await stintsInCells(em, plan, srid, gapSeconds);
+  const cellStays = await stintsInCells(em, plan, gapSeconds);
   const used = new Map<string, number>();
   const stops: StopProgress[] = plan.stops.map((stop) => {
     const key = stop.site ? `site:${stop.site.id}` : `cell:${stop.cellId}`;
@@ -105,19 +106,18 @@ export async function planProgress(
 async function stintsInCells(
   em: EntityManager,
   plan: UnitPlan,
-  srid: number,
   gapSeconds: number,
 ): Promise<Map<string, { from: Date; minutes: number }[]>> {
   const cells = [...new Set(plan.stops.map((s) => s.cellId).filter((c): c is string => c !== null))];
   const out = new Map<string, { from: Date; minutes: number }[]>();
   const sizes = [...new Set(cells.map((c) => Number(/^s(\d+(?:\.\d+)?):/.exec(c)?.[1])).filter(Number.isFinite))];
   for (const size of sizes) {
-    const fixes = await em.getConnection().execute<{ t: Date; i: number; j: number }[]>(
-      `select recorded_at as t, floor(ST_X(g) / ?)::int as i, floor(ST_Y(g) / ?)::int as j
-       from positions p, lateral (select ST_Transform(p.location, ${Number(srid)}) as g) m
-       where p.unit_id = ? and p.recorded_at >= ? and p.recorded_at < ?
-       order by recorded_at`,
-      [size, size, plan.unit.id, plan.startsAt, plan.to],
+    const fixes = await query<{ t: string; i: number; j: number }>(
+      em,
+      sql`select recorded_at as t, floor(ST_X(g) / ${size}::float8)::int as i, floor(ST_Y(g) / ${size}::float8)::int as j
+          from positions p, lateral (select ${metric(sql`p.location`)} as g) m
+          where p.unit_id = ${plan.unit.id} and p.recorded_at >= ${plan.startsAt} and p.recorded_at < ${plan.to}
+          order by recorded_at`,
     );
     let run: { id: string; from: Date; last: Date; seconds: number } | null = null;
     const close = () => {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import createGraph, { type Graph } from 'ngraph.graph';
 import { aStar } from 'ngraph.path';
+import { metric, query, sql } from '../db/sql.js';
 import { MAX_SNAP_METRES, metresPerSecond, type TravelProfile } from './rules.js';
 import { type Place, speedDescription, TravelMethod, type TravelModel } from './travel.js';
 
@@ -46,34 +47,32 @@ export interface StreetNetwork {
 let cached: StreetNetwork | null = null;
 
 /** The imported network, or null when none is. Loaded once per import (its id names it). */
-export async function loadStreetNetwork(em: EntityManager, srid: number): Promise<StreetNetwork | null> {
-  const conn = em.getConnection();
-  const [network] = await conn.execute<{ id: string; source_file: string }[]>(
-    'select id, source_file from street_networks order by imported_at desc limit 1',
+export async function loadStreetNetwork(em: EntityManager): Promise<StreetNetwork | null> {
+  const [network] = await query<{ id: string; source_file: string }>(
+    em,
+    sql`select id, source_file from street_networks order by imported_at desc limit 1`,
   );
   if (!network) return null;
   if (cached?.id === network.id) return cached;
-  const nodes = await conn.execute<
-    { id: string; lon: number; lat: number; x: number; y: number; car: boolean; cycle: boolean; foot: boolean }[]
-  >(
-    `select id, ST_X(location) as lon, ST_Y(location) as lat, ST_X(ST_Transform(location, ${Number(srid)})) as x,
-            ST_Y(ST_Transform(location, ${Number(srid)})) as y, car, cycle, foot
+  const nodes = await query<{ id: string; lon: number; lat: number; x: number; y: number; car: boolean; cycle: boolean; foot: boolean }>(
+    em,
+    sql`select id, ST_X(location) as lon, ST_Y(location) as lat, ST_X(${metric(sql`location`)}) as x,
+            ST_Y(${metric(sql`location`)}) as y, car, cycle, foot
      from street_nodes order by id`,
   );
-  const rows = await conn.execute<
-    {
-      source: string;
-      target: string;
-      metres: number;
-      car_forward: boolean;
-      car_backward: boolean;
-      cycle_forward: boolean;
-      cycle_backward: boolean;
-      foot: boolean;
-      shape: string;
-    }[]
-  >(
-    `select source, target, length_metres as metres, car_forward, car_backward, cycle_forward, cycle_backward, foot,
+  const rows = await query<{
+    source: string;
+    target: string;
+    metres: number;
+    car_forward: boolean;
+    car_backward: boolean;
+    cycle_forward: boolean;
+    cycle_backward: boolean;
+    foot: boolean;
+    shape: string;
+  }>(
+    em,
+    sql`select source, target, length_metres as metres, car_forward, car_backward, cycle_forward, cycle_backward, foot,
             ST_AsGeoJSON(geometry, 7) as shape
      from street_edges order by id`,
   );

@@ -1,4 +1,5 @@
 import { Authorized, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { METRIC_SRID } from '../db/sql.js';
 import type { Context } from '../graphql/context.js';
 
 @ObjectType({ description: 'Settings the dashboard needs from the server.' })
@@ -33,7 +34,7 @@ export class AppConfigResolver {
       tileAttribution: c.tileAttribution,
       visitRadiusMetres: c.visitRadiusMetres,
       visitGapSeconds: c.visitGapSeconds,
-      metricSrid: c.metricSrid,
+      metricSrid: METRIC_SRID,
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MultiPolygon, Point, Polygon } from '../db/geometry.js';
+import { query, sql } from '../db/sql.js';
 import { badInput } from '../graphql/errors.js';
 
 /** Above this many vertices a zone is refused: a ward has a few hundred; 200,000 is an attack. */
@@ -69,12 +70,10 @@ export async function checkPolygonal(em: EntityManager, field: string, value: un
     coordinates = g.coordinates.map((polygon, i) => checkRings(`${field}.coordinates[${i}]`, polygon, count));
   }
   const shape = { type: g.type, coordinates } as Polygon | MultiPolygon;
-  const [row] = await em
-    .getConnection()
-    .execute<{ valid: boolean; reason: string }[]>(
-      `select ST_IsValid(g) as valid, ST_IsValidReason(g) as reason from ST_GeomFromGeoJSON(?) as g`,
-      [JSON.stringify(shape)],
-    );
+  const [row] = await query<{ valid: boolean; reason: string }>(
+    em,
+    sql`select ST_IsValid(g) as valid, ST_IsValidReason(g) as reason from ST_GeomFromGeoJSON(${JSON.stringify(shape)}::text) as g`,
+  );
   if (!row?.valid) throw badInput(field, `is not a valid polygon: ${row?.reason ?? 'unknown reason'}`);
   return shape;
 }

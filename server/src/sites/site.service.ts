@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { condition, sql } from '../db/sql.js';
 import { decodeCursor, encodeCursor, type Page, pageSize, toPage } from '../graphql/connection.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
 import { checkPoint, checkPolygonal, checkWindow } from '../shared/geometry-validation.js';
@@ -19,12 +20,12 @@ export async function listSites(
   if (filter.kinds?.length) qb.andWhere({ kind: { $in: filter.kinds } });
   if (filter.minRisk) qb.andWhere({ riskLevel: { $in: RISK_ORDER.slice(RISK_ORDER.indexOf(filter.minRisk)) } });
   const within = filter.within ? await checkPolygonal(em, 'filter.within', filter.within) : undefined;
-  await spatialFilter(em, qb, 's.location', { bbox: filter.bbox, within, zoneId: filter.zoneId });
+  await spatialFilter(em, qb, sql`s.location`, { bbox: filter.bbox, within, zoneId: filter.zoneId });
 
   const totalCount = await qb.clone().getCount();
   if (after) {
     const [name, id] = decodeCursor(after, ['text', 'uuid']);
-    qb.andWhere('(s.name, s.id) > (?, ?)', [name, id]);
+    qb.andWhere(...condition(sql`(s.name, s.id) > (${name}, ${id}::uuid)`));
   }
   const rows = await qb
     .orderBy({ name: 'asc', id: 'asc' })

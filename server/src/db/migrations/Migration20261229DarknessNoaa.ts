@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { reclassifyDarkness } from '../../incidents/darkness.js';
 
 /**
@@ -9,6 +10,7 @@ import { reclassifyDarkness } from '../../incidents/darkness.js';
  */
 export class Migration20261229DarknessNoaa extends Migration {
   override async up(): Promise<void> {
-    await reclassifyDarkness((sql, params) => this.execute(sql, params));
+    // The migration's entity manager runs in the migration's transaction.
+    await reclassifyDarkness(this.getEntityManager() as unknown as EntityManager);
   }
 }

@@ -8,6 +8,7 @@ import { Migration20261228StreetNetwork } from './Migration20261228StreetNetwork
 import { Migration20261229DarknessNoaa } from './Migration20261229DarknessNoaa.js';
 import { Migration20261230StreetPlaces } from './Migration20261230StreetPlaces.js';
 import { Migration20261231SignInAttempts } from './Migration20261231SignInAttempts.js';
+import { Migration20270102PatrolReachHours } from './Migration20270102PatrolReachHours.js';
 
 /** Listed by hand so migrations run the same under tsx, vitest and a bundle. Append new ones in order. */
 export const migrationsList = [
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261229DarknessNoaa', class: Migration20261229DarknessNoaa },
   { name: 'Migration20261230StreetPlaces', class: Migration20261230StreetPlaces },
   { name: 'Migration20261231SignInAttempts', class: Migration20261231SignInAttempts },
+  { name: 'Migration20270102PatrolReachHours', class: Migration20270102PatrolReachHours },
 ];
