@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEventsDocument, DashboardHotspotsDocument, DashboardTodayDocument } from '@vigil/schema';
 import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { layerAttribute, mapBox, pixelOffset } from '../support/dashboard.js';
 import {

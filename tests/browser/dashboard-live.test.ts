@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { RecordPositionsDocument } from '@vigil/schema';
 import { storePositions } from '@vigil/server';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { artifactsDir, clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { layerAttribute } from '../support/dashboard.js';
 import { PLACES, seedWards, visitRules } from '../support/dashboard-fixtures.js';

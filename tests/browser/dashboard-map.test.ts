@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { artifactsDir, clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { layerAttribute, mapBox, paintedPixels, pixelOffset } from '../support/dashboard.js';
 import { PLACES, seedIncidents, seedOperation, seedPatrols, seedVisitRequests, seedWards } from '../support/dashboard-fixtures.js';

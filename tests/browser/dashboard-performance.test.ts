@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { artifactsDir, clientDist, launchBrowser, noChromium } from '../support/browser.js';
 import { layerAttribute, mapBox, paintedPixels } from '../support/dashboard.js';
 import { seedIncidents, seedManyUnits, seedWards } from '../support/dashboard-fixtures.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type LiveSimulator, publishIngest, seedDemo, startLiveSimulator } from '@vigil/server';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { artifactsDir, clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
 import { describeUnless } from '../support/skips.js';

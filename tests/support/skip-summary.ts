@@ -15,13 +15,15 @@ export default class SkipSummary implements Reporter {
   private readonly reasons = new Map<string, Map<string, string>>();
 
   onUserConsoleLog(log: UserConsoleLog): void {
-    if (!log.content.startsWith(SKIP_MARK) || !log.taskId) return;
-    const match = /^\[skipped\] ("(?:[^"\\]|\\.)*"): (.*)$/s.exec(log.content.trim());
-    if (!match) return;
+    if (!log.content.includes(SKIP_MARK) || !log.taskId) return;
     // Printed while the file is collected: the task is the file itself, or a test of it (`<file id>_<n>`).
     const moduleId = log.taskId.split('_')[0] as string;
     const byName = this.reasons.get(moduleId) ?? new Map<string, string>();
-    byName.set(JSON.parse(match[1] as string) as string, match[2] as string);
+    // Lines printed together may come as one log.
+    for (const line of log.content.split('\n')) {
+      const match = /^\[skipped\] ("(?:[^"\\]|\\.)*"): (.*)$/.exec(line.trim());
+      if (match) byName.set(JSON.parse(match[1] as string) as string, match[2] as string);
+    }
     this.reasons.set(moduleId, byName);
   }
 
