@@ -7,6 +7,7 @@
 // CPU of a 500-incident page). Elsewhere it runs the TypeScript sources through tsx, so
 // a change shows at the next start without a build.
 import { register } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 if (process.env.VIGIL_ENV === 'production') {
   process.env.NODE_ENV = 'production';
@@ -16,6 +17,8 @@ if (process.env.VIGIL_ENV === 'production') {
   register('./resolve-built.mjs', import.meta.url);
   await import('../dist/cli.js');
 } else {
+  // The server's tsconfig (legacy decorators) whatever the working directory.
+  process.env.TSX_TSCONFIG_PATH ??= fileURLToPath(new URL('../tsconfig.json', import.meta.url));
   await import('tsx');
   await import('../src/cli.ts');
 }

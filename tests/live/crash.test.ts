@@ -1,5 +1,5 @@
 import { IssueDeviceTokenDocument, RecordPositionsDocument } from '@vigil/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { makeUnit, offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { post, realPostgres, type ServerProcess, spawnServer, storedTimes, type WalkFix, walk } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';

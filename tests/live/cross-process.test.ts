@@ -1,6 +1,6 @@
 import { RecordPositionsDocument, SiteOverdueDocument, UnitPositionsDocument } from '@vigil/schema';
 import { LISTEN_APPLICATION_NAME } from '@vigil/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { makeSite, makeUnit, offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { eventually, post, realPostgres, spawnServer, startPeer, subscribe, walk } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';

@@ -14,7 +14,7 @@ import {
 } from '@vigil/schema';
 import { openDatabase, startServer } from '@vigil/server';
 import { type DocumentNode, print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { eventually } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, realPostgres } from '../support/live.js';
+import { eventually } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { itUnless, needsRealPostgres } from '../support/skips.js';
 

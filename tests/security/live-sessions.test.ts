@@ -2,7 +2,7 @@ import { CreateUserDocument, DisableUserDocument, LoginDocument, MeDocument, Sig
 import { issueToken, Role, User } from '@vigil/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUnit, SOUTH_END_GREEN } from '../support/factories.js';
-import { eventually, post, realPostgres, startPeer, subscribe } from '../support/live.js';
+import { eventually, post, startPeer, subscribe } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { itUnless, needsRealPostgres } from '../support/skips.js';
 
