@@ -6,6 +6,7 @@ import {
   type IncidentsQuery,
   ReportIncidentDocument,
 } from '@vigil/schema';
+import { DarknessFilter, FilterArea, type FilterValues, incidentPageSql, query, sql } from '@vigil/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../support/server.js';
@@ -208,5 +209,161 @@ describe('incidents', () => {
   it('a device account cannot read incidents', async () => {
     const result = await t.gql(IncidentsDocument, {}, await t.tokenFor('DEVICE'));
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the incident list in a box', () => {
+  /** The ids of a filter's incidents, all pages of `first`, in the order listed. */
+  const listed = async (filter: object, first = 500) => {
+    const all: { id: string; occurredAt: string }[] = [];
+    let after: string | null | undefined = null;
+    let pages = 0;
+    do {
+      const page: GraphQLResponse<IncidentsQuery> = await t.gql(IncidentsDocument, { filter, first, after }, analyst);
+      expect(page.errors).toBeUndefined();
+      all.push(...page.data!.incidents.nodes.map((x) => ({ id: x.id, occurredAt: x.occurredAt })));
+      after = page.data!.incidents.pageInfo.hasNextPage ? page.data!.incidents.pageInfo.endCursor : null;
+      pages++;
+    } while (after && pages < 50);
+    return all;
+  };
+  /** Stores incidents at [lon, lat] (and times) straight in the table, as an import would. */
+  const store = async (points: { at: [number, number]; occurredAt?: string; ref: string }[]) =>
+    query(
+      t.em(),
+      sql`insert into incidents (id, category, occurred_at, location, source, source_ref)
+          select gen_random_uuid(), 'burglary', coalesce(p.t, '2026-03-01T12:00:00Z'), ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326), 'test', p.ref
+          from jsonb_to_recordset(${JSON.stringify(points.map((p) => ({ lon: p.at[0], lat: p.at[1], t: p.occurredAt ?? null, ref: p.ref })))}::jsonb)
+               as p(lon float8, lat float8, t timestamptz, ref text)`,
+    );
+  const boxAround = (centre: [number, number], halfMetres: number) => {
+    const [west, south] = offset(centre, -halfMetres, -halfMetres);
+    const [east, north] = offset(centre, halfMetres, halfMetres);
+    return { west, south, east, north };
+  };
+
+  it('counts the incidents on its edges and corners in, and those a hair outside out, exactly as ST_Intersects does', async () => {
+    const box = boxAround(offset(SOUTH_END_GREEN, 9000, 9000), 300);
+    const { west: w, south: s, east: e, north: n } = box;
+    const midX = (w + e) / 2;
+    const midY = (s + n) / 2;
+    // 1e-12 degrees is a few hundred units in the last place at London's coordinates: distinct doubles.
+    const hair = 1e-12;
+    const points: [number, number][] = [
+      [w, s],
+      [e, s],
+      [w, n],
+      [e, n], // corners
+      [w, midY],
+      [e, midY],
+      [midX, s],
+      [midX, n], // edges
+      [midX, midY], // inside
+      [w - hair, midY],
+      [e + hair, midY],
+      [midX, s - hair],
+      [midX, n + hair],
+      [e + hair, n + hair], // just outside
+      [w + hair, s + hair], // just inside a corner
+    ];
+    await store(points.map((at, k) => ({ at, ref: `edge-${k}` })));
+    const [reference] = await query<{ ids: string[] | null }>(
+      t.em(),
+      sql`select array_agg(id::text order by id) as ids from incidents where ST_Intersects(location, ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326))`,
+    );
+    expect(reference!.ids).toHaveLength(10);
+    const ids = (await listed({ bbox: box })).map((x) => x.id).sort();
+    expect(ids).toEqual(reference!.ids);
+    const page = await t.gql(IncidentsDocument, { filter: { bbox: box }, first: 1 }, analyst);
+    expect(page.data!.incidents).toMatchObject({ totalCount: 10, totalCountIsExact: true });
+    // The category menu counts the same incidents as the list.
+    const categories = (await t.gql(CrimeCategoriesDocument, { filter: { bbox: box } }, analyst)).data!.crimeCategories;
+    expect(categories.reduce((sum, c) => sum + c.incidents, 0)).toBe(10);
+  });
+
+  it('pages through incidents stored in the same millisecond without skipping one (the cursor keeps microseconds)', async () => {
+    const at = offset(SOUTH_END_GREEN, -9000, 9000);
+    const box = boxAround(at, 100);
+    const times = ['2026-03-01T10:00:00.123900Z', '2026-03-01T10:00:00.123400Z', '2026-03-01T10:00:00.123100Z', '2026-03-01T10:00:00.122Z'];
+    await store(times.map((occurredAt, k) => ({ at, occurredAt, ref: `same-ms-${k}` })));
+    const one = await listed({ bbox: box }, 1);
+    expect(one).toHaveLength(4);
+    expect(new Set(one.map((x) => x.id)).size).toBe(4);
+    expect(one.map((x) => x.occurredAt)).toEqual([
+      '2026-03-01T10:00:00.123Z',
+      '2026-03-01T10:00:00.123Z',
+      '2026-03-01T10:00:00.123Z',
+      '2026-03-01T10:00:00.122Z',
+    ]);
+    expect(one.map((x) => x.id)).toEqual((await listed({ bbox: box }, 500)).map((x) => x.id));
+  });
+
+  it('counts up to 5,000 and then says "at least", while paging on past them', async () => {
+    const centre = offset(SOUTH_END_GREEN, 9000, -9000);
+    const box = boxAround(centre, 400);
+    // 5,100 incidents on a 60 × 85 grid inside the box, a minute apart.
+    await query(
+      t.em(),
+      sql`insert into incidents (id, category, occurred_at, location, source, source_ref)
+          select gen_random_uuid(), 'vehicle-crime', '2026-04-01T00:00:00Z'::timestamptz + k * interval '1 minute',
+                 ST_SetSRID(ST_MakePoint(${box.west}::float8 + (k % 60 + 0.5) * (${box.east}::float8 - ${box.west}::float8) / 60,
+                                         ${box.south}::float8 + (k / 60 + 0.5) * (${box.north}::float8 - ${box.south}::float8) / 85), 4326),
+                 'test', 'bound-' || k
+          from generate_series(0, 5099) k`,
+    );
+    const page = await t.gql(IncidentsDocument, { filter: { bbox: box }, first: 500 }, analyst);
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.incidents).toMatchObject({ totalCount: 5000, totalCountIsExact: false, pageInfo: { hasNextPage: true } });
+    expect(page.data!.incidents.nodes).toHaveLength(500);
+    expect(page.data!.incidents.nodes[0]!.occurredAt).toBe('2026-04-04T12:59:00.000Z');
+    // Past the bound the list still holds every one of them.
+    expect(await listed({ bbox: box })).toHaveLength(5100);
+    // Exactly 5,000 is still exact: the bound counts one more than it shows.
+    const exactly = await t.gql(IncidentsDocument, { filter: { bbox: box, from: '2026-04-01T01:40:00Z' }, first: 1 }, analyst);
+    expect(exactly.data!.incidents).toMatchObject({ totalCount: 5000, totalCountIsExact: true });
+    const fewer = await t.gql(IncidentsDocument, { filter: { bbox: box, from: '2026-04-04T12:00:00Z' }, first: 1 }, analyst);
+    expect(fewer.data!.incidents).toMatchObject({ totalCount: 60, totalCountIsExact: true });
+  });
+
+  it('answers a box from incidents_point_idx without reading a row per incident', async () => {
+    const box = boxAround(offset(SOUTH_END_GREEN, 9000, -9000), 400);
+    const filter: FilterValues = {
+      categories: null,
+      hateCrime: null,
+      hateCrimeFlags: null,
+      darkness: DarknessFilter.ANY,
+      from: null,
+      to: null,
+      area: FilterArea.BBOX,
+      bbox: box,
+      within: null,
+      zoneId: null,
+      commandArea: null,
+      zoneName: null,
+    };
+    // Whether the index holds all the statement needs: the planner offers an index-only
+    // scan only then. (Bitmap and sequential scans are switched off for the question: on a
+    // table this small they can cost the same, and how many heap pages an index-only scan
+    // skips depends on the visibility map, which a standby's snapshot can hold back.)
+    const plan = await t.em().transactional(async (tx) => {
+      await query(tx as never, sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`);
+      const [row] = await query<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>(
+        tx as never,
+        sql`explain (format json) ${incidentPageSql(filter, 500, null)}`,
+      );
+      return row!['QUERY PLAN'][0]!.Plan;
+    });
+    const scans: { 'Node Type': string; 'Index Name'?: string; 'Relation Name'?: string }[] = [];
+    const walk = (node: Record<string, unknown>) => {
+      scans.push(node as never);
+      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+    };
+    walk(plan);
+    // The count and the page each come from the index alone; only the page's rows are then read, by id.
+    expect(scans.filter((n) => n['Relation Name'] === 'incidents').map((n) => [n['Node Type'], n['Index Name']])).toEqual([
+      ['Index Only Scan', 'incidents_point_idx'],
+      ['Index Only Scan', 'incidents_point_idx'],
+      ['Index Scan', 'incidents_pkey'],
+    ]);
   });
 });

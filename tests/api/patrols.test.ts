@@ -2,6 +2,7 @@ import { OperationsDocument, PatrolTraceDocument, PatrolUnitsDocument } from '@v
 import { Operation, SiteKind, storePositions } from '@vigil/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive, makeSite, makeUnit, offset, SOUTH_END_GREEN, stay } from '../support/factories.js';
+import { storedTimes } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let t: TestServer;
@@ -77,6 +78,16 @@ describe('patrol units, traces and the visits derived from them', () => {
     const [visit] = await t.em().getConnection().execute(`select entered_at, exited_at from visits where site_id = ?`, [site.id]);
     expect(new Date(visit!.entered_at).toISOString()).toBe('2026-11-18T10:00:00.000Z');
     expect(new Date(visit!.exited_at).toISOString()).toBe('2026-11-18T10:14:00.000Z');
+  });
+
+  it('stores and recognises fixes at any time exactly, to the millisecond, however far from 1970', async () => {
+    const unit = await makeUnit(t.em());
+    // Times travel as epoch milliseconds in integers: as float8 seconds, most of the year 9999 is microseconds off.
+    const times = ['0001-01-01T00:00:00.123Z', '1650-03-01T10:00:00.999Z', '2026-11-20T09:00:00.001Z', '9999-12-31T23:59:58.877Z'];
+    const fixes = times.map((iso) => ({ recordedAt: new Date(iso), longitude: SOUTH_END_GREEN[0], latitude: SOUTH_END_GREEN[1] }));
+    expect(await storePositions(t.em(), unit.id, fixes, rules)).toEqual({ stored: 4, duplicates: 0 });
+    expect([...(await storedTimes(t.em(), unit.id))].sort((a, b) => a - b)).toEqual(times.map((iso) => Date.parse(iso)));
+    expect(await storePositions(t.em(), unit.id, fixes, rules)).toEqual({ stored: 0, duplicates: 4 });
   });
 
   it('lists units with their last known position', async () => {

@@ -75,6 +75,23 @@ export async function alternate(
   return { api: a, raw: r };
 }
 
+/**
+ * Like `alternate`, for any number of sides: after a warm-up of all of them, each round
+ * runs every side once, in turn (a, b, c, a, b, c …), so load from elsewhere on the machine
+ * lands on all of them.
+ */
+export async function interleave<K extends string>(
+  rounds: number,
+  warmup: () => Promise<void>,
+  sides: Record<K, (round: number) => Promise<Sample>>,
+): Promise<Record<K, Sample>> {
+  await warmup();
+  const names = Object.keys(sides) as K[];
+  const samples = Object.fromEntries(names.map((n) => [n, emptySample()])) as Record<K, Sample>;
+  for (let round = 0; round < rounds; round++) for (const n of names) samples[n] = merge(samples[n], await sides[n](round));
+  return samples;
+}
+
 export const ms = (v: number) => (Number.isNaN(v) ? '–' : v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`);
 export const perSecond = (v: number, unit: string) =>
   Number.isNaN(v) ? '–' : `${v >= 100 ? Math.round(v).toLocaleString('en-GB') : v.toFixed(1)} ${unit}/s`;

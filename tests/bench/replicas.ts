@@ -26,7 +26,7 @@ const YEAR_MS = 365 * 86_400_000;
  * primary is relieved of the analysts altogether.
  */
 export async function replicaScenario(ctx: Context): Promise<Row> {
-  const seconds = ctx.quick ? 8 : 15;
+  const seconds = ctx.quick ? 8 : 10;
   const made = process.env.VIGIL_BENCH_STANDBY ? null : join('/tmp', `vigil-bench-standby-${process.pid}`);
   const standbyBase = process.env.VIGIL_BENCH_STANDBY ?? startStandby(made as string, ctx);
   const database = new URL(ctx.dbUrl).pathname.slice(1);

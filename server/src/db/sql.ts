@@ -61,6 +61,8 @@ type WithRunner = EntityManager & { [SQL_RUNNER]?: () => Knex };
 function arrayLiteral(values: readonly unknown[]): string {
   const element = (v: unknown): string => {
     if (v === null || v === undefined) return 'NULL';
+    // Numbers need no quotes (NaN and Infinity included): ingest binds six arrays of 500.
+    if (typeof v === 'number') return String(v);
     if (Array.isArray(v)) return arrayLiteral(v);
     const text = v instanceof Date ? v.toISOString() : String(v);
     return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

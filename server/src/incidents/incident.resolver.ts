@@ -6,11 +6,21 @@ import { AppliedFilter } from './applied-filter.types.js';
 import { CRIME_CATEGORIES } from './categories.js';
 import { Incident } from './incident.entity.js';
 import { IncidentFilter, IncidentInput } from './incident.inputs.js';
-import { categoryCounts, importIncidents, listIncidents, reportIncident } from './incident.service.js';
+import { COUNT_BOUND, categoryCounts, importIncidents, listIncidents, reportIncident } from './incident.service.js';
 
 @ObjectType('IncidentConnection', { description: 'A page of incident results, and the filter that chose them.' })
 export class IncidentConnection extends Connection('Incident', Incident) {
-  @Field(() => AppliedFilter, { description: 'The filter applied: totalCount counts exactly its incidents.' })
+  @Field(() => Int, {
+    description: `How many incidents match the filter, across all pages, counted up to ${COUNT_BOUND.toLocaleString('en-GB')}: beyond that, ${COUNT_BOUND.toLocaleString('en-GB')} and totalCountIsExact false.`,
+  })
+  override totalCount!: number;
+
+  @Field(() => Boolean, {
+    description: `Whether totalCount is the exact number; false when more than ${COUNT_BOUND.toLocaleString('en-GB')} incidents match (show it as "${COUNT_BOUND.toLocaleString('en-GB')}+").`,
+  })
+  totalCountIsExact!: boolean;
+
+  @Field(() => AppliedFilter, { description: 'The filter applied: totalCount counts its incidents (see totalCountIsExact).' })
   filter!: AppliedFilter;
 }
 

@@ -1,28 +1,37 @@
-import { type EntityManager, raw } from '@mikro-orm/postgresql';
-import { Params } from '../db/params.js';
-import { decodeCursor, encodeCursor, type Page, pageSize, toPage } from '../graphql/connection.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { empty, query, Sql, sql } from '../db/sql.js';
+import { decodeCursor, encodeCursor, type PageInfo, pageSize } from '../graphql/connection.js';
 import { badInput } from '../graphql/errors.js';
 import { checkPoint } from '../shared/geometry-validation.js';
 import { CATEGORY_SLUGS, type CrimeCategory, checkCategories } from './categories.js';
 import { darknessOf } from './darkness.js';
-import { Incident, TimePrecision } from './incident.entity.js';
+import { type Darkness, type HateCrimeFlag, Incident, TimePrecision } from './incident.entity.js';
 import type { IncidentFilter, IncidentInput } from './incident.inputs.js';
-import { type AppliedFilter, applyFilter, filterSql, refine } from './incident-filter.js';
+import { type AppliedFilter, applyFilter, FilterArea, type FilterValues, filterSql, refine } from './incident-filter.js';
 
 /** Bulk imports through the API are capped per call; bigger files go through `vigil import`. */
 export const MAX_IMPORT_BATCH = 5000;
 
 /**
- * The incidents a filter chooses, as a query builder (aliased `i`) over the one filter's
- * SQL (incident-filter.ts). Wrapped in an object: a MikroORM query builder is thenable, and
- * returning it bare from an async function would run it.
+ * The incident list counts its incidents up to this many and then says "at least" (the
+ * connection's totalCountIsExact): counting every incident of a large area costs as much
+ * as reading them all, for a figure a list shows as "5,000+" anyway.
  */
-function filtered(em: EntityManager, filter: AppliedFilter) {
-  const p = new Params();
-  // 'read': a standby may serve it, when the resolver runs it inside ctx.reads (db/replicas.ts).
-  const qb = em.createQueryBuilder(Incident, 'i', 'read');
-  qb.andWhere(filterSql(p, filter), p.values);
-  return { qb };
+export const COUNT_BOUND = 5000;
+
+/**
+ * The conditions choosing a filter's incidents, aliased `i`. A box is tested as "the point
+ * lies in the box" on PostgreSQL's `point` type: for points the same incidents as the one
+ * filter's ST_Intersects with the box (edges included: tests/api/incidents.test.ts), and
+ * answered from incidents_point_idx alone (Migration20270104IncidentsPointIndex), where
+ * ST_Intersects reads the row of every incident in the box.
+ */
+function chosen(f: FilterValues): Sql {
+  const box = f.area === FilterArea.BBOX ? f.bbox : null;
+  const rest = filterSql(f, 'i', { area: !box });
+  if (!box) return rest;
+  return sql`${rest} and point(ST_X(i.location), ST_Y(i.location))
+    <@ box(point(${box.west}::float8, ${box.south}::float8), point(${box.east}::float8, ${box.north}::float8))`;
 }
 
 /**
@@ -37,11 +46,10 @@ export async function categoryCounts(
 ): Promise<{ category: CrimeCategory; incidents: number; filter: AppliedFilter }[]> {
   const applied = await applyFilter(em, filter, { field: 'filter' });
   const all = refine(applied, { categories: null });
-  const { qb } = filtered(em, all);
-  const rows = await qb
-    .select(['i.category', raw('count(*)::int as incidents')])
-    .groupBy('i.category')
-    .execute<{ category: string; incidents: number }[]>('all', false);
+  const rows = await query<{ category: string; incidents: number }>(
+    em,
+    sql`select i.category, count(*)::int as incidents from incidents i where ${chosen(all)} group by i.category`,
+  );
   const counts = new Map(rows.map((r) => [r.category, Number(r.incidents)]));
   return CATEGORY_SLUGS.map((category) => ({
     category,
@@ -50,44 +58,149 @@ export async function categoryCounts(
   }));
 }
 
+/**
+ * An incident of a listed page: its GraphQL fields as plain data, straight from the row.
+ * Not an entity: hydrating 500 entities (and merging them into the identity map) took most
+ * of the server's time for a page, and nothing would flush them.
+ */
+export interface IncidentView {
+  id: string;
+  sourceRef: string | null;
+  category: string;
+  hateCrimeFlags: HateCrimeFlag[];
+  occurredAt: Date;
+  occurredPrecision: TimePrecision;
+  darkness: Darkness;
+  location: { type: 'Point'; coordinates: [number, number] };
+  latitude: number;
+  longitude: number;
+  description: string | null;
+  source: string;
+  locationName: string | null;
+  recordedAt: Date;
+}
+
+/**
+ * One incident of a page as PostgreSQL builds it: a JSON array, in this order. The page
+ * comes back as one JSON value, which the driver reads with one JSON.parse, rather than as
+ * 500 rows of 14 columns, each a string the driver cuts out and converts (a fifth of the
+ * server's time for a page of 500). Times are epoch milliseconds: a Date is made from a
+ * number without parsing text.
+ */
+type PageEntry = [
+  id: string,
+  sourceRef: string | null,
+  category: string,
+  hateCrimeFlags: HateCrimeFlag[],
+  occurredAt: number,
+  occurredPrecision: TimePrecision,
+  darkness: Darkness,
+  longitude: number,
+  latitude: number,
+  description: string | null,
+  source: string,
+  locationName: string | null,
+  recordedAt: number,
+  /** occurred_at with the microseconds it is stored with: a Date keeps milliseconds only, and the cursor must not round. */
+  cursorAt: string,
+];
+
+/**
+ * The statement of one page of the incident list: the filter's incidents counted up to
+ * COUNT_BOUND + 1, and the newest `size + 1` of them after the cursor (one more than the
+ * page, to know whether another follows), in one round trip and one row. The page is
+ * chosen on (occurred_at, id) alone, which a box's index holds, and only its rows are
+ * read. Exported for the bench, which runs it raw beside the API (tests/bench/bbox.ts).
+ */
+export function incidentPageSql(f: FilterValues, size: number, after: [occurredAt: string, id: string] | null): Sql {
+  const where = chosen(f);
+  const before = after ? sql`and (i.occurred_at, i.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : empty;
+  return sql`
+    with page as (
+      select i.id, i.occurred_at from incidents i where ${where} ${before}
+      order by i.occurred_at desc, i.id desc limit ${size + 1}
+    )
+    select (select count(*)::int from (select 1 from incidents i where ${where} limit ${COUNT_BOUND + 1}) c) as total,
+           coalesce(json_agg(json_build_array(
+             i.id, i.source_ref, i.category, i.hate_crime_flags, floor(extract(epoch from i.occurred_at) * 1000)::float8,
+             i.occurred_precision, i.darkness, ST_X(i.location), ST_Y(i.location), i.description, i.source, i.location_name,
+             floor(extract(epoch from i.recorded_at) * 1000)::float8,
+             to_char(i.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+           ) order by p.occurred_at desc, p.id desc), '[]') as page
+    from page p join incidents i on i.id = p.id`;
+}
+
+export interface IncidentPage {
+  totalCount: number;
+  /** False when more than COUNT_BOUND incidents match: totalCount is then COUNT_BOUND, a lower bound. */
+  totalCountIsExact: boolean;
+  nodes: IncidentView[];
+  /** Built when asked for: a page of 500 asked for its nodes only needs no cursor per node. */
+  readonly edges: { cursor: string; node: IncidentView }[];
+  pageInfo: PageInfo;
+  filter: AppliedFilter;
+}
+
 /** Incidents newest first, filtered in PostGIS; cursor = (occurredAt, id). */
 export async function listIncidents(
   em: EntityManager,
   filter: IncidentFilter = {},
   first?: number | null,
   after?: string | null,
-): Promise<Page<Incident> & { filter: AppliedFilter }> {
+): Promise<IncidentPage> {
   const size = pageSize(first);
   const applied = await applyFilter(em, filter, { field: 'filter' });
-  const { qb } = filtered(em, applied);
-
-  const totalCount = await qb.clone().getCount();
-  if (after) {
-    const [occurredAt, id] = decodeCursor(after, ['timestamp', 'uuid']);
-    qb.andWhere('(i.occurred_at, i.id) < (?::timestamptz, ?::uuid)', [occurredAt, id]);
-  }
-  // A page is only read, so its rows become plain Incident instances rather than managed
-  // entities: hydrating 500 entities and merging them into the identity map took most of the
-  // server's CPU for a page (tests/bench, incidents in a bbox), and nothing would flush them.
-  const rows = await qb
-    .orderBy({ occurredAt: 'desc', id: 'desc' })
-    .limit(size + 1)
-    .execute<IncidentRow[]>('all', true);
-  const page = toPage(rows.map(readOnlyIncident), size, totalCount, (i) => encodeCursor([i.occurredAt.toISOString(), i.id]), after);
-  return { ...page, filter: applied };
+  const cursor = after ? (decodeCursor(after, ['timestamp', 'uuid']) as [string, string]) : null;
+  const [row] = await query<{ total: number; page: PageEntry[] }>(em, incidentPageSql(applied, size, cursor));
+  const found = row?.page ?? [];
+  const kept = found.slice(0, size);
+  const nodes = kept.map(view);
+  const cursorOf = (k: number) => encodeCursor([kept[k]![13], kept[k]![0]]);
+  const counted = row?.total ?? 0;
+  let edges: IncidentPage['edges'] | undefined;
+  return {
+    totalCount: Math.min(counted, COUNT_BOUND),
+    totalCountIsExact: counted <= COUNT_BOUND,
+    nodes,
+    get edges() {
+      edges ??= nodes.map((node, k) => ({ cursor: cursorOf(k), node }));
+      return edges;
+    },
+    pageInfo: {
+      hasNextPage: found.length > size,
+      hasPreviousPage: Boolean(after),
+      startCursor: kept.length ? cursorOf(0) : null,
+      endCursor: kept.length ? cursorOf(kept.length - 1) : null,
+    },
+    filter: applied,
+  };
 }
 
-/** A row of `select i.*` mapped to property names; `location` is still the GeoJSON text. */
-type IncidentRow = Omit<Incident, 'location' | 'latitude' | 'longitude'> & { location: string; location_bng?: unknown };
-
 /**
- * An Incident (so type-graphql resolves its latitude and longitude getters on it as they
- * are) whose fields are its own data properties. Written as a literal with `__proto__`:
- * assigning them instead would go through the setters MikroORM puts on the entity
- * prototype, which cost as much as the hydration this avoids.
+ * A row as an Incident to type-graphql: it resolves latitude and longitude (getters on the
+ * entity) through a field resolver that builds a `new Incident()` for every object that is
+ * not one already, twice a row. So the view has the entity's prototype, with its fields as
+ * its own data properties (a literal with `__proto__` defines them; assigning them would go
+ * through the setters MikroORM puts on the prototype).
  */
-function readOnlyIncident({ location_bng: _bng, location, ...row }: IncidentRow): Incident {
-  return { __proto__: Incident.prototype, ...row, location: JSON.parse(location) } as unknown as Incident;
+function view(e: PageEntry): IncidentView {
+  return {
+    __proto__: Incident.prototype,
+    id: e[0],
+    sourceRef: e[1],
+    category: e[2],
+    hateCrimeFlags: e[3],
+    occurredAt: new Date(e[4]),
+    occurredPrecision: e[5],
+    darkness: e[6],
+    location: { type: 'Point', coordinates: [e[7], e[8]] },
+    longitude: e[7],
+    latitude: e[8],
+    description: e[9],
+    source: e[10],
+    locationName: e[11],
+    recordedAt: new Date(e[12]),
+  } as IncidentView;
 }
 
 /** Checks one input and turns it into an entity's data; `field` prefixes error paths. */
@@ -144,31 +257,28 @@ export async function importIncidents(em: EntityManager, inputs: IncidentInput[]
   const repeated = refs.find((ref, i) => refs.indexOf(ref) !== i);
   if (repeated) throw badInput('incidents', `sourceRef "${repeated}" appears twice in the batch`);
   return em.transactional(async (tx) => {
-    const inserted = await tx.execute<{ id: string }[]>(
-      `insert into incidents (id, category, occurred_at, occurred_precision, darkness, location, hate_crime_flags, description, location_name, source, source_ref)
-       select gen_random_uuid(), r.category, r.occurred_at, r.occurred_precision::time_precision, r.darkness::darkness,
-              ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.flags, r.description, r.location_name, r.source, r.source_ref
-       from jsonb_to_recordset(?::jsonb) as r(category text, occurred_at timestamptz, occurred_precision text, darkness text,
-            lon float8, lat float8, flags text[], description text, location_name text, source text, source_ref text)
-       on conflict (source_ref) do nothing
-       returning id`,
-      [
-        JSON.stringify(
-          rows.map((r) => ({
-            category: r.category,
-            occurred_at: r.occurredAt.toISOString(),
-            occurred_precision: r.occurredPrecision,
-            darkness: r.darkness,
-            lon: r.location.coordinates[0],
-            lat: r.location.coordinates[1],
-            flags: r.hateCrimeFlags,
-            description: r.description,
-            location_name: r.locationName,
-            source: r.source,
-            source_ref: r.sourceRef,
-          })),
-        ),
-      ],
+    const records = rows.map((r) => ({
+      category: r.category,
+      occurred_at: r.occurredAt.toISOString(),
+      occurred_precision: r.occurredPrecision,
+      darkness: r.darkness,
+      lon: r.location.coordinates[0],
+      lat: r.location.coordinates[1],
+      flags: r.hateCrimeFlags,
+      description: r.description,
+      location_name: r.locationName,
+      source: r.source,
+      source_ref: r.sourceRef,
+    }));
+    const inserted = await query<{ id: string }>(
+      tx,
+      sql`insert into incidents (id, category, occurred_at, occurred_precision, darkness, location, hate_crime_flags, description, location_name, source, source_ref)
+          select gen_random_uuid(), r.category, r.occurred_at, r.occurred_precision::time_precision, r.darkness::darkness,
+                 ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.flags, r.description, r.location_name, r.source, r.source_ref
+          from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(category text, occurred_at timestamptz, occurred_precision text, darkness text,
+               lon float8, lat float8, flags text[], description text, location_name text, source text, source_ref text)
+          on conflict (source_ref) do nothing
+          returning id`,
     );
     return { imported: inserted.length, duplicates: rows.length - inserted.length, ids: inserted.map((r) => r.id) };
   });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Params } from '../db/params.js';
+import { query, type Sql, sql } from '../db/sql.js';
 import { badInput } from '../graphql/errors.js';
 import { CATEGORY_SLUGS } from '../incidents/categories.js';
 import type { IncidentFilter } from '../incidents/incident.inputs.js';
@@ -44,52 +44,45 @@ export async function incidentPoints(em: EntityManager, filter: IncidentFilter, 
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_POINTS)
     throw badInput('limit', `must be a whole number from 1 to ${MAX_POINTS}`);
   const applied = await applyFilter(em, filter, { field: 'filter', window: 'required', defaultArea: 'commandArea' });
-  const p = new Params();
-  const conditions = filterSql(p, applied);
-  // Placeholders are positional: add values in the order they appear in the text.
-  const limitParam = p.add(limit);
-  const categories = p.add(`{${CATEGORY_SLUGS.join(',')}}`);
   // base64 without the line breaks PostgreSQL puts every 76 characters.
-  const b64 = (bytes: string) =>
-    `coalesce(translate(encode(string_agg(${bytes}, ''::bytea order by occurred_at desc, id), 'base64'), E'\\n', ''), '')`;
-  const [row] = await em.execute<
-    {
-      total: number | null;
-      n: number;
-      lon: string;
-      lat: string;
-      at: string;
-      cat: string;
-      flags: string;
-      loc: string;
-      names: string[] | null;
-    }[]
-  >(
-    `with chosen as (
-       select i.id, i.location, i.occurred_at, i.category, i.darkness, i.occurred_precision, i.hate_crime_flags, i.location_name,
-              count(*) over () as total
-       from incidents i
-       where ${conditions}
-       order by i.occurred_at desc, i.id
-       limit ${limitParam}::int
-     ), ranked as (
-       select c.*, case when c.location_name is null then 0 else dense_rank() over (order by c.location_name) end as loc
-       from chosen c
-     )
-     select max(total)::int as total, count(*)::int as n,
-            ${b64('float4send(ST_X(location)::float4)')} as lon,
-            ${b64('float4send(ST_Y(location)::float4)')} as lat,
-            ${b64('int4send(floor(extract(epoch from occurred_at))::int)')} as at,
-            ${b64(`substring(int4send(coalesce(array_position(${categories}::text[], category), 0) - 1) from 4 for 1)`)} as cat,
-            ${b64(
-              `substring(int4send((case darkness::text when 'DARK' then ${FLAG_BITS.dark} when 'LIGHT' then ${FLAG_BITS.light} else ${FLAG_BITS.unknown} end)
-                 | (case when occurred_precision::text = 'MONTH' then ${FLAG_BITS.monthPrecision} else 0 end)
-                 | (case when hate_crime_flags <> '{}' then ${FLAG_BITS.hateCrime} else 0 end)) from 4 for 1)`,
-            )} as flags,
-            ${b64('int4send(loc::int)')} as loc,
-            (select array_agg(distinct r.location_name order by r.location_name) from ranked r where r.location_name is not null) as names
-     from ranked`,
-    p.values,
+  const b64 = (bytes: Sql) =>
+    sql`coalesce(translate(encode(string_agg(${bytes}, ''::bytea order by occurred_at desc, id), 'base64'), E'\\n', ''), '')`;
+  const [row] = await query<{
+    total: number | null;
+    n: number;
+    lon: string;
+    lat: string;
+    at: string;
+    cat: string;
+    flags: string;
+    loc: string;
+    names: string[] | null;
+  }>(
+    em,
+    sql`with chosen as (
+          select i.id, i.location, i.occurred_at, i.category, i.darkness, i.occurred_precision, i.hate_crime_flags, i.location_name,
+                 count(*) over () as total
+          from incidents i
+          where ${filterSql(applied)}
+          order by i.occurred_at desc, i.id
+          limit ${limit}::int
+        ), ranked as (
+          select c.*, case when c.location_name is null then 0 else dense_rank() over (order by c.location_name) end as loc
+          from chosen c
+        )
+        select max(total)::int as total, count(*)::int as n,
+               ${b64(sql`float4send(ST_X(location)::float4)`)} as lon,
+               ${b64(sql`float4send(ST_Y(location)::float4)`)} as lat,
+               ${b64(sql`int4send(floor(extract(epoch from occurred_at))::int)`)} as at,
+               ${b64(sql`substring(int4send(coalesce(array_position(${CATEGORY_SLUGS}::text[], category), 0) - 1) from 4 for 1)`)} as cat,
+               ${b64(
+                 sql`substring(int4send((case darkness::text when 'DARK' then ${FLAG_BITS.dark}::int when 'LIGHT' then ${FLAG_BITS.light}::int else ${FLAG_BITS.unknown}::int end)
+                    | (case when occurred_precision::text = 'MONTH' then ${FLAG_BITS.monthPrecision}::int else 0 end)
+                    | (case when hate_crime_flags <> '{}' then ${FLAG_BITS.hateCrime}::int else 0 end)) from 4 for 1)`,
+               )} as flags,
+               ${b64(sql`int4send(loc::int)`)} as loc,
+               (select array_agg(distinct r.location_name order by r.location_name) from ranked r where r.location_name is not null) as names
+        from ranked`,
   );
   return {
     filter: applied,

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { markStale } from '../analytics/reach.js';
-import { pgArray } from '../db/sql.js';
+import { metric, query, Sql, sql } from '../db/sql.js';
 import { notFound } from '../graphql/errors.js';
 import { type CheckedBatch, checkBatch, type Rejection, type StoredAround, timesToCheck } from './fix-checks.js';
 
@@ -81,9 +81,74 @@ export async function storePositions(em: EntityManager, unitId: string, fixes: F
 }
 
 /**
+ * A unit's fixes between two times (both included), on the unit's own key. The times as a
+ * row comparison, which only positions_unit_recorded_at_unique can answer: with
+ * `recorded_at between …` PostgreSQL took the index on recorded_at alone, since the times
+ * being ingested are always newer than its statistics, and read every unit's fixes of the
+ * window to keep one unit's (13,000 rows for 600 at 1M, tests/bench). The equality on the
+ * unit stays for the row estimate (68,000 without it, rather than 135).
+ */
+const unitFixesBetween = (unitId: string, from: Sql, to: Sql) =>
+  sql`p.unit_id = ${unitId}::uuid and (p.unit_id, p.recorded_at) between (${unitId}::uuid, ${from}) and (${unitId}::uuid, ${to})`;
+
+/**
+ * Epoch milliseconds (int8) as a timestamptz, exactly: whole seconds through to_timestamp,
+ * then the milliseconds. to_timestamp(ms / 1000.0) goes through float8 seconds, which
+ * miss by microseconds far from 1970 (three times in four in the year 9999), and a fix
+ * stored a few microseconds off its time was then not found as stored.
+ */
+const fromEpochMs = (ms: Sql) => sql`(to_timestamp(${ms} / 1000) + (${ms} % 1000) * interval '1 millisecond')`;
+
+type StoredRow = { t: number; at: number | null; lon: number | null; lat: number | null };
+
+/**
+ * What the unit has stored around each time of a batch (fix-checks.ts): whether a fix at
+ * that very time is stored, and else the latest fix before it, the speed check's anchor.
+ *
+ * A device sends its fixes in order, so usually its latest stored fix at or before the
+ * batch's last time comes before the batch's first: then nothing in the batch is stored
+ * and that fix is every time's anchor, found with one index probe. Otherwise (a resent or
+ * late batch) one probe per time: the latest fix at or before it, which is either the fix
+ * at that time or the anchor. Bounded by the batch, however far apart its times are.
+ * Times go both ways as epoch milliseconds (the driver's own parsing of a timestamptz read
+ * the year 1 as 1901, and a stored fix was then counted as a duplicate).
+ */
+async function storedAround(tx: EntityManager, unitId: string, times: number[]): Promise<Map<number, StoredAround>> {
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const latest = (t: Sql) =>
+    sql`select (extract(epoch from p.recorded_at) * 1000)::float8 as at, ST_X(p.location) as lon, ST_Y(p.location) as lat
+        from positions p
+        where p.unit_id = ${unitId}::uuid and (p.unit_id, p.recorded_at) <= (${unitId}::uuid, ${fromEpochMs(t)})
+        order by p.unit_id desc, p.recorded_at desc limit 1`;
+  const [before] = await query<Omit<StoredRow, 't'>>(tx, latest(sql`${last}::int8`));
+  const around = new Map<number, StoredAround>();
+  if (!before || Number(before.at) < first) {
+    const previous = before
+      ? { recordedAt: new Date(Number(before.at)), longitude: before.lon as number, latitude: before.lat as number }
+      : null;
+    for (const t of times) around.set(t, { stored: false, previous });
+    return around;
+  }
+  const rows = await query<StoredRow>(
+    tx,
+    sql`select f.t, p.at, p.lon, p.lat from unnest(${times}::int8[]) as f(t) left join lateral (${latest(sql`f.t`)}) p on true`,
+  );
+  for (const r of rows) {
+    const t = Number(r.t);
+    const at = r.at === null ? null : Number(r.at);
+    around.set(t, {
+      stored: at === t,
+      previous: at !== null && at !== t ? { recordedAt: new Date(at), longitude: r.lon as number, latitude: r.lat as number } : null,
+    });
+  }
+  return around;
+}
+
+/**
  * The ingest path of devices: checks the fixes, stores the good ones with one
- * INSERT … SELECT FROM jsonb_to_recordset, and recomputes the visits they touch, all in
- * one transaction. When this resolves the fixes are committed; not before.
+ * INSERT … SELECT FROM unnest(arrays), and recomputes the visits they touch, all in one
+ * transaction. When this resolves the fixes are committed; not before.
  *
  * The unit's row is locked (FOR NO KEY UPDATE, which does not block the foreign-key checks
  * of other units' inserts) so batches of one unit are stored one after another: the speed
@@ -99,39 +164,27 @@ export async function ingestPositions(
 ): Promise<IngestOutcome> {
   if (fixes.length === 0) return { stored: [], duplicates: 0, rejected: [], visits: [], storedAt: null };
   return em.transactional(async (tx) => {
-    // tx.execute (not getConnection().execute) so the statements run inside the transaction.
-    const unit = await tx.execute(`select id from patrol_units where id = ? for no key update`, [unitId]);
-    if (unit.length === 0) throw notFound('Patrol unit', unitId);
+    // The transaction's start is the received_at of every row it stores. JIT off for the
+    // transaction (SET LOCAL): the visit statement's estimates (every fix against every
+    // site it might pass) pass jit_above_cost whenever the planner knows how many fixes
+    // the window holds, and compiling it took 2.3 s of a batch that runs in 30 ms.
+    const [unit] = await query<{ started: number }>(
+      tx,
+      sql`select (extract(epoch from now()) * 1000)::float8 as started, set_config('jit', 'off', true)
+          from patrol_units where id = ${unitId}::uuid for no key update`,
+    );
+    if (!unit) throw notFound('Patrol unit', unitId);
 
     let batch: CheckedBatch;
     if (check) {
-      // For each time in the batch, one index probe each: the unit's last stored fix
-      // before it (the speed check's anchor) and whether that time is stored already.
-      // Bounded by the batch, however far apart its times are.
+      // For each time in the batch, one index probe: the unit's latest stored fix at or
+      // before it, which is either the fix at that very time (a duplicate) or the speed
+      // check's anchor. Bounded by the batch, however far apart its times are. Times go
+      // both ways as epoch milliseconds (the driver's own parsing of a timestamptz read
+      // the year 1 as 1901, and a stored fix was then counted as a duplicate).
       const clock = { now, oldest: new Date(retentionDays === undefined ? -8.64e15 : now.getTime() - retentionDays * 86_400_000) };
-      const times = timesToCheck(fixes, clock);
-      const rows = times.length
-        ? await tx.execute<{ t: string; prev_at: Date | null; lon: number | null; lat: number | null; stored: boolean }[]>(
-            `select (extract(epoch from f.t) * 1000)::bigint as t, p.recorded_at as prev_at,
-                    ST_X(p.location) as lon, ST_Y(p.location) as lat,
-                    exists (select 1 from positions d where d.unit_id = ? and d.recorded_at = f.t) as stored
-             from unnest(?::timestamptz[]) as f(t)
-             left join lateral (
-               select recorded_at, location from positions
-               where unit_id = ? and recorded_at < f.t order by recorded_at desc limit 1
-             ) p on true`,
-            [unitId, pgArray(times.map((t) => t.toISOString())), unitId],
-          )
-        : [];
-      const around = new Map<number, StoredAround>(
-        rows.map((r) => [
-          Number(r.t),
-          {
-            stored: r.stored,
-            previous: r.prev_at ? { recordedAt: new Date(r.prev_at), longitude: r.lon as number, latitude: r.lat as number } : null,
-          },
-        ]),
-      );
+      const times = timesToCheck(fixes, clock).map((t) => t.getTime());
+      const around = times.length ? await storedAround(tx, unitId, times) : new Map<number, StoredAround>();
       batch = checkBatch(fixes, around, clock);
     } else {
       batch = { accepted: fixes.map((fix, index) => ({ index, fix })), duplicates: 0, rejected: [] };
@@ -139,33 +192,24 @@ export async function ingestPositions(
     if (batch.accepted.length === 0)
       return { stored: [], duplicates: batch.duplicates, rejected: batch.rejected, visits: [], storedAt: null };
 
-    // The times come back as epoch milliseconds, computed by PostgreSQL: the driver's own
-    // parsing of a timestamptz reads the year 1 as 1901, and a stored fix was then counted
-    // as a duplicate.
-    const rows = await tx.execute<{ t: string; received_at: Date }[]>(
-      `insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
-       select ?, f.recorded_at, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
-       from jsonb_to_recordset(?::jsonb) as f(recorded_at timestamptz, lon float8, lat float8, accuracy real, speed real, heading real)
-       on conflict (unit_id, recorded_at) do nothing
-       returning (extract(epoch from recorded_at) * 1000)::bigint as t, received_at`,
-      [
-        unitId,
-        JSON.stringify(
-          batch.accepted.map(({ fix: f }) => ({
-            recorded_at: f.recordedAt.toISOString(),
-            lon: f.longitude,
-            lat: f.latitude,
-            accuracy: asReal(f.accuracy),
-            speed: asReal(f.speed),
-            heading: asReal(f.heading),
-          })),
-        ),
-      ],
+    // One statement over parallel arrays, one element a fix. On conflict nothing: checked,
+    // no fix here is stored already (the unit is locked); unchecked, a repeated time is
+    // found here, by the unique key, and left out of what RETURNING says was stored.
+    const accepted = batch.accepted;
+    const rows = await query<{ t: number }>(
+      tx,
+      sql`insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
+          select ${unitId}::uuid, ${fromEpochMs(sql`f.t`)}, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
+          from unnest(${accepted.map((a) => a.fix.recordedAt.getTime())}::int8[], ${accepted.map((a) => a.fix.longitude)}::float8[],
+                      ${accepted.map((a) => a.fix.latitude)}::float8[], ${accepted.map((a) => asReal(a.fix.accuracy))}::real[],
+                      ${accepted.map((a) => asReal(a.fix.speed))}::real[], ${accepted.map((a) => asReal(a.fix.heading))}::real[])
+               as f(t, lon, lat, accuracy, speed, heading)
+          on conflict (unit_id, recorded_at) do nothing
+          returning (extract(epoch from recorded_at) * 1000)::float8 as t`,
     );
-    // Without the check a repeated time is found here, by the unique key, instead.
     const inserted = new Set(rows.map((r) => Number(r.t)));
     const stored: IngestOutcome['stored'] = [];
-    for (const a of batch.accepted) {
+    for (const a of accepted) {
       const time = a.fix.recordedAt.getTime();
       if (inserted.delete(time)) stored.push(a);
     }
@@ -184,10 +228,10 @@ export async function ingestPositions(
     }
     return {
       stored,
-      duplicates: batch.duplicates + (batch.accepted.length - stored.length),
+      duplicates: batch.duplicates + (accepted.length - stored.length),
       rejected: batch.rejected,
       visits,
-      storedAt: rows[0] ? new Date(rows[0].received_at) : null,
+      storedAt: stored.length > 0 ? new Date(Number(unit.started)) : null,
     };
   });
 }
@@ -227,72 +271,74 @@ function runsOf(times: number[]): [number, number][] {
  * Distances use the sites' British National Grid column: metres, with its GiST index.
  */
 export async function detectVisits(em: EntityManager, unitId: string, from: Date, to: Date, rules: VisitRules): Promise<VisitChange[]> {
-  const gap = `${rules.gapSeconds} seconds`;
-  const [window] = await em.execute<{ from_at: Date; to_at: Date }[]>(
-    `select least(?::timestamptz - ?::interval, min(entered_at)) as from_at,
-            greatest(?::timestamptz + ?::interval, max(exited_at)) as to_at
-     from visits
-     where unit_id = ? and exited_at >= ?::timestamptz - ?::interval and entered_at <= ?::timestamptz + ?::interval`,
-    [from, gap, to, gap, unitId, from, gap, to, gap],
-  );
-  const fromAt = window?.from_at ?? from;
-  const toAt = window?.to_at ?? to;
-  const rows = await em.execute<{ id: string; site_id: string; entered_at: Date; exited_at: Date; fixes: number }[]>(
-    `with fixes as (
-       select p.recorded_at, ST_Transform(p.location, 27700) as pt
-       from positions p
-       where p.unit_id = ? and p.recorded_at between ? and ?
-     ),
-     -- Sites the unit came within r of, at least once, in the window.
-     near as (
-       select distinct s.id, s.location_bng
-       from fixes f
-       join sites s on ST_DWithin(s.location_bng, f.pt, ?) and s.archived_at is null
-     ),
-     -- Every fix against every such site: inside the radius or not, and the previous fix.
-     flagged as (
-       select n.id as site_id, f.recorded_at,
-              ST_DWithin(n.location_bng, f.pt, ?) as inside,
-              lag(ST_DWithin(n.location_bng, f.pt, ?)) over w as prev_inside,
-              lag(f.recorded_at) over w as prev_at
-       from near n cross join fixes f
-       window w as (partition by n.id order by f.recorded_at)
-     ),
-     -- An island starts at an inside fix whose previous fix was outside, or too long ago.
-     islands as (
-       select site_id, recorded_at,
-              sum(case when prev_inside is not true or recorded_at - prev_at >= ?::interval then 1 else 0 end)
-                over (partition by site_id order by recorded_at) as island
-       from flagged
-       where inside
-     ),
-     found as (
-       select site_id, min(recorded_at) as entered_at, max(recorded_at) as exited_at, count(*) as fixes
-       from islands
-       group by site_id, island
-     ),
-     -- Visits in the window that no island supports any more (e.g. a late fix moved the entry).
-     gone as (
-       delete from visits v
-       where v.unit_id = ? and v.entered_at between ? and ?
-         and not exists (select 1 from found f where f.site_id = v.site_id and f.entered_at = v.entered_at)
-     )
-     insert into visits (id, unit_id, site_id, entered_at, exited_at, fixes)
-     select gen_random_uuid(), ?, site_id, entered_at, exited_at, fixes
-     from found
-     on conflict (unit_id, site_id, entered_at) do update set exited_at = excluded.exited_at, fixes = excluded.fixes
-       where (visits.exited_at, visits.fixes) is distinct from (excluded.exited_at, excluded.fixes)
-     returning id, site_id, entered_at, exited_at, fixes`,
-    [unitId, fromAt, toAt, rules.radiusMetres, rules.radiusMetres, rules.radiusMetres, gap, unitId, fromAt, toAt, unitId],
+  const gap = sql`make_interval(secs => ${rules.gapSeconds}::float8)`;
+  const r = sql`${rules.radiusMetres}::float8`;
+  const fromAt = sql`w.from_at`;
+  const toAt = sql`w.to_at`;
+  const rows = await query<{ id: string; site_id: string; entered_at: number; exited_at: number; fixes: number }>(
+    em,
+    sql`with w as materialized (
+          select least(${from}::timestamptz - ${gap}, min(entered_at)) as from_at,
+                 greatest(${to}::timestamptz + ${gap}, max(exited_at)) as to_at
+          from visits
+          where unit_id = ${unitId}::uuid and exited_at >= ${from}::timestamptz - ${gap} and entered_at <= ${to}::timestamptz + ${gap}
+        ),
+        fixes as (
+          select p.recorded_at, ${metric(sql`p.location`)} as pt
+          from w, positions p
+          where ${unitFixesBetween(unitId, fromAt, toAt)}
+        ),
+        -- Sites the unit came within r of, at least once, in the window: within r of the
+        -- window's fixes taken together, one index probe rather than one per fix.
+        near as (
+          select s.id, s.location_bng
+          from (select ST_Collect(f.pt) as g from fixes f) c
+          join sites s on ST_DWithin(s.location_bng, c.g, ${r}) and s.archived_at is null
+        ),
+        -- Every fix against every such site: inside the radius or not, and the previous fix.
+        flagged as (
+          select n.id as site_id, f.recorded_at,
+                 ST_DWithin(n.location_bng, f.pt, ${r}) as inside,
+                 lag(ST_DWithin(n.location_bng, f.pt, ${r})) over win as prev_inside,
+                 lag(f.recorded_at) over win as prev_at
+          from near n cross join fixes f
+          window win as (partition by n.id order by f.recorded_at)
+        ),
+        -- An island starts at an inside fix whose previous fix was outside, or too long ago.
+        islands as (
+          select site_id, recorded_at,
+                 sum(case when prev_inside is not true or recorded_at - prev_at >= ${gap} then 1 else 0 end)
+                   over (partition by site_id order by recorded_at) as island
+          from flagged
+          where inside
+        ),
+        found as (
+          select site_id, min(recorded_at) as entered_at, max(recorded_at) as exited_at, count(*) as fixes
+          from islands
+          group by site_id, island
+        ),
+        -- Visits in the window that no island supports any more (e.g. a late fix moved the entry).
+        gone as (
+          delete from visits v using w
+          where v.unit_id = ${unitId}::uuid and v.entered_at between ${fromAt} and ${toAt}
+            and not exists (select 1 from found f where f.site_id = v.site_id and f.entered_at = v.entered_at)
+        )
+        insert into visits (id, unit_id, site_id, entered_at, exited_at, fixes)
+        select gen_random_uuid(), ${unitId}::uuid, site_id, entered_at, exited_at, fixes
+        from found
+        on conflict (unit_id, site_id, entered_at) do update set exited_at = excluded.exited_at, fixes = excluded.fixes
+          where (visits.exited_at, visits.fixes) is distinct from (excluded.exited_at, excluded.fixes)
+        returning id, site_id, (extract(epoch from entered_at) * 1000)::float8 as entered_at,
+                  (extract(epoch from exited_at) * 1000)::float8 as exited_at, fixes`,
   );
   return rows
-    .map((r) => ({
-      id: r.id,
+    .map((v) => ({
+      id: v.id,
       unitId,
-      siteId: r.site_id,
-      enteredAt: new Date(r.entered_at),
-      exitedAt: new Date(r.exited_at),
-      fixes: Number(r.fixes),
+      siteId: v.site_id,
+      enteredAt: new Date(Number(v.entered_at)),
+      exitedAt: new Date(Number(v.exited_at)),
+      fixes: Number(v.fixes),
     }))
     .sort((a, b) => a.enteredAt.getTime() - b.enteredAt.getTime());
 }

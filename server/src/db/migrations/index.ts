@@ -9,6 +9,7 @@ import { Migration20261229DarknessNoaa } from './Migration20261229DarknessNoaa.j
 import { Migration20261230StreetPlaces } from './Migration20261230StreetPlaces.js';
 import { Migration20261231SignInAttempts } from './Migration20261231SignInAttempts.js';
 import { Migration20270102PatrolReachHours } from './Migration20270102PatrolReachHours.js';
+import { Migration20270104IncidentsPointIndex } from './Migration20270104IncidentsPointIndex.js';
 
 /** Listed by hand so migrations run the same under tsx, vitest and a bundle. Append new ones in order. */
 export const migrationsList = [
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261230StreetPlaces', class: Migration20261230StreetPlaces },
   { name: 'Migration20261231SignInAttempts', class: Migration20261231SignInAttempts },
   { name: 'Migration20270102PatrolReachHours', class: Migration20270102PatrolReachHours },
+  { name: 'Migration20270104IncidentsPointIndex', class: Migration20270104IncidentsPointIndex },
 ];
