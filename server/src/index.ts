@@ -2,13 +2,14 @@
 
 export { AuditEvent } from './audit/audit-event.entity.js';
 export { DEVICE_TOKEN_TTL_DAYS, issueDeviceToken, revokeDeviceTokens } from './auth/device-tokens.service.js';
+export { hashPassword } from './auth/passwords.js';
 export { Role } from './auth/role.js';
 export { issueToken } from './auth/tokens.js';
 export { User } from './auth/user.entity.js';
 export { upsertUser } from './auth/users.service.js';
 export { type Config, ConfigError, loadConfig, repoRoot } from './config.js';
 export { type Database, openDatabase } from './db/database.js';
-export { startEmbeddedDatabase } from './db/embedded.js';
+export { EMBEDDED_EXTENSIONS, startEmbeddedDatabase } from './db/embedded.js';
 export { entities } from './db/entities.js';
 export * from './db/geometry.js';
 export { migrate, type Orm, openOrm } from './db/orm.js';

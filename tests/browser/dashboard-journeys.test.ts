@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEventsDocument, DashboardHotspotsDocument, DashboardTodayDocument } from '@vigil/schema';
 import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientDist, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { layerAttribute, mapBox, pixelOffset } from '../support/dashboard.js';
 import {
   PLACES,
@@ -17,6 +17,7 @@ import {
   seedWards,
 } from '../support/dashboard-fixtures.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
+import { describeUnless } from '../support/skips.js';
 
 /**
  * Each role's whole job, step by step, as the brief's users do it, with a screenshot of
@@ -27,7 +28,7 @@ const DAY = 86_400_000;
 const slow = { timeout: 30_000 };
 const screenshots = fileURLToPath(new URL('../../client/screenshots', import.meta.url));
 
-describe.skipIf(!hasChromium)('each role’s job in the dashboard', () => {
+describeUnless(noChromium)('each role’s job in the dashboard', () => {
   let t: TestServer;
   let browser: Browser;
   let patrols: SeededPatrols;

@@ -4,17 +4,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { RecordPositionsDocument } from '@vigil/schema';
 import { storePositions } from '@vigil/server';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, clientDist, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { artifactsDir, clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { layerAttribute } from '../support/dashboard.js';
 import { PLACES, seedWards, visitRules } from '../support/dashboard-fixtures.js';
 import { makeSite, makeUnit, offset, stay } from '../support/factories.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
+import { describeUnless } from '../support/skips.js';
 
 /** Polls wait this long: the embedded database is slow while other test files run beside this one. */
 const slow = { timeout: 30_000 };
 
-describe.skipIf(!hasChromium)('live units in the browser', () => {
+describeUnless(noChromium)('live units in the browser', () => {
   let t: TestServer;
   let browser: Browser;
   let unitId: string;

@@ -2,18 +2,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, clientDist, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { artifactsDir, clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { layerAttribute, mapBox, paintedPixels, pixelOffset } from '../support/dashboard.js';
 import { PLACES, seedIncidents, seedOperation, seedPatrols, seedVisitRequests, seedWards } from '../support/dashboard-fixtures.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
+import { describeUnless } from '../support/skips.js';
 
 const DAY = 86_400_000;
 
 /** Polls wait this long: the embedded database is slow while other test files run beside this one. */
 const slow = { timeout: 30_000 };
 
-describe.skipIf(!hasChromium)('the map dashboard in Chromium', () => {
+describeUnless(noChromium)('the map dashboard in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
 

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, clientDist, hasChromium, launchBrowser } from '../support/browser.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { artifactsDir, clientDist, launchBrowser, noChromium } from '../support/browser.js';
 import { layerAttribute, mapBox, paintedPixels } from '../support/dashboard.js';
 import { seedIncidents, seedManyUnits, seedWards } from '../support/dashboard-fixtures.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
+import { describeUnless } from '../support/skips.js';
 
 // The page's clock and frame loop, declared here because the tests' TypeScript has no DOM library.
 declare const performance: { now(): number; getEntriesByType(type: 'mark'): { name: string; startTime: number }[] };
@@ -23,7 +24,7 @@ const UNITS = 200;
  * first drawn map. Machines here are shared and noisy, so the figures are printed, never
  * asserted: the test asserts only that every layer really drew.
  */
-describe.skipIf(!hasChromium)('map performance with a full screen of data', () => {
+describeUnless(noChromium)('map performance with a full screen of data', () => {
   let t: TestServer;
   let browser: Browser;
 

@@ -5,11 +5,12 @@ import { MeDocument } from '@vigil/schema';
 import { loadWards } from '@vigil/seeds';
 import { PatrolZone } from '@vigil/server';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, clientDist, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { artifactsDir, clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
+import { describeUnless } from '../support/skips.js';
 
-describe.skipIf(!hasChromium)('the dashboard shell in Chromium', () => {
+describeUnless(noChromium)('the dashboard shell in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
 

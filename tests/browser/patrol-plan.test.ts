@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type LiveSimulator, publishIngest, seedDemo, startLiveSimulator } from '@vigil/server';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, clientDist, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { artifactsDir, clientDist, launchBrowser, noChromium, signIn } from '../support/browser.js';
 import { startTestServer, type TestServer, testUsers } from '../support/server.js';
+import { describeUnless } from '../support/skips.js';
 
 /** Polls wait this long: the embedded database is slow while other test files run beside this one. */
 const slow = { timeout: 90_000, interval: 1000 };
@@ -26,7 +27,7 @@ function local(ms: number): string {
   return `${get('day')}/${get('month')}/${get('year')} ${get('hour')}:${get('minute')}`;
 }
 
-describe.skipIf(!hasChromium)('patrol plans in the browser', () => {
+describeUnless(noChromium)('patrol plans in the browser', () => {
   let t: TestServer;
   let browser: Browser;
   let live: LiveSimulator | undefined;

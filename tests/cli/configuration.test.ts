@@ -1,12 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
+import { serverDir } from '../support/cli.js';
 
 /** Runs `vigil serve` as an operator would, with the given environment. */
 function serve(env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const result = spawnSync(process.execPath, ['bin/vigil.mjs', 'serve'], {
     cwd: serverDir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     encoding: 'utf8',

@@ -1,53 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-
-const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  /** Resolves with the exit code. */
-  exited: Promise<number | null>;
-}
+import { describe, expect, it } from 'vitest';
+import { spawnVigil } from '../support/cli.js';
 
 /** `vigil <command>` on the embedded database in `dataDir`, as an operator starts it. */
-const started: ChildProcess[] = [];
-// Nothing outlives the test, even when it fails half-way.
-afterAll(() => {
-  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-function vigil(command: string, dataDir: string, port = '0'): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', command], {
-    cwd: serverDir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, VIGIL_DATA_DIR: dataDir, PORT: port },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    output += d;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-/** Resolves with the server's URL once it says it is running; rejects if it exits first. */
-async function ready(run: Running): Promise<string> {
-  for (;;) {
-    const url = /Vigil is running at (\S+)/.exec(run.output())?.[1];
-    if (url) return url;
-    const done = await Promise.race([run.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 100))]);
-    if (done) throw new Error(`vigil serve exited before it was ready:\n${run.output()}`);
-  }
-}
+const vigil = (command: string, dataDir: string, port = '0') => spawnVigil([command], { VIGIL_DATA_DIR: dataDir, PORT: port });
 
 async function answers(url: string) {
   const response = await fetch(`${url}/graphql`, {
@@ -62,15 +20,15 @@ describe('the embedded database folder', () => {
   it('serves one process at a time, survives repeated stop signals, and keeps its data across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-folder-'));
     const first = vigil('serve', dataDir);
-    const url = await ready(first);
+    const url = await first.ready();
     expect(await answers(url)).toBe(200);
     expect(existsSync(join(dataDir, 'pgdata.lock'))).toBe(true);
 
     // A second Vigil on the same folder would damage it: it is refused before opening it.
     const second = vigil('serve', dataDir);
     expect(await second.exited).not.toBe(0);
-    // One line that says what to do, no stack trace.
-    expect(second.output().trim().split('\n')).toEqual([
+    // One line that says what to do, no stack trace (standard output only says what it was starting).
+    expect(second.stderr().trim().split('\n')).toEqual([
       `The embedded database in ${join(dataDir, 'pgdata')} is in use by another Vigil process (pid ${first.child.pid}): stop that one first, or set VIGIL_DATA_DIR to another folder`,
     ]);
     expect(await answers(url)).toBe(200);
@@ -83,7 +41,7 @@ describe('the embedded database folder', () => {
     expect(existsSync(join(dataDir, 'pgdata.lock'))).toBe(false);
 
     const again = vigil('serve', dataDir);
-    const againUrl = await ready(again);
+    const againUrl = await again.ready();
     expect(await answers(againUrl)).toBe(200);
     // Another Vigil, on a folder of its own but the same port: one line that says so, and it
     // leaves its folder closed (no lock left behind).
@@ -91,9 +49,9 @@ describe('the embedded database folder', () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'vigil-folder-'));
     const clash = vigil('serve', otherDir, port);
     expect(await clash.exited).toBe(1);
-    expect(clash.output().trim().split('\n').at(-1)).toBe(
+    expect(clash.stderr().trim().split('\n')).toEqual([
       `Port ${port} on 127.0.0.1 is in use: stop what is using it, or set PORT to another port`,
-    );
+    ]);
     expect(existsSync(join(otherDir, 'pgdata.lock'))).toBe(false);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientDist } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { itUnless } from '../support/skips.js';
 
 const servers: TestServer[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.close())));
@@ -21,7 +22,9 @@ describe('the dashboard at /', () => {
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
   });
 
-  it.skipIf(!existsSync(join(clientDist, 'index.html')))('with one, / and the paths the browser routes get the app shell', async () => {
+  itUnless(
+    existsSync(join(clientDist, 'index.html')) ? null : 'no built dashboard in client/dist (npx pnpm@10.34.9 --filter @vigil/client build)',
+  )('with one, / and the paths the browser routes get the app shell', async () => {
     const t = await startTestServer({}, { clientDir: clientDist });
     servers.push(t);
     expect(t.server.dashboard).toEqual({ ready: true });

@@ -14,10 +14,11 @@ import {
 } from '@vigil/schema';
 import { openDatabase, startServer } from '@vigil/server';
 import { type DocumentNode, print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { eventually } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { describeUnless } from '../support/skips.js';
 import { onStandby, standby, startStandby, stopStandby } from '../support/standby.js';
 
 /**
@@ -27,10 +28,9 @@ import { onStandby, standby, startStandby, stopStandby } from '../support/standb
  * once, a standby past the lag bound or stopped is left out with no failed request, and
  * it comes back.
  */
-const suite = 'url' in standby ? describe : describe.skip;
+const suite = describeUnless('url' in standby ? null : standby.missing);
 /** A statement that reads incidents (a select, or a with … select), in a form both JavaScript and PostgreSQL (~*) read alike. */
 const READS_INCIDENTS = /^\s*(with|select)\s.*\sfrom "?incidents"?\s/is;
-if (!('url' in standby)) console.log(`tests/replicas skipped: ${standby.missing}`);
 
 const MAX_LAG_SECONDS = 3;
 const WINDOW = { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };

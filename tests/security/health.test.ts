@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, realPostgres } from '../support/live.js';
+import { eventually } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { itUnless, needsRealPostgres } from '../support/skips.js';
 
 /**
  * Issue 13, row 13: /health says ok only when the database answers *and* its schema is
@@ -37,25 +38,28 @@ describe('row 13: /health checks the schema, not only the connection', () => {
   });
 
   // Dropping the database under a running server needs a real PostgreSQL server (the embedded one is the process itself).
-  it.skipIf(!realPostgres)('the database dropped and recreated empty under a running server: 503, while select 1 still works', async () => {
-    const name = new URL(t.db.url).pathname.slice(1);
-    const admin = new pg.Client({ connectionString: t.db.url.replace(/\/[^/]+$/, '/postgres') });
-    await admin.connect();
-    try {
-      await admin.query(`drop database ${name} with (force)`);
-      await admin.query(`create database ${name}`);
-      // The pool drops the connections the drop killed; then `select 1` works again.
-      await eventually(async () => {
-        try {
-          return (await t.em().execute('select 1 as one'))[0]?.one === 1;
-        } catch {
-          return false;
-        }
-      });
-      await eventually(async () => (await health()).status === 503);
-      expect(await health()).toMatchObject({ status: 503, body: { status: 'unavailable' } });
-    } finally {
-      await admin.end();
-    }
-  });
+  itUnless(needsRealPostgres('the database is dropped and recreated under a running server'))(
+    'the database dropped and recreated empty under a running server: 503, while select 1 still works',
+    async () => {
+      const name = new URL(t.db.url).pathname.slice(1);
+      const admin = new pg.Client({ connectionString: t.db.url.replace(/\/[^/]+$/, '/postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`drop database ${name} with (force)`);
+        await admin.query(`create database ${name}`);
+        // The pool drops the connections the drop killed; then `select 1` works again.
+        await eventually(async () => {
+          try {
+            return (await t.em().execute('select 1 as one'))[0]?.one === 1;
+          } catch {
+            return false;
+          }
+        });
+        await eventually(async () => (await health()).status === 503);
+        expect(await health()).toMatchObject({ status: 503, body: { status: 'unavailable' } });
+      } finally {
+        await admin.end();
+      }
+    },
+  );
 });

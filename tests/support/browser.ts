@@ -5,7 +5,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 /** Debian's Chromium (Playwright's own browser download does not work on these machines). */
 export const chromiumPath = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) console.warn(`Browser tests skipped: no Chromium at ${chromiumPath} (install Debian's chromium or set VIGIL_CHROMIUM).`);
+/** Why the browser tests cannot run here, or null (support/skips.ts). */
+export const noChromium = hasChromium ? null : `no Chromium at ${chromiumPath} (install Debian's chromium or set VIGIL_CHROMIUM)`;
 
 /** The built dashboard the server serves; `pnpm test:all` builds it first. */
 export const clientDist = fileURLToPath(new URL('../../client/dist', import.meta.url));

@@ -167,7 +167,7 @@ export interface ServerProcess {
  * from one are good on the other).
  */
 export async function spawnServer(databaseUrl: string, jwtSecret: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, ['bin/vigil.mjs', 'serve'], {
     cwd: serverDir,
     env: {
       PATH: process.env.PATH,

@@ -12,25 +12,22 @@ import {
   Role,
   type ServerOptions,
   startServer,
-  upsertUser,
+  User,
   type VigilServer,
 } from '@vigil/server';
 import { type GraphQLFormattedError, print } from 'graphql';
+import { inject } from 'vitest';
+import { testUsers } from './accounts.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+
+export { testUsers };
+
 import { withDatabase } from './target.js';
 
 export interface GraphQLResponse<T> {
   data?: T | null;
   errors?: GraphQLFormattedError[];
 }
-
-/** One account per role, created in every test server. */
-export const testUsers = {
-  SUPERINTENDENT: { email: 'supt@test.vigil', password: 'supt-password-1' },
-  ANALYST: { email: 'analyst@test.vigil', password: 'analyst-password-1' },
-  PLANNER: { email: 'planner@test.vigil', password: 'planner-password-1' },
-  DEVICE: { email: 'device@test.vigil', password: 'device-password-1' },
-} as const satisfies Record<Role, { email: string; password: string }>;
 
 export interface TestServer {
   url: string;
@@ -71,9 +68,13 @@ export async function startTestServer(
   const opened = await openDatabase(config, { migrate: false, log: options.replicaLog, poolSize: 4 });
   const orm = opened.orm;
   const em = orm.em.fork() as unknown as EntityManager;
+  // The accounts with their passwords hashed once for the whole run (global-setup.ts):
+  // scrypt is made to be slow, and four hashes a file were a second or more of each file.
+  const hashes = inject('testUserHashes');
   for (const role of Object.values(Role)) {
-    await upsertUser(em as never, { ...testUsers[role], displayName: `Test ${role.toLowerCase()}`, role });
+    em.create(User, { email: testUsers[role].email, displayName: `Test ${role.toLowerCase()}`, role, passwordHash: hashes[role] });
   }
+  await em.flush();
   const server = await startServer({
     config,
     orm,

@@ -56,6 +56,12 @@ export async function startEmbeddedDatabase({ dataDir, loadDataDir }: EmbeddedOp
   };
 }
 
+/**
+ * The extensions the schema needs, loaded at every start: PostGIS, and btree_gist for the
+ * incidents' GiST index on place and time (Migration20261222IncidentsPlaceAndTime).
+ */
+export const EMBEDDED_EXTENSIONS = { postgis, btree_gist };
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -101,8 +107,7 @@ function claimDataDir(dataDir: string): () => void {
  * If that fails too, the error says what to do rather than "Aborted()".
  */
 async function openPGlite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<PGlite> {
-  // btree_gist: the incidents' GiST index on place and time (Migration20261222IncidentsPlaceAndTime).
-  const open = () => PGlite.create({ dataDir, loadDataDir, extensions: { postgis, btree_gist } });
+  const open = () => PGlite.create({ dataDir, loadDataDir, extensions: EMBEDDED_EXTENSIONS });
   try {
     return await open();
   } catch (first) {

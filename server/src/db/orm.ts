@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -6,6 +7,13 @@ import { migrationsList } from './migrations/index.js';
 import { ReplicatedPostgreSqlDriver } from './replicas.js';
 
 export type Orm = MikroORM<PostgreSqlDriver>;
+
+/**
+ * application_name of this process's pooled connections to the primary: unique to the
+ * process (pid and a random tag, as pids repeat across hosts), so stopping can find and
+ * cancel exactly its own running statements in pg_stat_activity (db/cancel.ts).
+ */
+export const POOL_APPLICATION_NAME = `vigil-pool:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 /**
  * @param replicaUrls hot standbys of `clientUrl` (MikroORM's own read replicas). Nothing
@@ -28,6 +36,7 @@ export function ormOptions(clientUrl: string, poolSize = 10, replicaUrls: string
         log: { warn: () => undefined },
       },
     })),
+    driverOptions: { connection: { application_name: POOL_APPLICATION_NAME } },
     preferReadReplicas: false,
     entities,
     extensions: [Migrator],

@@ -42,8 +42,17 @@ export interface VigilServer {
   publishPositions(unitId: string, fixes: Fix[], storedAt?: Date): void;
   /** Subscriptions running now over graphql-ws on this server (each ends when it completes or its socket closes). */
   liveOperations(): number;
-  stop(): Promise<void>;
+  /**
+   * Stops accepting connections at once, lets requests in flight finish for up to
+   * `graceMs` (default STOP_GRACE_MS), then closes every socket left, HTTP keep-alive and
+   * graphql-ws alike (their requests are aborted). Statements a closed request left running
+   * are the database's to cancel (db/cancel.ts, as the CLI does).
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
+
+/** How long stopping waits for requests in flight before closing their sockets. */
+export const STOP_GRACE_MS = 3000;
 
 export interface ServerOptions {
   config: Config;
@@ -159,8 +168,11 @@ export async function startServer({
   const pipeline = createPipeline(schema, { production });
   const app = express();
   const httpServer = createServer(app);
-  const socketServer = startSocketServer({ httpServer, schema, pipeline, services, sockets });
+  // graphql-ws attaches once the port is ours (below): attached before, it would report a
+  // port in use as an "internal error" with a stack trace, ahead of the CLI's one line.
+  let socketServer: ReturnType<typeof startSocketServer> | undefined;
 
+  let stopGrace = STOP_GRACE_MS;
   const apollo = new ApolloServer<Context>({
     schema,
     // Introspection is governed by the pipeline's rules, the same for both transports (off in production).
@@ -201,12 +213,20 @@ export async function startServer({
       // collect them (a tenth of the CPU of a 500-incident page, tests/bench); responses are
       // marked no-store below instead, as the plugin marked them.
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Drain for the grace given to stop(), then close every socket: HTTP and graphql-ws
+      // ones (the drain tracks upgraded sockets too), so none can hold the stop.
+      // (The plugin reads the grace when stopping, so stop() can choose it.)
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        get stopGracePeriodMillis() {
+          return stopGrace;
+        },
+      }),
       {
         async serverWillStart() {
           return {
             async drainServer() {
-              await socketServer.dispose();
+              await socketServer?.dispose();
             },
           };
         },
@@ -253,6 +273,8 @@ export async function startServer({
     await stopLive();
     throw error;
   }
+  const graphqlWs = startSocketServer({ httpServer, schema, pipeline, services, sockets });
+  socketServer = graphqlWs;
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -265,10 +287,11 @@ export async function startServer({
       const sorted = [...fixes].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
       pubSub.publish('positions', { unitId, storedAt: storedAt.toISOString(), fixes: sorted.map(compact) });
     },
-    liveOperations: () => socketServer.liveOperations(),
-    async stop() {
+    liveOperations: () => graphqlWs.liveOperations(),
+    async stop({ graceMs = STOP_GRACE_MS } = {}) {
+      stopGrace = graceMs;
       await apollo.stop();
-      socketServer.close();
+      graphqlWs.close();
       await stopLive();
     },
   };
