@@ -23,19 +23,9 @@ const ALLOWED: Allowance[] = [
   },
 ];
 
-/** Being converted on another branch; remove at merge. */
-const BEING_CONVERTED = [
-  'cli.ts',
-  'http/guards.ts',
-  'http/health.ts',
-  'http/server.ts',
-  'http/socket-sessions.ts',
-  'http/websocket.ts',
-].map((file): Allowance => ({ file, rules: ['run', 'builder', 'template', 'concat', 'import', 'text'], why: 'being converted' }));
-
 describe('one way to write SQL in server/src', () => {
   it('runs every statement as query(em, sql`…`): no other runner, no SQL text built from values', () => {
-    const offences = checkTree(serverSrc, [...ALLOWED, ...BEING_CONVERTED]);
+    const offences = checkTree(serverSrc, ALLOWED);
     expect(offences.map(describeOffence), 'write these as query(em, sql`…`) (server/src/db/sql.ts)').toEqual([]);
   });
 
@@ -80,7 +70,7 @@ export async function sites(em: EntityManager, ward: string, qb: any, sep: strin
 
   it('keeps its allowances honest: each still names a file with something to allow', () => {
     const all = checkTree(serverSrc, []);
-    for (const a of [...ALLOWED, ...BEING_CONVERTED.filter((b) => all.some((o) => o.file === b.file))])
+    for (const a of ALLOWED)
       expect(
         all.some((o) => o.file === a.file && a.rules.includes(o.rule)),
         `${a.file} needs no allowance any more`,

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { migrationsList } from '../db/migrations/index.js';
 import type { Orm } from '../db/orm.js';
 import type { ReplicaSet } from '../db/replicas.js';
+import { query, sql } from '../db/sql.js';
 
 /**
  * /health for a load balancer: ok only when the database answers *and* holds the schema
@@ -24,7 +25,7 @@ export function healthCheck(orm: Orm, database: 'embedded' | 'postgres', replica
       return;
     }
     try {
-      const rows = await orm.em.getConnection().execute<{ name: string }[]>('select name from mikro_orm_migrations order by id');
+      const rows = await query<{ name: string }>(orm.em.fork(), sql`select name from mikro_orm_migrations order by id`);
       const applied = rows.map((r) => r.name);
       const missing = expected.filter((name) => !applied.includes(name));
       const unknown = applied.filter((name) => !expected.includes(name));
