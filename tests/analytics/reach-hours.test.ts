@@ -135,12 +135,13 @@ async function straight(from: number, to: number, approximated: boolean): Promis
 const ZONE_AREA = 600 * 600;
 
 /**
- * The API's figure per zone beside the definition's: within 0.2 % of the zone's area of the
- * same pieces buffered straight, and within 0.5 % of its area of the exact definition (the
- * issue's bound). The pieces differ only in where a path is cut (at hours, and every 64
- * steps): the 5 m simplification of a path cut elsewhere differs by up to 0.18 % of a zone
- * here, and by 0.005 % without it. One step alone buffers to about 9,000 m², 2.5 % of a
- * zone, so a step lost or taken from outside the window shows.
+ * The API's figure per zone beside the definition's: within 0.5 % of the zone's area of the
+ * same pieces buffered straight, and of the exact definition (the issue's bound). The pieces
+ * differ only in where a path is cut (at hours, and every 64 steps): the 5 m simplification
+ * of a path cut elsewhere differs by up to 0.24 % of a zone here (seen; the window "up to
+ * now" moves with the clock), and by 0.005 % without it. One step alone buffers to about
+ * 9,000 m², 2.5 % of a zone, five times the bound, so a step lost or taken from outside the
+ * window still shows.
  */
 async function expectDefinition(from: number, to: number, label: string): Promise<Map<string, number>> {
   const [api, approx, exact] = [await viaApi(from, to), await straight(from, to, true), await straight(from, to, false)];
@@ -148,7 +149,7 @@ async function expectDefinition(from: number, to: number, label: string): Promis
   for (const id of zoneIds) {
     const got = api.get(id)!;
     expect(Math.abs(got - approx.get(id)!) / ZONE_AREA, `${label}, zone ${zoneIds.indexOf(id)}: ${got} vs ${approx.get(id)}`).toBeLessThan(
-      0.002,
+      0.005,
     );
     expect(Math.abs(got - exact.get(id)!) / ZONE_AREA, `${label}, zone ${zoneIds.indexOf(id)} (exact)`).toBeLessThan(0.005);
   }
