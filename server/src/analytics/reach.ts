@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { empty, join, METRIC, query, type Sql, sql } from '../db/sql.js';
+import { empty, identifier, join, METRIC, metric, query, type Sql, sql } from '../db/sql.js';
 import type { VisitRules } from '../patrols/positions.service.js';
 
 export const HOUR_MS = 3_600_000;
@@ -172,15 +172,13 @@ export async function fillReach(em: EntityManager, rules: VisitRules, plan: Reac
     let made = 0;
     for (const part of plan.parts.filter(isSpan)) {
       if (signal?.aborted) break;
-      if (await fillSpan(em, part, metricBox(box))) made++;
+      if (await fillSpan(em, part, metric(box))) made++;
     }
     if (made > 0) await pruneSpans(em);
     wrote += made;
   }
   return wrote;
 }
-
-const metricBox = (box: Sql) => sql`ST_Transform(${box}, ${METRIC})`;
 
 /**
  * Computes the kept reach of every unit for the settled days in [first, end) that have
@@ -204,24 +202,32 @@ async function fillDays(em: EntityManager, rules: VisitRules, first: Date, end: 
   let kept = 0;
   for (const { day } of pending) {
     if (signal?.aborted) return kept;
-    const start = new Date(`${day}T00:00:00Z`);
-    const pieces = reachPiecesSql(rules, { from: start, to: new Date(start.getTime() + DAY_MS), unit: sql`u.id` });
-    await query(
-      em,
-      sql`insert into patrol_reach (unit_id, day, reach, version)
-          select u.id, ${day}::date, coalesce(reach.g, ${EMPTY}), u.version
-          from (
-            select u.id, coalesce(k.version, 0) as version
-            from patrol_units u left join patrol_reach k on k.unit_id = u.id and k.day = ${day}::date
-            where k.unit_id is null or k.reach is null
-          ) u
-          cross join lateral (select ST_Union(g) as g from (${pieces}) pieces) reach
-          on conflict (unit_id, day) do update set reach = excluded.reach, computed_at = now()
-            where patrol_reach.version = excluded.version`,
-    );
+    await query(em, keepReachSql(rules, 'day', new Date(`${day}T00:00:00Z`)));
     kept++;
   }
   return kept;
+}
+
+/**
+ * Keeps one settled day's or hour's reach for every unit whose row is missing or stale,
+ * written only over the version it was computed from (markStale bumps it).
+ */
+function keepReachSql(rules: VisitRules, period: 'day' | 'hour', start: Date): Sql {
+  const table = identifier(period === 'day' ? 'patrol_reach' : 'patrol_reach_hours');
+  const key = identifier(period);
+  const at = period === 'day' ? sql`${isoDate(start)}::date` : sql`${start}::timestamptz`;
+  const end = new Date(start.getTime() + (period === 'day' ? DAY_MS : HOUR_MS));
+  const pieces = reachPiecesSql(rules, { from: start, to: end, unit: sql`u.id` });
+  return sql`insert into ${table} (unit_id, ${key}, reach, version)
+      select u.id, ${at}, coalesce(reach.g, ${EMPTY}), u.version
+      from (
+        select u.id, coalesce(k.version, 0) as version
+        from patrol_units u left join ${table} k on k.unit_id = u.id and k.${key} = ${at}
+        where k.unit_id is null or k.reach is null
+      ) u
+      cross join lateral (select ST_Union(g) as g from (${pieces}) pieces) reach
+      on conflict (unit_id, ${key}) do update set reach = excluded.reach, computed_at = now()
+        where ${table}.version = excluded.version`;
 }
 
 /** The same per settled hour, into patrol_reach_hours: an hour per statement, for every unit. */
@@ -240,21 +246,7 @@ async function fillHours(em: EntityManager, rules: VisitRules, hours: Date[], si
   let kept = 0;
   for (const { ms } of pending) {
     if (signal?.aborted) return kept;
-    const hour = new Date(Number(ms));
-    const pieces = reachPiecesSql(rules, { from: hour, to: new Date(hour.getTime() + HOUR_MS), unit: sql`u.id` });
-    await query(
-      em,
-      sql`insert into patrol_reach_hours (unit_id, hour, reach, version)
-          select u.id, ${hour}::timestamptz, coalesce(reach.g, ${EMPTY}), u.version
-          from (
-            select u.id, coalesce(k.version, 0) as version
-            from patrol_units u left join patrol_reach_hours k on k.unit_id = u.id and k.hour = ${hour}::timestamptz
-            where k.unit_id is null or k.reach is null
-          ) u
-          cross join lateral (select ST_Union(g) as g from (${pieces}) pieces) reach
-          on conflict (unit_id, hour) do update set reach = excluded.reach, computed_at = now()
-            where patrol_reach_hours.version = excluded.version`,
-    );
+    await query(em, keepReachSql(rules, 'hour', new Date(Number(ms))));
     kept++;
   }
   return kept;
