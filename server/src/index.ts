@@ -29,7 +29,7 @@ export { CATEGORY_SLUGS, CRIME_CATEGORIES, categoryFromLabel } from './incidents
 export { civilTwilight, DARKNESS_ALGORITHM, darknessOf, reclassifyDarkness } from './incidents/darkness.js';
 export { Darkness, HateCrimeFlag, Incident, TimePrecision } from './incidents/incident.entity.js';
 export { DarknessFilter } from './incidents/incident.inputs.js';
-export { COUNT_BOUND, incidentPageSql } from './incidents/incident.service.js';
+export { COUNT_BOUND, incidentNodesSql, incidentPageSql } from './incidents/incident.service.js';
 export { FilterArea, type FilterValues } from './incidents/incident-filter.js';
 export { publishIngest } from './live/live.service.js';
 export type { LiveMessages } from './live/messages.js';

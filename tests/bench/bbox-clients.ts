@@ -61,12 +61,14 @@ const sides: Record<Side, (client: number, box: number) => Promise<Found>> = {
   },
   async own(client, box) {
     const statement = data.statements[box]!;
-    const { rows } = await raws[client]!.query<{ total: number; page: [string, ...unknown[]][] }>(statement.text, statement.values);
-    const { total, page } = rows[0]!;
+    const { rows } = await raws[client]!.query<{ total: number; nodes: string }>(statement.text, statement.values);
+    const { total, nodes } = rows[0]!;
     return {
       totalCount: Math.min(total, data.countBound),
       exact: total <= data.countBound,
-      ids: page.slice(0, data.page).map((e) => e[0]),
+      // Read as a client of either side must read it (the API's clients parse its answer;
+      // pg would parse the value had the statement not cast it to text for the server).
+      ids: (JSON.parse(nodes) as { id: string }[]).map((n) => n.id),
     };
   },
   async naive(client, box) {

@@ -35,6 +35,17 @@ export function identifier(name: string): Sql {
   return raw(`"${name}"`);
 }
 
+/**
+ * A column alias that is also the key row_to_json writes: a GraphQL name (letters, digits,
+ * underscores; the parser allows nothing else), quoted so its case is kept. PostgreSQL
+ * cuts names at 63 bytes, so a longer one is refused (jsonKeyFits says which are safe).
+ */
+export function jsonKey(name: string): Sql {
+  if (!jsonKeyFits(name)) throw new Error(`not a JSON key for a column alias: ${JSON.stringify(name)}`);
+  return raw(`"${name}"`);
+}
+export const jsonKeyFits = (name: string) => /^[_A-Za-z][_0-9A-Za-z]{0,62}$/.test(name);
+
 /** A GeoJSON geometry (object or text) as a WGS84 PostGIS geometry. */
 export function geoJson(geometry: object | string): Sql {
   return sql`ST_SetSRID(ST_GeomFromGeoJSON(${typeof geometry === 'string' ? geometry : JSON.stringify(geometry)}::text), 4326)`;

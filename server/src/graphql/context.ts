@@ -10,6 +10,7 @@ import { RequestBudget } from './budget.js';
 import type { CallerCache } from './caller.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { PubSub } from './pubsub.js';
+import { RawJsonLists } from './raw-json.js';
 
 /** Per-operation state: built once, by buildContext, for each HTTP request and each operation over graphql-ws. */
 export interface Context {
@@ -45,6 +46,8 @@ export interface Context {
   authFailure: GraphQLError | null;
   /** When the caller's token expires (epoch ms); null without one. */
   tokenExpiresAt: number | null;
+  /** Lists answered as database-written JSON text (graphql/raw-json.ts): HTTP answers only, null elsewhere. */
+  rawJson: RawJsonLists | null;
 }
 
 /** What every operation's context is built from, shared by the server's transports. */
@@ -64,6 +67,8 @@ export interface OperationSource {
   authorization: string | null | undefined;
   clientAddress: string | null;
   signal: AbortSignal;
+  /** Whether this transport serialises its answers through stringifyAnswer (HTTP), so lists may come as raw JSON. */
+  rawJson?: boolean;
 }
 
 /**
@@ -101,5 +106,6 @@ export async function buildContext(services: ContextServices, source: OperationS
     signal: source.signal,
     authFailure,
     tokenExpiresAt,
+    rawJson: source.rawJson ? new RawJsonLists() : null,
   };
 }

@@ -1,12 +1,15 @@
-import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, Field, Info, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth/role.js';
+import { jsonKeyFits } from '../db/sql.js';
 import { Connection } from '../graphql/connection.js';
 import type { Context } from '../graphql/context.js';
+import { plainListSelection, responsePath } from '../graphql/selection.js';
 import { AppliedFilter } from './applied-filter.types.js';
 import { CRIME_CATEGORIES } from './categories.js';
 import { Incident } from './incident.entity.js';
 import { IncidentFilter, IncidentInput } from './incident.inputs.js';
-import { COUNT_BOUND, categoryCounts, importIncidents, listIncidents, reportIncident } from './incident.service.js';
+import { COUNT_BOUND, categoryCounts, INCIDENT_JSON_FIELDS, importIncidents, listIncidents, reportIncident } from './incident.service.js';
 
 @ObjectType('IncidentConnection', { description: 'A page of incident results, and the filter that chose them.' })
 export class IncidentConnection extends Connection('Incident', Incident) {
@@ -69,13 +72,27 @@ export class IncidentResolver {
 
   @Authorized()
   @Query(() => IncidentConnection, { description: 'Incidents, newest first.' })
-  incidents(
+  async incidents(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => IncidentFilter, { nullable: true, description: 'Which incidents; all when left out.' }) filter?: IncidentFilter,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, 1–500 (default 100).' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor of the last item of the previous page.' }) after?: string,
   ) {
-    return ctx.reads((em) => listIncidents(em, filter, first, after));
+    // Over HTTP, nodes asked for as plain fields are written by PostgreSQL as the answer's JSON (graphql/raw-json.ts).
+    const plain = ctx.rawJson
+      ? plainListSelection(info, {
+          connectionType: 'IncidentConnection',
+          listField: 'nodes',
+          itemType: 'Incident',
+          leaves: INCIDENT_JSON_FIELDS,
+          alongside: ['edges'],
+        })
+      : null;
+    const nodesAs = plain?.fields.every((f) => jsonKeyFits(f.key)) ? plain.fields : null;
+    const page = await ctx.reads((em) => listIncidents(em, filter, first, after, nodesAs));
+    if (plain && page.nodesJson !== undefined) ctx.rawJson!.add([...responsePath(info), plain.key], page.nodesJson);
+    return page;
   }
 
   @Authorized(Role.ANALYST, Role.PLANNER)
