@@ -163,7 +163,10 @@ describe('a page of incidents written by PostgreSQL', () => {
       let after: string | null = null;
       for (let page = 0; page < 6; page++) {
         const vars: Record<string, unknown> = { ...variables, after };
-        const [raw, walked]: [{ text: string; body: Answer }, { text: string; body: Answer }] = await Promise.all([post(docs.nodes, vars), post(docs.edges, vars)]);
+        const [raw, walked]: [{ text: string; body: Answer }, { text: string; body: Answer }] = await Promise.all([
+          post(docs.nodes, vars),
+          post(docs.edges, vars),
+        ]);
         const context = `${docs.nodes} ${JSON.stringify(vars)}`;
         expect(raw.body.errors, context).toBeUndefined();
         expect(walked.body.errors, context).toBeUndefined();
