@@ -1,4 +1,5 @@
 import { PatrolTraceDocument, type PositionInput, RecordPositionsDocument } from '@vigil/schema';
+import { query, sql } from '@vigil/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSite, makeUnit, offset, SOUTH_END_GREEN, stay } from '../support/factories.js';
 import { storedTimes, walk } from '../support/live.js';
@@ -119,5 +120,41 @@ describe('position ingest (recordPositions)', () => {
     const unknown = await record('00000000-0000-4000-8000-000000000000', fixes);
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await storedTimes(t.em(), unit.id)).size).toBe(0);
+  });
+
+  it('commits a batch and its audit line together: when the line cannot be written, no fix is stored', async () => {
+    const unit = await makeUnit(t.em());
+    const fixes = walk(offset(SOUTH_END_GREEN, 700, 700), hoursAgo(4), 50);
+    const lines = async () =>
+      query<{ outcome: string }>(
+        t.em(),
+        sql`select outcome from audit_events where operation = 'recordPositions' and ${unit.id} = any(target_ids) order by id`,
+      );
+    const ok = await record(unit.id, fixes.slice(0, 25));
+    expect(ok.data?.recordPositions.accepted).toBe(25);
+    expect((await lines()).map((l) => l.outcome)).toEqual(['SUCCESS']);
+    // A success line for this unit is refused by the database from now on; a failure line is not.
+    await query(
+      t.em(),
+      sql`create function refuse_ingest_success() returns trigger language plpgsql as $$
+          begin
+            if new.operation = 'recordPositions' and new.outcome = 'SUCCESS' then raise exception 'audit refused'; end if;
+            return new;
+          end $$`,
+    );
+    await query(
+      t.em(),
+      sql`create trigger refuse_ingest_success before insert on audit_events for each row execute function refuse_ingest_success()`,
+    );
+    try {
+      const refused = await record(unit.id, fixes.slice(25));
+      expect(refused.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      // The 25 fixes of the second batch went with their line; the failure has its own.
+      expect((await storedTimes(t.em(), unit.id)).size).toBe(25);
+      expect((await lines()).map((l) => l.outcome)).toEqual(['SUCCESS', 'ERROR:INTERNAL_SERVER_ERROR']);
+    } finally {
+      await query(t.em(), sql`drop trigger refuse_ingest_success on audit_events`);
+      await query(t.em(), sql`drop function refuse_ingest_success()`);
+    }
   });
 });

@@ -46,6 +46,11 @@ export interface Context {
   authFailure: GraphQLError | null;
   /** When the caller's token expires (epoch ms); null without one. */
   tokenExpiresAt: number | null;
+  /**
+   * While a mutation field runs: writes its success audit line in the given transaction
+   * (audit.middleware.ts), for a resolver that would rather commit it with its change.
+   */
+  auditInTransaction?: (tx: EntityManager) => Promise<void>;
   /** Lists answered as database-written JSON text (graphql/raw-json.ts): HTTP answers only, null elsewhere. */
   rawJson: RawJsonLists | null;
 }

@@ -85,7 +85,8 @@ export class IngestResolver {
       id,
       positions,
       { radiusMetres: ctx.config.visitRadiusMetres, gapSeconds: ctx.config.visitGapSeconds },
-      { retentionDays: ctx.config.positionRetentionDays },
+      // The call's audit line commits with the fixes (one commit a batch, not two).
+      { retentionDays: ctx.config.positionRetentionDays, beforeCommit: ctx.auditInTransaction },
     );
     // Committed: now, and only now, tell the live subscribers.
     publishIngest(ctx.pubSub, id, outcome);

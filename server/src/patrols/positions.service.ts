@@ -59,6 +59,8 @@ export interface IngestOptions {
   now?: Date;
   /** Fixes older than this many days are refused as TOO_OLD: they would be purged at once (default: no limit). */
   retentionDays?: number;
+  /** The last work of the batch's transaction, before it commits (the call's audit line). */
+  beforeCommit?: (tx: EntityManager) => Promise<void>;
 }
 
 /**
@@ -160,80 +162,93 @@ export async function ingestPositions(
   unitId: string,
   fixes: Fix[],
   rules: VisitRules,
-  { check = true, now = new Date(), retentionDays }: IngestOptions = {},
+  { check = true, now = new Date(), retentionDays, beforeCommit }: IngestOptions = {},
 ): Promise<IngestOutcome> {
   if (fixes.length === 0) return { stored: [], duplicates: 0, rejected: [], visits: [], storedAt: null };
   return em.transactional(async (tx) => {
-    // The transaction's start is the received_at of every row it stores. JIT off for the
-    // transaction (SET LOCAL): the visit statement's estimates (every fix against every
-    // site it might pass) pass jit_above_cost whenever the planner knows how many fixes
-    // the window holds, and compiling it took 2.3 s of a batch that runs in 30 ms.
-    const [unit] = await query<{ started: number }>(
-      tx,
-      sql`select (extract(epoch from now()) * 1000)::float8 as started, set_config('jit', 'off', true)
-          from patrol_units where id = ${unitId}::uuid for no key update`,
-    );
-    if (!unit) throw notFound('Patrol unit', unitId);
-
-    let batch: CheckedBatch;
-    if (check) {
-      // For each time in the batch, one index probe: the unit's latest stored fix at or
-      // before it, which is either the fix at that very time (a duplicate) or the speed
-      // check's anchor. Bounded by the batch, however far apart its times are. Times go
-      // both ways as epoch milliseconds (the driver's own parsing of a timestamptz read
-      // the year 1 as 1901, and a stored fix was then counted as a duplicate).
-      const clock = { now, oldest: new Date(retentionDays === undefined ? -8.64e15 : now.getTime() - retentionDays * 86_400_000) };
-      const times = timesToCheck(fixes, clock).map((t) => t.getTime());
-      const around = times.length ? await storedAround(tx, unitId, times) : new Map<number, StoredAround>();
-      batch = checkBatch(fixes, around, clock);
-    } else {
-      batch = { accepted: fixes.map((fix, index) => ({ index, fix })), duplicates: 0, rejected: [] };
-    }
-    if (batch.accepted.length === 0)
-      return { stored: [], duplicates: batch.duplicates, rejected: batch.rejected, visits: [], storedAt: null };
-
-    // One statement over parallel arrays, one element a fix. On conflict nothing: checked,
-    // no fix here is stored already (the unit is locked); unchecked, a repeated time is
-    // found here, by the unique key, and left out of what RETURNING says was stored.
-    const accepted = batch.accepted;
-    const rows = await query<{ t: number }>(
-      tx,
-      sql`insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
-          select ${unitId}::uuid, ${fromEpochMs(sql`f.t`)}, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
-          from unnest(${accepted.map((a) => a.fix.recordedAt.getTime())}::int8[], ${accepted.map((a) => a.fix.longitude)}::float8[],
-                      ${accepted.map((a) => a.fix.latitude)}::float8[], ${accepted.map((a) => asReal(a.fix.accuracy))}::real[],
-                      ${accepted.map((a) => asReal(a.fix.speed))}::real[], ${accepted.map((a) => asReal(a.fix.heading))}::real[])
-               as f(t, lon, lat, accuracy, speed, heading)
-          on conflict (unit_id, recorded_at) do nothing
-          returning (extract(epoch from recorded_at) * 1000)::float8 as t`,
-    );
-    const inserted = new Set(rows.map((r) => Number(r.t)));
-    const stored: IngestOutcome['stored'] = [];
-    for (const a of accepted) {
-      const time = a.fix.recordedAt.getTime();
-      if (inserted.delete(time)) stored.push(a);
-    }
-    stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime());
-    // Late fixes for a day whose reach is kept make it stale (zone coverage computes it again).
-    await markStale(
-      tx as EntityManager,
-      unitId,
-      stored.map((s) => s.fix.recordedAt),
-      rules.gapSeconds,
-      now,
-    );
-    const visits: VisitChange[] = [];
-    for (const [from, to] of runsOf(stored.map((s) => s.fix.recordedAt.getTime()))) {
-      visits.push(...(await detectVisits(tx as EntityManager, unitId, new Date(from), new Date(to), rules)));
-    }
-    return {
-      stored,
-      duplicates: batch.duplicates + (accepted.length - stored.length),
-      rejected: batch.rejected,
-      visits,
-      storedAt: stored.length > 0 ? new Date(Number(unit.started)) : null,
-    };
+    const outcome = await storeBatch(tx as EntityManager, unitId, fixes, rules, { check, now, retentionDays });
+    await beforeCommit?.(tx as EntityManager);
+    return outcome;
   });
+}
+
+/** ingestPositions's work, in its transaction `tx`. */
+async function storeBatch(
+  tx: EntityManager,
+  unitId: string,
+  fixes: Fix[],
+  rules: VisitRules,
+  { check, now, retentionDays }: { check: boolean; now: Date; retentionDays?: number },
+): Promise<IngestOutcome> {
+  // The transaction's start is the received_at of every row it stores. JIT off for the
+  // transaction (SET LOCAL): the visit statement's estimates (every fix against every
+  // site it might pass) pass jit_above_cost whenever the planner knows how many fixes
+  // the window holds, and compiling it took 2.3 s of a batch that runs in 30 ms.
+  const [unit] = await query<{ started: number }>(
+    tx,
+    sql`select (extract(epoch from now()) * 1000)::float8 as started, set_config('jit', 'off', true)
+        from patrol_units where id = ${unitId}::uuid for no key update`,
+  );
+  if (!unit) throw notFound('Patrol unit', unitId);
+
+  let batch: CheckedBatch;
+  if (check) {
+    // For each time in the batch, one index probe: the unit's latest stored fix at or
+    // before it, which is either the fix at that very time (a duplicate) or the speed
+    // check's anchor. Bounded by the batch, however far apart its times are. Times go
+    // both ways as epoch milliseconds (the driver's own parsing of a timestamptz read
+    // the year 1 as 1901, and a stored fix was then counted as a duplicate).
+    const clock = { now, oldest: new Date(retentionDays === undefined ? -8.64e15 : now.getTime() - retentionDays * 86_400_000) };
+    const times = timesToCheck(fixes, clock).map((t) => t.getTime());
+    const around = times.length ? await storedAround(tx, unitId, times) : new Map<number, StoredAround>();
+    batch = checkBatch(fixes, around, clock);
+  } else {
+    batch = { accepted: fixes.map((fix, index) => ({ index, fix })), duplicates: 0, rejected: [] };
+  }
+  if (batch.accepted.length === 0)
+    return { stored: [], duplicates: batch.duplicates, rejected: batch.rejected, visits: [], storedAt: null };
+
+  // One statement over parallel arrays, one element a fix. On conflict nothing: checked,
+  // no fix here is stored already (the unit is locked); unchecked, a repeated time is
+  // found here, by the unique key, and left out of what RETURNING says was stored.
+  const accepted = batch.accepted;
+  const rows = await query<{ t: number }>(
+    tx,
+    sql`insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
+        select ${unitId}::uuid, ${fromEpochMs(sql`f.t`)}, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
+        from unnest(${accepted.map((a) => a.fix.recordedAt.getTime())}::int8[], ${accepted.map((a) => a.fix.longitude)}::float8[],
+                    ${accepted.map((a) => a.fix.latitude)}::float8[], ${accepted.map((a) => asReal(a.fix.accuracy))}::real[],
+                    ${accepted.map((a) => asReal(a.fix.speed))}::real[], ${accepted.map((a) => asReal(a.fix.heading))}::real[])
+             as f(t, lon, lat, accuracy, speed, heading)
+        on conflict (unit_id, recorded_at) do nothing
+        returning (extract(epoch from recorded_at) * 1000)::float8 as t`,
+  );
+  const inserted = new Set(rows.map((r) => Number(r.t)));
+  const stored: IngestOutcome['stored'] = [];
+  for (const a of accepted) {
+    const time = a.fix.recordedAt.getTime();
+    if (inserted.delete(time)) stored.push(a);
+  }
+  stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime());
+  // Late fixes for a day whose reach is kept make it stale (zone coverage computes it again).
+  await markStale(
+    tx,
+    unitId,
+    stored.map((s) => s.fix.recordedAt),
+    rules.gapSeconds,
+    now,
+  );
+  const visits: VisitChange[] = [];
+  for (const [from, to] of runsOf(stored.map((s) => s.fix.recordedAt.getTime()))) {
+    visits.push(...(await detectVisits(tx, unitId, new Date(from), new Date(to), rules)));
+  }
+  return {
+    stored,
+    duplicates: batch.duplicates + (accepted.length - stored.length),
+    rejected: batch.rejected,
+    visits,
+    storedAt: stored.length > 0 ? new Date(Number(unit.started)) : null,
+  };
 }
 
 /**
