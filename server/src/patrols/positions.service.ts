@@ -208,26 +208,30 @@ async function storeBatch(
   if (batch.accepted.length === 0)
     return { stored: [], duplicates: batch.duplicates, rejected: batch.rejected, visits: [], storedAt: null };
 
-  // One statement over parallel arrays, one element a fix. On conflict nothing: checked,
-  // no fix here is stored already (the unit is locked); unchecked, a repeated time is
-  // found here, by the unique key, and left out of what RETURNING says was stored.
+  // One statement over parallel arrays, one element a fix. Checked, no fix here is stored
+  // already (the unit is locked, the batch's own repeats are counted as duplicates), so a
+  // plain insert stores them all: a conflict would be a bug, and fails the batch loudly.
+  // Unchecked, a repeated time is found here, by the unique key (on conflict nothing), and
+  // left out of what RETURNING says was stored. (The speculative insertion on conflict
+  // asks for, and the rows returned, are work a checked batch does not need.)
   const accepted = batch.accepted;
-  const rows = await query<{ t: number }>(
-    tx,
-    sql`insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
-        select ${unitId}::uuid, ${fromEpochMs(sql`f.t`)}, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
-        from unnest(${accepted.map((a) => a.fix.recordedAt.getTime())}::int8[], ${accepted.map((a) => a.fix.longitude)}::float8[],
-                    ${accepted.map((a) => a.fix.latitude)}::float8[], ${accepted.map((a) => asReal(a.fix.accuracy))}::real[],
-                    ${accepted.map((a) => asReal(a.fix.speed))}::real[], ${accepted.map((a) => asReal(a.fix.heading))}::real[])
-             as f(t, lon, lat, accuracy, speed, heading)
-        on conflict (unit_id, recorded_at) do nothing
-        returning (extract(epoch from recorded_at) * 1000)::float8 as t`,
-  );
-  const inserted = new Set(rows.map((r) => Number(r.t)));
-  const stored: IngestOutcome['stored'] = [];
-  for (const a of accepted) {
-    const time = a.fix.recordedAt.getTime();
-    if (inserted.delete(time)) stored.push(a);
+  const insert = sql`insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
+      select ${unitId}::uuid, ${fromEpochMs(sql`f.t`)}, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
+      from unnest(${accepted.map((a) => a.fix.recordedAt.getTime())}::int8[], ${accepted.map((a) => a.fix.longitude)}::float8[],
+                  ${accepted.map((a) => a.fix.latitude)}::float8[], ${accepted.map((a) => asReal(a.fix.accuracy))}::real[],
+                  ${accepted.map((a) => asReal(a.fix.speed))}::real[], ${accepted.map((a) => asReal(a.fix.heading))}::real[])
+           as f(t, lon, lat, accuracy, speed, heading)`;
+  let stored: IngestOutcome['stored'];
+  if (check) {
+    await query(tx, insert);
+    stored = [...accepted];
+  } else {
+    const rows = await query<{ t: number }>(
+      tx,
+      sql`${insert} on conflict (unit_id, recorded_at) do nothing returning (extract(epoch from recorded_at) * 1000)::float8 as t`,
+    );
+    const inserted = new Set(rows.map((r) => Number(r.t)));
+    stored = accepted.filter((a) => inserted.delete(a.fix.recordedAt.getTime()));
   }
   stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime());
   // Late fixes for a day whose reach is kept make it stale (zone coverage computes it again).
