@@ -28,6 +28,15 @@ describe('sql`…` templates run by query()', () => {
     expect(new Date(rows[0]?.t ?? 0).toISOString()).toBe(at.toISOString());
   });
 
+  it('binds numbers with nulls as a numeric array, each value exact (NaN, infinities, tiny and huge ones included)', async () => {
+    const values = [1.5, null, -0.1234567890123456, 5e-324, 1.7976931348623157e308, Number.NaN, Number.POSITIVE_INFINITY, -7, undefined];
+    const rows = await query<{ v: number | null }>(
+      t.em(),
+      sql`select v from unnest(${values}::float8[]) with ordinality as u(v, k) order by k`,
+    );
+    expect(rows.map((r) => (r.v === null ? null : Number(r.v)))).toEqual(values.map((v) => v ?? null));
+  });
+
   it('keeps a literal ? in the text (a jsonb operator) apart from the placeholders', async () => {
     const row = await queryOne<{ has: boolean; v: number }>(t.em(), sql`select ${'{"k":1}'}::jsonb ? 'k' as has, ${41}::int + 1 as v`);
     expect(row).toEqual({ has: true, v: 42 });

@@ -339,28 +339,38 @@ export async function settleReach(em: EntityManager, rules: VisitRules, now = ne
  * touch none and cost nothing here.
  */
 export async function markStale(tx: EntityManager, unitId: string, times: Date[], gapSeconds: number, now = new Date()): Promise<void> {
+  const marks = staleMarks(unitId, times, gapSeconds, now);
+  if (marks) await query(tx, sql`with ${marks} select 1`);
+}
+
+/**
+ * markStale's work as two data-modifying CTEs (`stale_hours`, `stale_days`), for the
+ * statement that stores the fixes to carry (one statement fewer a batch); null when the
+ * fixes touch no kept hour.
+ */
+export function staleMarks(unitId: string, times: Date[], gapSeconds: number, now = new Date()): Sql | null {
   const markedBefore = now.getTime() - REACH_SETTLED_MS + MARK_LEAD_MS;
   const hours = new Set<number>();
   for (const t of times) {
     const last = Math.floor((t.getTime() + gapSeconds * 1000) / HOUR_MS) * HOUR_MS;
     for (let h = Math.floor(t.getTime() / HOUR_MS) * HOUR_MS; h <= last && h + HOUR_MS <= markedBefore; h += HOUR_MS) hours.add(h);
   }
-  if (hours.size === 0) return;
+  if (hours.size === 0) return null;
   const days = [...new Set([...hours].map((h) => isoDate(Math.floor(h / DAY_MS) * DAY_MS)))];
   // Rows, not deletions: a reach being computed right now from the fixes before these sees
   // the version move and does not overwrite the mark (fillHours, fillDays); the day's
   // version moves with any of its hours, which is what retires its spans (fillSpan).
-  await query(
-    tx,
-    sql`with hours as (
-          insert into patrol_reach_hours (unit_id, hour, reach, version)
-          select ${unitId}::uuid, h, null, 1 from unnest(${[...hours].map((h) => new Date(h))}::timestamptz[]) as h
-          on conflict (unit_id, hour) do update
-            set reach = null, version = patrol_reach_hours.version + 1, computed_at = now()
-          returning 1
-        )
+  return sql`stale_hours as (
+        insert into patrol_reach_hours (unit_id, hour, reach, version)
+        select ${unitId}::uuid, h, null, 1 from unnest(${[...hours].map((h) => new Date(h))}::timestamptz[]) as h
+        on conflict (unit_id, hour) do update
+          set reach = null, version = patrol_reach_hours.version + 1, computed_at = now()
+        returning 1
+      ),
+      stale_days as (
         insert into patrol_reach (unit_id, day, reach, version)
         select ${unitId}::uuid, d, null, 1 from unnest(${days}::date[]) as d
-        on conflict (unit_id, day) do update set reach = null, version = patrol_reach.version + 1, computed_at = now()`,
-  );
+        on conflict (unit_id, day) do update set reach = null, version = patrol_reach.version + 1, computed_at = now()
+        returning 1
+      )`;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
+import type { AuditInTransaction } from '../audit/audit.middleware.js';
 import { SiteReads } from '../audit/site-reads.js';
 import type { Caller } from '../auth/tokens.js';
 import type { Config } from '../config.js';
@@ -47,10 +48,10 @@ export interface Context {
   /** When the caller's token expires (epoch ms); null without one. */
   tokenExpiresAt: number | null;
   /**
-   * While a mutation field runs: writes its success audit line in the given transaction
-   * (audit.middleware.ts), for a resolver that would rather commit it with its change.
+   * While a mutation field runs: its success audit line, for a resolver that would rather
+   * commit it with its change (audit.middleware.ts).
    */
-  auditInTransaction?: (tx: EntityManager) => Promise<void>;
+  auditInTransaction?: AuditInTransaction;
   /** Lists answered as database-written JSON text (graphql/raw-json.ts): HTTP answers only, null elsewhere. */
   rawJson: RawJsonLists | null;
 }

@@ -86,7 +86,7 @@ export class IngestResolver {
       positions,
       { radiusMetres: ctx.config.visitRadiusMetres, gapSeconds: ctx.config.visitGapSeconds },
       // The call's audit line commits with the fixes (one commit a batch, not two).
-      { retentionDays: ctx.config.positionRetentionDays, beforeCommit: ctx.auditInTransaction },
+      { retentionDays: ctx.config.positionRetentionDays, audit: ctx.auditInTransaction },
     );
     // Committed: now, and only now, tell the live subscribers.
     publishIngest(ctx.pubSub, id, outcome);
