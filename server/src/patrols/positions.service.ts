@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { markStale, staleMarks } from '../analytics/reach.js';
 import type { AuditInTransaction } from '../audit/audit.middleware.js';
-import { join, metric, query, Sql, sql } from '../db/sql.js';
+import { empty, join, metric, query, Sql, sql } from '../db/sql.js';
 import { notFound } from '../graphql/errors.js';
 import { type CheckedBatch, checkBatch, type Rejection, type StoredAround, timesToCheck } from './fix-checks.js';
 
@@ -219,38 +219,52 @@ async function storeBatch(
   // left out of what RETURNING says was stored. (The speculative insertion on conflict
   // asks for, and the rows returned, are work a checked batch does not need.)
   const accepted = batch.accepted;
-  const insert = sql`insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
-      select ${unitId}::uuid, ${fromEpochMs(sql`f.t`)}, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
-      from unnest(${accepted.map((a) => a.fix.recordedAt.getTime())}::int8[], ${accepted.map((a) => a.fix.longitude)}::float8[],
+  const source = sql`select * from unnest(${accepted.map((a) => a.fix.recordedAt.getTime())}::int8[], ${accepted.map((a) => a.fix.longitude)}::float8[],
                   ${accepted.map((a) => a.fix.latitude)}::float8[], ${accepted.map((a) => asReal(a.fix.accuracy))}::real[],
                   ${accepted.map((a) => asReal(a.fix.speed))}::real[], ${accepted.map((a) => asReal(a.fix.heading))}::real[])
            as f(t, lon, lat, accuracy, speed, heading)`;
+  const insertFrom = (from: Sql) => sql`insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
+      select ${unitId}::uuid, ${fromEpochMs(sql`f.t`)}, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
+      from ${from} f`;
+  const visits: VisitChange[] = [];
   let stored: IngestOutcome['stored'];
   if (check) {
-    // The same statement marks the kept reach its fixes change stale and writes the call's
-    // audit line (data-modifying CTEs): fewer round trips a batch (tests/bench, ingest).
+    stored = [...accepted].sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime());
+    const runs = runsOf(stored.map((s) => s.fix.recordedAt.getTime()));
+    // The insert also marks the kept reach its fixes change stale and writes the call's
+    // audit line (data-modifying CTEs); for a batch of one run of times (a device's usual
+    // batch) the same statement detects the visits too, from the stored fixes and the
+    // batch's own (which no part of the statement could read back from the table). Each
+    // statement a batch saves is a round trip on the server's one thread (tests/bench, ingest).
     const marks = staleMarks(
       unitId,
       accepted.map((a) => a.fix.recordedAt),
       rules.gapSeconds,
       now,
     );
-    const ctes = [...(marks ? [marks] : []), ...(audit ? [sql`audit_line as (${audit.line})`] : [])];
-    await query(tx, ctes.length ? sql`with ${join(ctes, ', ')} ${insert}` : insert);
+    const ctes = [
+      sql`batch_fixes as (${source})`,
+      sql`stored_fixes as (${insertFrom(sql`batch_fixes`)})`,
+      ...(marks ? [marks] : []),
+      ...(audit ? [sql`audit_line as (${audit.line})`] : []),
+    ];
     if (audit) audit.done = true;
-    stored = [...accepted];
+    if (runs.length === 1) {
+      const [[from, to]] = runs as [[number, number]];
+      const batchFixes = sql`select ${fromEpochMs(sql`b.t`)} as recorded_at, ST_SetSRID(ST_MakePoint(b.lon, b.lat), 4326) as location from batch_fixes b`;
+      visits.push(...(await detectVisits(tx, unitId, new Date(from), new Date(to), rules, { ctes: join(ctes, ', '), fixes: batchFixes })));
+      return outcomeOf(stored, visits);
+    }
+    await query(tx, sql`with ${join(ctes, ', ')} select 1`);
   } else {
     const rows = await query<{ t: number }>(
       tx,
-      sql`${insert} on conflict (unit_id, recorded_at) do nothing returning (extract(epoch from recorded_at) * 1000)::float8 as t`,
+      sql`${insertFrom(sql`(${source})`)} on conflict (unit_id, recorded_at) do nothing returning (extract(epoch from recorded_at) * 1000)::float8 as t`,
     );
     const inserted = new Set(rows.map((r) => Number(r.t)));
     stored = accepted.filter((a) => inserted.delete(a.fix.recordedAt.getTime()));
-  }
-  stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime());
-  // Late fixes for a day whose reach is kept make it stale (zone coverage computes it
-  // again): checked, the insert did it; unchecked, only what was stored counts.
-  if (!check)
+    stored.sort((a, b) => a.fix.recordedAt.getTime() - b.fix.recordedAt.getTime());
+    // Late fixes for a day whose reach is kept make it stale (zone coverage computes it again).
     await markStale(
       tx,
       unitId,
@@ -258,17 +272,21 @@ async function storeBatch(
       rules.gapSeconds,
       now,
     );
-  const visits: VisitChange[] = [];
+  }
   for (const [from, to] of runsOf(stored.map((s) => s.fix.recordedAt.getTime()))) {
     visits.push(...(await detectVisits(tx, unitId, new Date(from), new Date(to), rules)));
   }
-  return {
-    stored,
-    duplicates: batch.duplicates + (accepted.length - stored.length),
-    rejected: batch.rejected,
-    visits,
-    storedAt: stored.length > 0 ? new Date(Number(unit.started)) : null,
-  };
+  return outcomeOf(stored, visits);
+
+  function outcomeOf(stored: IngestOutcome['stored'], visits: VisitChange[]): IngestOutcome {
+    return {
+      stored,
+      duplicates: batch.duplicates + (accepted.length - stored.length),
+      rejected: batch.rejected,
+      visits,
+      storedAt: stored.length > 0 ? new Date(Number(unit!.started)) : null,
+    };
+  }
 }
 
 /**
@@ -305,14 +323,26 @@ function runsOf(times: number[]): [number, number][] {
  * no island supports any more are deleted, all in one statement.
  * Distances use the sites' British National Grid column: metres, with its GiST index.
  */
-export async function detectVisits(em: EntityManager, unitId: string, from: Date, to: Date, rules: VisitRules): Promise<VisitChange[]> {
+export async function detectVisits(
+  em: EntityManager,
+  unitId: string,
+  from: Date,
+  to: Date,
+  rules: VisitRules,
+  along?: {
+    /** CTEs the statement runs first (the batch's own insert: storeBatch). */
+    ctes: Sql;
+    /** Fixes of the window the table cannot show this statement (inserted by `ctes`): recorded_at, location. */
+    fixes: Sql;
+  },
+): Promise<VisitChange[]> {
   const gap = sql`make_interval(secs => ${rules.gapSeconds}::float8)`;
   const r = sql`${rules.radiusMetres}::float8`;
   const fromAt = sql`w.from_at`;
   const toAt = sql`w.to_at`;
   const rows = await query<{ id: string; site_id: string; entered_at: number; exited_at: number; fixes: number }>(
     em,
-    sql`with w as materialized (
+    sql`with ${along ? sql`${along.ctes},` : empty} w as materialized (
           select least(${from}::timestamptz - ${gap}, min(entered_at)) as from_at,
                  greatest(${to}::timestamptz + ${gap}, max(exited_at)) as to_at
           from visits
@@ -322,6 +352,7 @@ export async function detectVisits(em: EntityManager, unitId: string, from: Date
           select p.recorded_at, ${metric(sql`p.location`)} as pt
           from w, positions p
           where ${unitFixesBetween(unitId, fromAt, toAt)}
+          ${along ? sql`union all select n.recorded_at, ${metric(sql`n.location`)} from (${along.fixes}) n` : empty}
         ),
         -- Sites the unit came within r of, at least once, in the window: within r of the
         -- window's fixes taken together, one index probe rather than one per fix.
