@@ -10,8 +10,8 @@ export const BATCH = 500;
 /**
  * Ingest: 10 devices at once, each sending batches of 500 fixes (its own unit, one fix a
  * second, 8 minutes of driving per batch), each batch sent when the last is acknowledged.
- * Through `recordPositions` (checks, insert and visit detection in one transaction per
- * batch; then the audit line and the live announcement) against COPY FROM STDIN
+ * Through `recordPositions` (checks, insert, visit detection and the audit line in one
+ * transaction per batch, then the live announcement) against COPY FROM STDIN
  * (pg-copy-streams) of the same kind of rows into the same table, one COPY per batch on
  * 10 connections. The two sides use different units over the same times, so neither
  * meets the other's rows. The clients of both run in a worker thread (bench/ingest-clients.ts).
@@ -55,7 +55,7 @@ export async function ingestScenario(ctx: Context): Promise<Row> {
       target: '≥ 0.50× COPY throughput',
       verdict: verdict(ratio >= 0.5),
       rss: megabytes(process.memoryUsage().rss),
-      note: `${result.api.items} positions per side (${result.api.latencies.length} batches) over 2 alternating rounds; latencies are per batch of ${BATCH}. The clients of both sides run in a worker thread, the server in the main one.`,
+      note: `${result.api.items} positions per side (${result.api.latencies.length} batches) over 2 alternating rounds; latencies are per batch of ${BATCH}. An API batch is BEGIN, the unit's lock, one read of the stored fixes around the batch's times, one statement (insert, stale reach marks, audit line, visit detection) and COMMIT; then its live announcement (NOTIFY). The clients of both sides run in a worker thread, the server in the main one.`,
     };
   } finally {
     await clients.close();
