@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
  * PostgreSQL build the very JSON graphql-js would have answered (plain leaf fields only:
  * graphql/selection.ts decides), it answers the list as empty, to graphql-js, and adds the
  * text here under the list's response path; once the answer is complete (errors
- * formatted, audit written) `mark` puts a placeholder at that path, and `stringify` puts
+ * formatted, audit written) `mark` puts a placeholder at that path, and `stringifyAnswer` puts
  * the text where the placeholder's JSON string stands.
  *
  * Only HTTP answers are serialised by Vigil (Apollo's stringifyResult), so only an HTTP
@@ -27,7 +27,7 @@ export class RawJsonLists {
 
   /**
    * Puts a placeholder into `data` for each list added, where graphql-js left it empty,
-   * and keeps the texts for `stringify`. A list whose place is gone (a null parent from an
+   * and keeps the texts for `stringifyAnswer`. A list whose place is gone (a null parent from an
    * error further up) is dropped, as graphql-js would have dropped it.
    */
   mark(data: Record<string, unknown> | null | undefined): void {
