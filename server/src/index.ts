@@ -13,6 +13,7 @@ export { EMBEDDED_EXTENSIONS, startEmbeddedDatabase } from './db/embedded.js';
 export { entities } from './db/entities.js';
 export * from './db/geometry.js';
 export { migrate, type Orm, openOrm } from './db/orm.js';
+export { keepExchangesWhole } from './db/socket-queue.js';
 export { geoJson, identifier, METRIC_SRID, query, queryOne, Sql, sql } from './db/sql.js';
 export { type LiveSimulator, startLiveSimulator } from './demo/live.js';
 export { type SeedOptions, type SeedSummary, seedDemo } from './demo/seed.js';

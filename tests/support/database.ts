@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { EMBEDDED_EXTENSIONS, migrate, openOrm, startEmbeddedDatabase } from '@vigil/server';
+import { EMBEDDED_EXTENSIONS, keepExchangesWhole, migrate, openOrm, startEmbeddedDatabase } from '@vigil/server';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { withDatabase } from './target.js';
@@ -88,6 +88,8 @@ async function keptEmbedded(dumpFile: string): Promise<TestDatabase> {
   }
   const lent = database;
   const server = new PGLiteSocketServer({ db: lent.db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  // As startEmbeddedDatabase does: each connection's statements reach the session whole.
+  keepExchangesWhole(server);
   await server.start();
   return {
     kind: 'embedded',

@@ -5,6 +5,7 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../shared/startup-error.js';
+import { keepExchangesWhole } from './socket-queue.js';
 
 export interface EmbeddedDatabase {
   /** postgres:// URL of the wire-protocol socket, for `pg` and MikroORM. */
@@ -27,7 +28,8 @@ export interface EmbeddedOptions {
  * talks to it through the same `pg` + MikroORM code path as to a real PostgreSQL.
  *
  * PGlite runs one query at a time; the socket server multiplexes connections and keeps
- * a transaction's statements together, so a `pg.Pool` works (more slowly than a real server).
+ * each statement's exchange and each transaction together (db/socket-queue.ts), so a
+ * `pg.Pool` works (more slowly than a real server).
  */
 export async function startEmbeddedDatabase({ dataDir, loadDataDir }: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -40,6 +42,8 @@ export async function startEmbeddedDatabase({ dataDir, loadDataDir }: EmbeddedOp
     throw error;
   }
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  // Each client's statements whole, not interleaved with another's (db/socket-queue.ts).
+  keepExchangesWhole(server);
   await server.start();
   const address = server.getServerConn();
   return {

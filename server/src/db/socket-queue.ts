@@ -1,0 +1,113 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** A protocol message waiting in pglite-socket's queue (its QueryQueueManager, 0.2.11). */
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  resolve(bytes: number): void;
+  reject(error: unknown): void;
+  onData(chunk: Uint8Array): void;
+}
+
+/** The part of pglite-socket's QueryQueueManager this module takes over. */
+interface QueryQueue {
+  db: PGlite;
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+/** ReadyForQuery: 'Z', length 5, a status byte. The backend sends it when an exchange is over. */
+const endsWithReadyForQuery = (tail: Uint8Array) =>
+  tail.length === 6 && tail[0] === 0x5a && tail[1] === 0 && tail[2] === 0 && tail[3] === 0 && tail[4] === 5;
+
+/** The last six bytes of what came before and `chunk`, copied (the chunk's memory is PGlite's). */
+function lastSix(before: Uint8Array, chunk: Uint8Array): Uint8Array {
+  if (chunk.length >= 6) return chunk.slice(chunk.length - 6);
+  const joined = new Uint8Array(before.length + chunk.length);
+  joined.set(before);
+  joined.set(chunk, before.length);
+  return joined.slice(Math.max(0, joined.length - 6));
+}
+
+/**
+ * Makes pglite-socket serve each client's exchanges whole. PGlite is one PostgreSQL
+ * session; pglite-socket queues the protocol messages of all its connections one by one
+ * and keeps to one connection only while a transaction is open. But an extended-protocol
+ * exchange (Parse, Bind, Describe, Execute, Sync: every statement `pg` sends with
+ * parameters) is not a transaction, and the unnamed prepared statement it builds is the
+ * session's: a second connection's Parse between a first's Parse and Bind replaced it,
+ * and the first bound its values to the wrong statement ("bind message supplies 6
+ * parameters, but prepared statement "" requires 5" in the demo while its simulator drove;
+ * electric-sql/pglite#1046, open). Also, one failure inside PGlite left the queue marked
+ * busy for good.
+ *
+ * So a connection keeps the session from its first message until the backend says it is
+ * ready again (ReadyForQuery ends what it sent back) and, as before, for the whole of a
+ * transaction; and a failure rejects only its own message. Checks the queue's shape
+ * first, so an upgrade of pglite-socket that changes it stops start-up rather than going
+ * unnoticed.
+ */
+export function keepExchangesWhole(server: PGLiteSocketServer): void {
+  const q = (server as unknown as { queryQueue?: QueryQueue }).queryQueue;
+  if (
+    !q ||
+    !Array.isArray(q.queue) ||
+    typeof q.processQueue !== 'function' ||
+    typeof q.clearQueueForHandler !== 'function' ||
+    !('lastHandlerId' in q) ||
+    typeof q.db?.execProtocolRawStream !== 'function'
+  )
+    throw new Error('pglite-socket: its query queue is not the one server/src/db/socket-queue.ts expects (another version?)');
+  /** Whether the last connection served is mid-exchange: no ReadyForQuery has ended its answer yet. */
+  let mid = false;
+  q.processQueue = async () => {
+    if (q.processing) return;
+    q.processing = true;
+    try {
+      while (q.queue.length > 0) {
+        const held = q.lastHandlerId !== null && (mid || q.db.isInTransaction());
+        const at = held ? q.queue.findIndex((m) => m.handlerId === q.lastHandlerId) : 0;
+        // The connection holding the session has sent nothing more yet: its next message starts this again.
+        if (at < 0) return;
+        const [m] = q.queue.splice(at, 1) as [QueuedMessage];
+        let tail: Uint8Array = new Uint8Array(0);
+        let bytes = 0;
+        q.lastHandlerId = m.handlerId;
+        try {
+          await q.db.runExclusive(() =>
+            q.db.execProtocolRawStream(m.message, {
+              onRawData: (chunk: Uint8Array) => {
+                bytes += chunk.length;
+                tail = lastSix(tail, chunk);
+                m.onData(chunk);
+              },
+            }),
+          );
+        } catch (error) {
+          mid = false;
+          m.reject(error);
+          continue;
+        }
+        mid = !endsWithReadyForQuery(tail);
+        m.resolve(bytes);
+      }
+    } finally {
+      q.processing = false;
+    }
+  };
+  // A connection gone mid-exchange (outside a transaction, which the queue rolls back
+  // itself) no longer holds the session.
+  const clear = q.clearQueueForHandler.bind(q);
+  q.clearQueueForHandler = (handlerId) => {
+    clear(handlerId);
+    if (q.lastHandlerId === handlerId && !q.db.isInTransaction()) {
+      mid = false;
+      q.lastHandlerId = null;
+      void q.processQueue();
+    }
+  };
+}
