@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { StartupError } from '../shared/startup-error.js';
 
 /** A protocol message waiting in pglite-socket's queue (its QueryQueueManager, 0.2.11). */
 interface QueuedMessage {
@@ -61,7 +62,9 @@ export function keepExchangesWhole(server: PGLiteSocketServer): void {
     !('lastHandlerId' in q) ||
     typeof q.db?.execProtocolRawStream !== 'function'
   )
-    throw new Error('pglite-socket: its query queue is not the one server/src/db/socket-queue.ts expects (another version?)');
+    throw new StartupError(
+      'pglite-socket: its query queue is not the one server/src/db/socket-queue.ts was written for (0.2.11): check that module against the installed version',
+    );
   /** Whether the last connection served is mid-exchange: no ReadyForQuery has ended its answer yet. */
   let mid = false;
   q.processQueue = async () => {
