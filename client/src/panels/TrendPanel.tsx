@@ -124,6 +124,9 @@ export function TrendPanel({ state }: { state: MapState }) {
     { enabled: Boolean(eventAt) && mapReady },
   );
   const t = trend.data?.incidentTrend;
+  // While the chosen event or window loads, the chart still shows the last answer: exporting
+  // it then would save the counts of a window no longer chosen.
+  const stale = trend.isPlaceholderData;
   const categories = state.categories.map(categoryLabel).join(', ').toLowerCase();
   const what = state.hateOnly ? `hate crime${categories ? `: ${categories}` : ' only'}` : categories || 'all incidents';
 
@@ -202,12 +205,19 @@ export function TrendPanel({ state }: { state: MapState }) {
             Counted: {t.beforeFilter.description.replace(/, [^,]+ to [^,]+$/, '')}, in each window.
           </p>
           <div className="row">
-            <button type="button" className="button button-small" onClick={exportCsv} data-testid="export-trend-csv">
+            <button type="button" className="button button-small" onClick={exportCsv} disabled={stale} data-testid="export-trend-csv">
               Counts (CSV)
             </button>
-            <button type="button" className="button button-small" onClick={() => void exportPng()} data-testid="export-trend-png">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => void exportPng()}
+              disabled={stale}
+              data-testid="export-trend-png"
+            >
               Chart (PNG)
             </button>
+            {stale ? <span className="muted">updating…</span> : null}
           </div>
           {t.byCommunity.length > 0 ? (
             <>
