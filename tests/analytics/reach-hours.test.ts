@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { PatrolZone, purgePositions, storePositions } from '@vigil/server';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FixSpec, makeUnit, offset, SOUTH_END_GREEN } from '../support/factories.js';
+import { type FixSpec, makeUnit, offset, SOUTH_END_GREEN, squareAround } from '../support/factories.js';
 import { rng } from '../support/incidents.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { statementsDuring } from '../support/statements.js';
@@ -29,21 +29,7 @@ const zoneIds: string[] = [];
 /** Hours unit 0 was off patrol, in the past: where the late batch goes. */
 const idleHours: number[] = [];
 
-/** A square `half` metres either side of a point `east`, `north` metres from the centre. */
-function square(east: number, north: number, half: number): [number, number][][] {
-  const [w, s] = offset(centre, east - half, north - half);
-  const [e, n] = offset(centre, east + half, north + half);
-  return [
-    [
-      [w, s],
-      [e, s],
-      [e, n],
-      [w, n],
-      [w, s],
-    ],
-  ];
-}
-const area = { type: 'Polygon', coordinates: square(0, 0, 2000) };
+const area = { type: 'Polygon', coordinates: squareAround(centre, 0, 0, 2000) };
 
 /**
  * Foot patrols walking at random in a 3 km square, a fix every minute (on the minute, so
@@ -197,7 +183,7 @@ beforeAll(async () => {
   ].entries()) {
     const zone = em.create(PatrolZone, {
       name: `Reach square ${k}`,
-      boundary: { type: 'MultiPolygon', coordinates: [square(east!, north!, 300)] },
+      boundary: { type: 'MultiPolygon', coordinates: [squareAround(centre, east!, north!, 300)] },
     });
     await em.flush();
     zoneIds.push(zone.id);

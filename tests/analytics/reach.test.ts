@@ -1,7 +1,7 @@
 import { DashboardZoneCoverageDocument } from '@vigil/schema';
 import { PatrolZone, purgePositions, storePositions } from '@vigil/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drive, type FixSpec, makeUnit, offset, SOUTH_END_GREEN } from '../support/factories.js';
+import { drive, type FixSpec, makeUnit, offset, SOUTH_END_GREEN, squareAround } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { statementsDuring } from '../support/statements.js';
 
@@ -21,21 +21,6 @@ const DAY = 86_400_000;
 const day = new Date(Math.floor(Date.now() / DAY) * DAY - 3 * DAY);
 const centre = offset(SOUTH_END_GREEN, -3000, 2000);
 const window = { from: new Date(day.getTime() - DAY).toISOString(), to: new Date().toISOString() };
-
-/** A 200 m square around `centre`. */
-function square(half: number) {
-  const [w, s] = offset(centre, -half, -half);
-  const [e, n] = offset(centre, half, half);
-  return [
-    [
-      [w, s],
-      [e, s],
-      [e, n],
-      [w, n],
-      [w, s],
-    ],
-  ] as [number, number][][];
-}
 
 /** A drive north through `centre` from 400 m south to 400 m north at 20 km/h, a fix every 5 s. */
 function northward(start: Date): FixSpec[] {
@@ -89,7 +74,10 @@ beforeAll(async () => {
   unitId = (await makeUnit(em)).id;
   // Across the square's middle, west to east, at 10:00 on the settled day.
   await storePositions(em, unitId, drive(centre, new Date(day.getTime() + 10 * 3600_000), -400, 400, { kmh: 20 }), rules);
-  const zone = em.create(PatrolZone, { name: 'Kept-reach square', boundary: { type: 'MultiPolygon', coordinates: [square(100)] } });
+  const zone = em.create(PatrolZone, {
+    name: 'Kept-reach square',
+    boundary: { type: 'MultiPolygon', coordinates: [squareAround(centre, 0, 0, 100)] },
+  });
   await em.flush();
   zoneId = zone.id;
 });

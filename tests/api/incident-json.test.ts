@@ -9,6 +9,7 @@
  */
 import { query, sql } from '@vigil/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../support/incidents.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let t: TestServer;
@@ -71,17 +72,6 @@ async function post(document: string, variables: Record<string, unknown>): Promi
   });
   const text = await response.text();
   return { text, body: JSON.parse(text) as Answer };
-}
-
-/** A seeded generator, so a failing shape can be run again. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LEAVES = [

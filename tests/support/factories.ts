@@ -45,6 +45,21 @@ export function offset([lon, lat]: [number, number], eastMetres: number, northMe
   return [round(lon + eastMetres / M_PER_DEG_LON), round(lat + northMetres / M_PER_DEG_LAT)];
 }
 
+/** A square ring `half` metres either side of the point `east`, `north` metres from `centre` (GeoJSON Polygon coordinates). */
+export function squareAround(centre: [number, number], east: number, north: number, half: number): [number, number][][] {
+  const [w, s] = offset(centre, east - half, north - half);
+  const [e, n] = offset(centre, east + half, north + half);
+  return [
+    [
+      [w, s],
+      [e, s],
+      [e, n],
+      [w, n],
+      [w, s],
+    ],
+  ];
+}
+
 export interface FixSpec {
   recordedAt: Date;
   longitude: number;

@@ -167,10 +167,11 @@ export async function ingestPositions(
 ): Promise<IngestOutcome> {
   if (fixes.length === 0) return { stored: [], duplicates: 0, rejected: [], visits: [], storedAt: null };
   return em.transactional(async (tx) => {
-    const pending = audit ? { ...audit, done: false } : null;
-    const outcome = await storeBatch(tx as EntityManager, unitId, fixes, rules, { check, now, retentionDays, audit: pending });
-    // Not carried by the insert (nothing to store, or stored unchecked): a statement of its own.
-    if (pending && !pending.done) await query(tx, pending.line);
+    const auditLine = audit?.line ?? null;
+    const outcome = await storeBatch(tx as EntityManager, unitId, fixes, rules, { check, now, retentionDays, auditLine });
+    // A checked batch that stores anything carries the line in its insert; otherwise (nothing
+    // to store, or stored unchecked) the line is a statement of its own.
+    if (auditLine && !(check && outcome.stored.length > 0)) await query(tx, auditLine);
     audit?.written();
     return outcome;
   });
@@ -182,7 +183,7 @@ async function storeBatch(
   unitId: string,
   fixes: Fix[],
   rules: VisitRules,
-  { check, now, retentionDays, audit }: { check: boolean; now: Date; retentionDays?: number; audit: { line: Sql; done: boolean } | null },
+  { check, now, retentionDays, auditLine }: { check: boolean; now: Date; retentionDays?: number; auditLine: Sql | null },
 ): Promise<IngestOutcome> {
   // The transaction's start is the received_at of every row it stores. JIT off for the
   // transaction (SET LOCAL): the visit statement's estimates (every fix against every
@@ -246,9 +247,8 @@ async function storeBatch(
       sql`batch_fixes as (${source})`,
       sql`stored_fixes as (${insertFrom(sql`batch_fixes`)})`,
       ...(marks ? [marks] : []),
-      ...(audit ? [sql`audit_line as (${audit.line})`] : []),
+      ...(auditLine ? [sql`audit_line as (${auditLine})`] : []),
     ];
-    if (audit) audit.done = true;
     if (runs.length === 1) {
       const [[from, to]] = runs as [[number, number]];
       const batchFixes = sql`select ${fromEpochMs(sql`b.t`)} as recorded_at, ST_SetSRID(ST_MakePoint(b.lon, b.lat), 4326) as location from batch_fixes b`;
