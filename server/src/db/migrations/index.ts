@@ -10,6 +10,7 @@ import { Migration20261230StreetPlaces } from './Migration20261230StreetPlaces.j
 import { Migration20261231SignInAttempts } from './Migration20261231SignInAttempts.js';
 import { Migration20270102PatrolReachHours } from './Migration20270102PatrolReachHours.js';
 import { Migration20270104IncidentsPointIndex } from './Migration20270104IncidentsPointIndex.js';
+import { Migration20270105ReachUnsimplified } from './Migration20270105ReachUnsimplified.js';
 
 /** Listed by hand so migrations run the same under tsx, vitest and a bundle. Append new ones in order. */
 export const migrationsList = [
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261231SignInAttempts', class: Migration20261231SignInAttempts },
   { name: 'Migration20270102PatrolReachHours', class: Migration20270102PatrolReachHours },
   { name: 'Migration20270104IncidentsPointIndex', class: Migration20270104IncidentsPointIndex },
+  { name: 'Migration20270105ReachUnsimplified', class: Migration20270105ReachUnsimplified },
 ];
