@@ -1,4 +1,4 @@
-import { geoJson, identifier, query, queryOne, sql } from '@vigil/server';
+import { geoJson, identifier, numbers, query, queryOne, sql } from '@vigil/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -35,6 +35,34 @@ describe('sql`…` templates run by query()', () => {
       sql`select v from unnest(${values}::float8[]) with ordinality as u(v, k) order by k`,
     );
     expect(rows.map((r) => (r.v === null ? null : Number(r.v)))).toEqual(values.map((v) => v ?? null));
+  });
+
+  it('binds numbers() in the binary array format: every value read back as it was, as float4 rounds, or refused', async () => {
+    const read = async (fragment: ReturnType<typeof numbers>) =>
+      (
+        await query<{ v: number | string | null }>(
+          t.em(),
+          // As float8 text: exact for int8 within 2^53 and for every float4.
+          sql`select v::float8::text as v from unnest(${fragment}) with ordinality as u(v, k) order by k`,
+        )
+      ).map((r) => (r.v === null ? null : Number(r.v)));
+    const doubles = [1.5, null, -0.1234567890123456, 5e-324, -1.7976931348623157e308, Number.NaN, Number.NEGATIVE_INFINITY, -0, undefined];
+    expect(await read(numbers('float8', doubles))).toEqual(doubles.map((v) => v ?? null));
+    // Epoch milliseconds from before 1970 to past 2^53's neighbourhood, exactly.
+    const longs = [0, -1, 1_764_000_000_123, -62_135_596_800_000, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, null];
+    expect(await read(numbers('int8', longs))).toEqual(longs);
+    expect(() => numbers('int8', [1.5])).toThrow(RangeError);
+    // float4: what a real column holds (1e-50 underflows to 0, 0.1 is float4's 0.1); too large is refused.
+    const reals = [0.1, 1e-50, 3.4e38, null, 250.5];
+    expect(await read(numbers('float4', reals))).toEqual(reals.map((v) => (v === null ? null : Math.fround(v))));
+    expect(() => numbers('float4', [1e39])).toThrow(/out of range for type real/);
+    expect(await read(numbers('float8', []))).toEqual([]);
+    // With the rest of the statement's values around it, in its place.
+    const row = await queryOne<{ a: string; n: number; b: string }>(
+      t.em(),
+      sql`select ${'x'}::text as a, cardinality(${numbers('float8', [1, 2, 3])}) as n, ${'y'}::text as b`,
+    );
+    expect(row).toEqual({ a: 'x', n: 3, b: 'y' });
   });
 
   it('keeps a literal ? in the text (a jsonb operator) apart from the placeholders', async () => {

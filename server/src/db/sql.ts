@@ -87,6 +87,51 @@ function arrayLiteral(values: readonly unknown[]): string {
   return `{${values.map(element).join(',')}}`;
 }
 
+/** Element types of `numbers`: PostgreSQL's type OID and its width in bytes. */
+const NUMBER_TYPES = {
+  int8: { oid: 20, bytes: 8 },
+  float8: { oid: 701, bytes: 8 },
+  float4: { oid: 700, bytes: 4 },
+} as const;
+
+/**
+ * A list of numbers (nulls allowed) as an array of `type`, bound in PostgreSQL's binary
+ * array format (array_recv): no number → text → number on either side. Ingest binds six
+ * arrays of 500 a batch, and writing and reading them as text was about a twentieth of the
+ * server's work on a batch (tests/bench, ingest). The fragment carries its own cast, so the
+ * encoding and the type cannot disagree; int8 takes integers only (BigInt throws otherwise).
+ * float4 rounds as the column would (a speed of 1e-50 m/s is 0, where PostgreSQL's text
+ * input refused it as an underflow and failed the batch); a finite value beyond float4's
+ * range is refused here, as PostgreSQL refuses it.
+ */
+export function numbers(type: keyof typeof NUMBER_TYPES, values: readonly (number | null | undefined)[]): Sql {
+  const { oid, bytes } = NUMBER_TYPES[type];
+  const nulls = values.some((v) => v === null || v === undefined);
+  // ndim, flags (has nulls), element type, then the one dimension (length, lower bound 1).
+  const header = values.length === 0 ? 12 : 20;
+  const buffer = Buffer.allocUnsafe(header + values.length * 4 + values.filter((v) => v !== null && v !== undefined).length * bytes);
+  buffer.writeInt32BE(values.length === 0 ? 0 : 1, 0);
+  buffer.writeInt32BE(nulls ? 1 : 0, 4);
+  buffer.writeInt32BE(oid, 8);
+  let at = header;
+  if (values.length > 0) {
+    buffer.writeInt32BE(values.length, 12);
+    buffer.writeInt32BE(1, 16);
+  }
+  for (const v of values) {
+    if (v === null || v === undefined) {
+      at = buffer.writeInt32BE(-1, at);
+      continue;
+    }
+    at = buffer.writeInt32BE(bytes, at);
+    if (type === 'int8') at = buffer.writeBigInt64BE(BigInt(v), at);
+    else if (type === 'float8') at = buffer.writeDoubleBE(v, at);
+    else if (Number.isFinite(v) && !Number.isFinite(Math.fround(v))) throw new RangeError(`${v} is out of range for type real`);
+    else at = buffer.writeFloatBE(v, at);
+  }
+  return sql`${buffer}::${raw(type)}[]`;
+}
+
 function bindable(value: unknown): unknown {
   if (value === undefined) return null;
   if (Array.isArray(value)) return arrayLiteral(value);

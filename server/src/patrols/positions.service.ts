@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { markStale, staleMarks } from '../analytics/reach.js';
 import type { AuditInTransaction } from '../audit/audit.middleware.js';
-import { empty, join, metric, query, Sql, sql } from '../db/sql.js';
+import { empty, join, metric, numbers, query, Sql, sql } from '../db/sql.js';
 import { notFound } from '../graphql/errors.js';
 import { type CheckedBatch, checkBatch, type Rejection, type StoredAround, timesToCheck } from './fix-checks.js';
 
@@ -63,14 +63,6 @@ export interface IngestOptions {
   /** The call's audit line, written in the batch's transaction (with its insert when there is one). */
   audit?: AuditInTransaction;
 }
-
-/**
- * A value for a `real` (float4) column: what the column would hold anyway. PostgreSQL
- * refuses a number too small for float4 ("value out of range: underflow", e.g. a speed of
- * 1e-50 m/s) instead of rounding it to zero, which failed the whole batch; Math.fround
- * rounds it as the column would. Values too large are refused before this (fix-checks.ts).
- */
-const asReal = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.fround(value));
 
 /**
  * Stores a unit's fixes in one statement (not one per ping) and brings its visits up to
@@ -135,7 +127,7 @@ async function storedAround(tx: EntityManager, unitId: string, times: number[]):
   }
   const rows = await query<StoredRow>(
     tx,
-    sql`select f.t, p.at, p.lon, p.lat from unnest(${times}::int8[]) as f(t) left join lateral (${latest(sql`f.t`)}) p on true`,
+    sql`select f.t, p.at, p.lon, p.lat from unnest(${numbers('int8', times)}) as f(t) left join lateral (${latest(sql`f.t`)}) p on true`,
   );
   for (const r of rows) {
     const t = Number(r.t);
@@ -220,10 +212,18 @@ async function storeBatch(
   // left out of what RETURNING says was stored. (The speculative insertion on conflict
   // asks for, and the rows returned, are work a checked batch does not need.)
   const accepted = batch.accepted;
-  const source = sql`select * from unnest(${accepted.map((a) => a.fix.recordedAt.getTime())}::int8[], ${accepted.map((a) => a.fix.longitude)}::float8[],
-                  ${accepted.map((a) => a.fix.latitude)}::float8[], ${accepted.map((a) => asReal(a.fix.accuracy))}::real[],
-                  ${accepted.map((a) => asReal(a.fix.speed))}::real[], ${accepted.map((a) => asReal(a.fix.heading))}::real[])
-           as f(t, lon, lat, accuracy, speed, heading)`;
+  // Bound in the binary array format (db/sql.ts numbers).
+  const column = (type: 'float8' | 'float4', field: 'longitude' | 'latitude' | 'accuracy' | 'speed' | 'heading') =>
+    numbers(
+      type,
+      accepted.map((a) => a.fix[field]),
+    );
+  const times = numbers(
+    'int8',
+    accepted.map((a) => a.fix.recordedAt.getTime()),
+  );
+  const source = sql`select * from unnest(${times}, ${column('float8', 'longitude')}, ${column('float8', 'latitude')},
+      ${column('float4', 'accuracy')}, ${column('float4', 'speed')}, ${column('float4', 'heading')}) as f(t, lon, lat, accuracy, speed, heading)`;
   const insertFrom = (from: Sql) => sql`insert into positions (unit_id, recorded_at, location, accuracy, speed, heading)
       select ${unitId}::uuid, ${fromEpochMs(sql`f.t`)}, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326), f.accuracy, f.speed, f.heading
       from ${from} f`;
