@@ -77,6 +77,31 @@ describe('row 10: acknowledgements are exact', () => {
     expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([[1, 'TOO_OLD']]);
   });
 
+  it('batches of one unit sent at once, the same and overlapping: each fix stored once, acknowledged by exactly one call', async () => {
+    const unit = await makeUnit(t.em());
+    // 1 m a second, well under the speed limit, from one clock reading; the same batch six
+    // times, and two that overlap it.
+    const start = Date.now() - 900_000;
+    const walk = (from: number, count: number) =>
+      Array.from({ length: count }, (_, k) => {
+        const [longitude, latitude] = offset(SOUTH_END_GREEN, from + k, 0);
+        return { recordedAt: new Date(start + (from + k) * 1000).toISOString(), longitude, latitude };
+      });
+    const first = walk(0, 60);
+    const batches = [...Array.from({ length: 6 }, () => first), walk(30, 60), walk(60, 60)];
+    const results = await Promise.all(batches.map((b) => send(unit.id, b)));
+    for (const r of results) expect(r.errors).toBeUndefined();
+    const answers = results.map((r) => r.data!.recordPositions);
+    const stored = await storedTimes(t.em(), unit.id);
+    // The union of the batches: 0..119 metres east, one fix a second.
+    expect(stored.size).toBe(120);
+    expect(answers.reduce((sum, a) => sum + a.accepted, 0)).toBe(120);
+    for (const [k, a] of answers.entries()) {
+      expect(a.rejected, `batch ${k}`).toEqual([]);
+      expect(a.accepted + a.duplicates, `batch ${k}`).toBe(batches[k]!.length);
+    }
+  });
+
   it('over random batches with repeats and resends, accepted is exactly the new rows and duplicates exactly the rest', async () => {
     const unit = await makeUnit(t.em());
     const random = rng(13);
