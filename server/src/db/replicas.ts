@@ -106,13 +106,29 @@ interface Replica {
  */
 class ProbeConnection {
   private client: pg.Client | null = null;
+  /** The statement last handed to the client: the next one starts when it has ended. */
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
     private readonly timeoutMs: number,
   ) {}
 
-  async rows<T>(statement: Sql): Promise<T[]> {
+  /**
+   * One statement at a time, in order: the periodic probe and the read-your-writes checks
+   * of concurrent requests share the connection, and a pg client handed a query while one
+   * is running only queues it by a path pg 9 removes (a DeprecationWarning in CI's log).
+   */
+  rows<T>(statement: Sql): Promise<T[]> {
+    const next = this.last.then(
+      () => this.now<T>(statement),
+      () => this.now<T>(statement),
+    );
+    this.last = next.catch(() => undefined);
+    return next;
+  }
+
+  private async now<T>(statement: Sql): Promise<T[]> {
     try {
       if (!this.client) {
         const client = new pg.Client({
