@@ -97,7 +97,7 @@ const HOUR_MS = 3_600_000;
  * Zone coverage, by the definition, in one statement with every fix of the window buffered
  * live: the steps that END in [$2, $3) (the fixes back to g before $2 are read so that a
  * step crossing $2 counts), each unit's path buffered 64 steps at a time, merged, with
- * the points of zero-length steps, 4 segments a quarter circle (as the server buffers:
+ * the points of zero-length steps, 8 segments a quarter circle (as the server buffers:
  * analytics/reach.ts), unioned,
  * intersected with each zone meeting the area. Parameters: $1 area (GeoJSON), $2 from,
  * $3 to, $4 r (m), $5 g (s).
@@ -118,7 +118,7 @@ export const ZONE_COVERAGE_STRAIGHT_SQL = `
     window w as (partition by p.unit_id order by p.recorded_at)
   ),
   pieces as (
-    select ST_Buffer(ST_Collect(ST_LineMerge(ST_Collect(ST_MakeLine(prev_pt, pt))), ST_Collect(pt) filter (where ST_Equals(prev_pt, pt))), $4, 'quad_segs=4') as g
+    select ST_Buffer(ST_Collect(ST_LineMerge(ST_Collect(ST_MakeLine(prev_pt, pt))), ST_Collect(pt) filter (where ST_Equals(prev_pt, pt))), $4, 'quad_segs=8') as g
     from fixes where recorded_at >= $2 and prev_at is not null and recorded_at - prev_at < make_interval(secs => $5)
     group by unit_id, k / 64
   ),

@@ -87,7 +87,7 @@ export const ZONE_COVERAGE_SQL = `
     window w as (partition by p.unit_id order by p.recorded_at)
   ),
   pieces as (
-    select ST_Buffer(ST_Collect(ST_LineMerge(ST_Collect(ST_MakeLine(prev_pt, pt))), ST_Collect(pt) filter (where ST_Equals(prev_pt, pt))), $4, 'quad_segs=4') as g
+    select ST_Buffer(ST_Collect(ST_LineMerge(ST_Collect(ST_MakeLine(prev_pt, pt))), ST_Collect(pt) filter (where ST_Equals(prev_pt, pt))), $4, 'quad_segs=8') as g
     from fixes where prev_at is not null and recorded_at - prev_at < make_interval(secs => $5)
     group by unit_id, k / 64
   ),

@@ -51,19 +51,20 @@ const EMPTY = sql`ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, ${METRIC})`;
  * step) but drops zero-length steps, so the fixes of a unit standing still are added as
  * points: each buffers to a disc, as the definition's trace does.
  *
- * Arcs are drawn with 4 segments a quarter circle: chords inside the circle, so a buffer
- * is slightly small, and on random foot patrols the covered share stays within 0.05 % of
- * a zone's area of the exact buffer (tests/analytics/reach-hours.test.ts). The path is
- * not simplified: a 5 m simplification (with 2 segments a quarter circle) saved at most a
- * fifth of a refresh (bench: 390 ms against 401–466) but moved a zone's figure by up to
- * 0.57 % of its area, past the 0.5 % the figure promises.
+ * Arcs are drawn as ST_Buffer draws them by default, 8 segments a quarter circle (chords
+ * inside the circle: a disc is 0.6 % small), so a reference computed with PostGIS's
+ * defaults gets the same figure; on random foot patrols it stays within 0.02 % of a
+ * zone's area of a buffer drawn four times finer (tests/analytics/reach-hours.test.ts).
+ * The path is not simplified: a 5 m simplification with 2 segments a quarter circle made
+ * a refresh of today's Camden coverage 390 ms where this takes 458 (tests/bench), but
+ * moved a zone's figure by up to 0.57 % of its area, past the 0.5 % the figure promises.
  */
 export function reachPiecesSql(rules: VisitRules, { from, to, unit, box }: { from: Date; to: Date; unit?: Sql; box?: Sql }): Sql {
   const gap = sql`make_interval(secs => ${rules.gapSeconds}::float8)`;
   return sql`
     select ST_Buffer(
              ST_Collect(ST_LineMerge(ST_Collect(ST_MakeLine(s.prev_pt, s.pt))), ST_Collect(s.pt) filter (where ST_Equals(s.prev_pt, s.pt))),
-             ${rules.radiusMetres}::float8, 'quad_segs=4') as g
+             ${rules.radiusMetres}::float8, 'quad_segs=8') as g
     from (
       select f.unit_id, f.recorded_at, ST_Transform(f.location, ${METRIC}) as pt,
              lag(f.recorded_at) over w as prev_at, lag(ST_Transform(f.location, ${METRIC})) over w as prev_pt,
