@@ -63,7 +63,10 @@ describe('the DateTime scalar', () => {
     let shortcut = 0;
     for (const value of inputs) {
       const expected = outcome((v) => DateTimeResolver.parseValue(v), value);
-      expect(outcome((v) => DateTimeScalar.parseValue(v), value), JSON.stringify(value)).toEqual(expected);
+      expect(
+        outcome((v) => DateTimeScalar.parseValue(v), value),
+        JSON.stringify(value),
+      ).toEqual(expected);
       if (typeof value === 'string' && expected.ms !== undefined && new Date(expected.ms).toISOString() === value) shortcut++;
     }
     // The shortcut was taken, for the canonical spellings (a sixteenth of the random ones).
