@@ -972,4 +972,21 @@ describe('a catalogue of bad input', () => {
     expect(results).toEqual(expected);
     expect(await rowCounts()).toEqual(before);
   });
+
+  it('one query text sent again and again is judged each time: its variables always, a bad literal every time', async () => {
+    // What the pipeline keeps per parsed document (graphql/input-text.ts) must never carry a
+    // verdict on one request's variables over to the next.
+    const query = 'query ($o: String) { auditEvents(filter: { operation: $o }) { totalCount } }';
+    const ask = (o: string) => send({ name: o, body: { query, variables: { o } }, as: 'SUPERINTENDENT', code: '' });
+    for (const round of [1, 2]) {
+      expect((await ask('login')).code, `round ${round}`).toBeUndefined();
+      const refused = await ask('login\u0000');
+      expect([refused.code, refused.status], `round ${round}`).toEqual(['BAD_USER_INPUT', 400]);
+      expect(refused.message).toMatch(/^filter\.operation: .*NUL/);
+    }
+    for (const round of [1, 2]) {
+      const literal = await send({ name: 'literal', body: { query: '{ sites(after: "ab\\u0000") { totalCount } }' }, code: '' });
+      expect([literal.code, literal.status], `round ${round}`).toEqual(['BAD_USER_INPUT', 400]);
+    }
+  });
 });

@@ -21,11 +21,21 @@ function refuse(field: string, problem: string): GraphQLError {
 const join = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
 /**
+ * What is read from a document alone is kept with it: Apollo hands every request of the
+ * same query text the same parsed DocumentNode, and each of these walks the whole of it.
+ */
+const pathsOf = new WeakMap<DocumentNode, Map<string, string>>();
+const literalsFine = new WeakSet<DocumentNode>();
+const rootNamesOf = new WeakMap<OperationDefinitionNode, string[]>();
+
+/**
  * Where each variable of the operation is used, as an argument path (`input`, `filter.bbox`):
  * errors about a variable's value then name the field a client knows, as the resolvers'
  * own errors do. The first use wins.
  */
-export function variablePaths(document: DocumentNode): Map<string, string> {
+export function variablePaths(document: DocumentNode): ReadonlyMap<string, string> {
+  const kept = pathsOf.get(document);
+  if (kept) return kept;
   const paths = new Map<string, string>();
   const walk = (value: ValueNode, path: string) => {
     if (value.kind === Kind.VARIABLE) {
@@ -40,6 +50,7 @@ export function variablePaths(document: DocumentNode): Map<string, string> {
       walk(node.value, node.name.value);
     },
   });
+  pathsOf.set(document, paths);
   return paths;
 }
 
@@ -49,7 +60,7 @@ export function variablePaths(document: DocumentNode): Map<string, string> {
  * literals, naming the field it was given for. PostgreSQL would otherwise fail on it deep
  * in a statement, as an internal error, after other statements of the request had run.
  */
-export function checkText(document: DocumentNode, variables: Record<string, unknown>, paths: Map<string, string>): void {
+export function checkText(document: DocumentNode, variables: Record<string, unknown>, paths: ReadonlyMap<string, string>): void {
   // The keys down to the value being looked at; its path is spelled only for an error (a
   // batch of 1,000 fixes is 7,000 values, nearly always fine).
   const keys: (string | number)[] = [];
@@ -77,6 +88,7 @@ export function checkText(document: DocumentNode, variables: Record<string, unkn
   };
   for (const [name, value] of Object.entries(variables)) walkValue(value, paths.get(name) ?? `$${name}`);
 
+  if (literalsFine.has(document)) return;
   const walkLiteral = (value: ValueNode, path: string) => {
     if (value.kind === Kind.STRING) {
       const problem = textProblem(value.value);
@@ -95,10 +107,13 @@ export function checkText(document: DocumentNode, variables: Record<string, unkn
       if (node.defaultValue) walkLiteral(node.defaultValue, paths.get(node.variable.name.value) ?? `$${node.variable.name.value}`);
     },
   });
+  literalsFine.add(document);
 }
 
 /** The names of the root fields an operation selects (fragments at the root followed): its name in the audit log. */
-export function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+export function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): readonly string[] {
+  const kept = rootNamesOf.get(operation);
+  if (kept) return kept;
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])),
   );
@@ -116,5 +131,7 @@ export function rootFieldNames(document: DocumentNode, operation: OperationDefin
     }
   };
   walk(operation.selectionSet, 0);
-  return [...names];
+  const found = [...names];
+  rootNamesOf.set(operation, found);
+  return found;
 }

@@ -64,7 +64,7 @@ function checkVariables(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-  paths: Map<string, string>,
+  paths: ReadonlyMap<string, string>,
 ) {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], withoutListItems(variables), { maxErrors: 1 });
   if (!coerced.errors) return;
