@@ -128,7 +128,7 @@ describe('vigil import gpx: a unit’s GPS track', () => {
         <trkpt lat="51.55" lon="-0.17"><time>2026-11-20T10:00:00Z</time><speed>3.5</speed><course>90</course></trkpt>
         <trkpt lat="51.55" lon="-0.17"></trkpt>
         <trkpt lat="151.55" lon="-0.17"><time>2026-11-20T10:00:10Z</time></trkpt>
-        <trkpt lat="51.5501" lon="-0.1701"><time>2026-11-20T10:00:15Z</time></trkpt>
+        <trkpt lat="51.5501" lon="-0.1701"><time>2026-11-20T10:00:15Z</time><speed>1e39</speed><course>45</course></trkpt>
       </trkseg></trk></gpx>`,
     );
     const result = await runVigil(['import', 'gpx', 'CN-T1', file], db.url);
@@ -136,6 +136,13 @@ describe('vigil import gpx: a unit’s GPS track', () => {
     expect(result.stdout).toContain('Imported 2\n');
     expect(result.stdout).toContain('no time: 1 (point 2)');
     expect(result.stdout).toContain('bad coordinates: 1 (point 3)');
+    // A speed no real column can hold is read as missing; the point and its course are kept.
+    const [last] = (await em()
+      .getConnection()
+      .execute(`select speed, heading from positions where recorded_at = '2026-11-20T10:00:15Z'`)) as [
+      { speed: number | null; heading: number },
+    ];
+    expect(last).toEqual({ speed: null, heading: 45 });
 
     const unknown = await runVigil(['import', 'gpx', 'XX-9', file], db.url);
     expect(unknown.code).toBe(1);

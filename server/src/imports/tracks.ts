@@ -29,10 +29,15 @@ export const TRACK_SKIP = {
   notAPosition: 'not a point or line',
 } as const;
 
+/**
+ * A point's optional number (speed, course), or null when it is missing or not one. The
+ * columns are `real`: a value beyond float4's range (a GPX writer's 1e39) is read as
+ * missing, rather than failing the whole import when the batch is stored.
+ */
 function number(value: unknown): number | null {
   if (value === undefined || value === null || value === '') return null;
   const n = Number(typeof value === 'object' && value !== null && '#text' in value ? (value as { '#text': unknown })['#text'] : value);
-  return Number.isFinite(n) ? n : null;
+  return Number.isFinite(n) && Number.isFinite(Math.fround(n)) ? n : null;
 }
 
 function validPoint(longitude: number | null, latitude: number | null): boolean {
