@@ -70,15 +70,9 @@ type WithRunner = EntityManager & { [SQL_RUNNER]?: () => Knex };
  * array bound to one `?` into a comma list (`?, ?, ?`), which is not an array.
  */
 function arrayLiteral(values: readonly unknown[]): string {
-  // Numbers and nulls (ingest binds six such arrays of 500 a batch) in one plain loop.
-  if (values.every((v) => typeof v === 'number' || v === null || v === undefined)) {
-    let text = '';
-    for (const v of values) text += (text ? ',' : '') + (v ?? 'NULL');
-    return `{${text}}`;
-  }
   const element = (v: unknown): string => {
     if (v === null || v === undefined) return 'NULL';
-    // Numbers need no quotes (NaN and Infinity included): ingest binds six arrays of 500.
+    // Numbers need no quotes (NaN and Infinity included). Long lists of numbers go as `numbers`.
     if (typeof v === 'number') return String(v);
     if (Array.isArray(v)) return arrayLiteral(v);
     const text = v instanceof Date ? v.toISOString() : String(v);
@@ -106,12 +100,12 @@ const NUMBER_TYPES = {
  */
 export function numbers(type: keyof typeof NUMBER_TYPES, values: readonly (number | null | undefined)[]): Sql {
   const { oid, bytes } = NUMBER_TYPES[type];
-  const nulls = values.some((v) => v === null || v === undefined);
+  const present = values.reduce<number>((n, v) => (v === null || v === undefined ? n : n + 1), 0);
   // ndim, flags (has nulls), element type, then the one dimension (length, lower bound 1).
   const header = values.length === 0 ? 12 : 20;
-  const buffer = Buffer.allocUnsafe(header + values.length * 4 + values.filter((v) => v !== null && v !== undefined).length * bytes);
+  const buffer = Buffer.allocUnsafe(header + values.length * 4 + present * bytes);
   buffer.writeInt32BE(values.length === 0 ? 0 : 1, 0);
-  buffer.writeInt32BE(nulls ? 1 : 0, 4);
+  buffer.writeInt32BE(present < values.length ? 1 : 0, 4);
   buffer.writeInt32BE(oid, 8);
   let at = header;
   if (values.length > 0) {
