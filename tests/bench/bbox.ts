@@ -3,6 +3,7 @@ import { COUNT_BOUND, DarknessFilter, FilterArea, type FilterValues, incidentNod
 import { type FieldNode, Kind, type OperationDefinitionNode } from 'graphql';
 import pg from 'pg';
 import type { BboxClientsData, BboxCommand, Found, Side } from './bbox-clients.js';
+import { cpuCell } from './cpu.js';
 import { BOROUGHS, offset, rng, square } from './london.js';
 import { interleave, median, megabytes, ms, percentile, perSecond, type Sample, throughput } from './measure.js';
 import { type Context, type Row, times, verdict } from './scenario.js';
@@ -129,6 +130,10 @@ export async function bboxScenario(ctx: Context): Promise<Row> {
     const rate = throughput(result.api);
     const own = rate / throughput(result.own);
     const naive = rate / throughput(result.naive);
+    const cpu = (['api', 'own', 'naive'] as const)
+      .map((side) => `${side}: ${cpuCell(result[side].cpu, result[side].items, 'request')}`)
+      .join('; ');
+    ctx.log(`bbox: ${cpu}`);
     const cell = (s: Sample) => `${ms(median(s.latencies))} / ${ms(percentile(s.latencies, 95))}, ${perSecond(throughput(s), 'req')}`;
     return {
       scenario: `incidents in a bbox (500 newest in a 2 km square), ${CLIENTS} clients`,
@@ -140,7 +145,7 @@ export async function bboxScenario(ctx: Context): Promise<Row> {
       target: '≥ 0.80× own SQL and ≥ 2× naive',
       verdict: verdict(own >= 0.8 && naive >= 2),
       rss: megabytes(process.memoryUsage().rss),
-      note: `${result.api.items} requests through the API and as many by its own SQL, ${result.naive.items} by the naive SQL, over ${rounds} interleaved rounds; ${vm[0]!.share} % of the table's pages all-visible. Each GraphQL request also checks its token (read from the account once every 30 s, CallerCache), validates, costs and executes the operation and serialises 500 rows; "own SQL" is the statement the resolver runs for the dashboard's document (incidentNodesSql: the count up to ${COUNT_BOUND.toLocaleString('en-GB')} + 1 and the nodes as the answer's JSON text, in one round trip, both from incidents_point_idx; the API puts that text into its answer unparsed, and each side's client parses what it gets), "naive" a full count(*) and the newest 500 by ST_Intersects. The clients of all three sides run in a worker thread, the server in the main one, with NODE_ENV=production (graphql-js without its development checks).`,
+      note: `${result.api.items} requests through the API and as many by its own SQL, ${result.naive.items} by the naive SQL, over ${rounds} interleaved rounds; ${vm[0]!.share} % of the table's pages all-visible. Each GraphQL request also checks its token (read from the account once every 30 s, CallerCache), validates, costs and executes the operation and serialises 500 rows; "own SQL" is the statement the resolver runs for the dashboard's document (incidentNodesSql: the count up to ${COUNT_BOUND.toLocaleString('en-GB')} + 1 and the nodes as the answer's JSON text, in one round trip, both from incidents_point_idx; the API puts that text into its answer unparsed, and each side's client parses what it gets), "naive" a full count(*) and the newest 500 by ST_Intersects. The clients of all three sides run in a worker thread, the server in the main one, with NODE_ENV=production (graphql-js without its development checks). ${cpu}.`,
     };
   } finally {
     await clients.close();

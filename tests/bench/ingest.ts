@@ -1,3 +1,4 @@
+import { cpuCell } from './cpu.js';
 import type { BenchUnit } from './dataset.js';
 import type { IngestClientsData, IngestCommand } from './ingest-clients.js';
 import { alternate, median, megabytes, ms, percentile, perSecond, type Sample, throughput } from './measure.js';
@@ -45,6 +46,8 @@ export async function ingestScenario(ctx: Context): Promise<Row> {
     const rate = throughput(result.api);
     const ratio = rate / throughput(result.raw);
     ctx.log(`ingest: ${result.api.items} positions through recordPositions, ${result.raw.items} by COPY`);
+    const cpu = `API: ${cpuCell(result.api.cpu, result.api.latencies.length, 'batch')}; COPY: ${cpuCell(result.raw.cpu, result.raw.latencies.length, 'batch')}`;
+    ctx.log(`ingest: ${cpu}`);
     return {
       scenario: `ingest: recordPositions, batches of ${BATCH}, ${CLIENTS} devices`,
       median: ms(median(result.api.latencies)),
@@ -55,7 +58,7 @@ export async function ingestScenario(ctx: Context): Promise<Row> {
       target: '≥ 0.50× COPY throughput',
       verdict: verdict(ratio >= 0.5),
       rss: megabytes(process.memoryUsage().rss),
-      note: `${result.api.items} positions per side (${result.api.latencies.length} batches) over 2 alternating rounds; latencies are per batch of ${BATCH}. An API batch is BEGIN, the unit's lock, one read of the stored fixes around the batch's times, one statement (insert, stale reach marks, audit line, visit detection) and COMMIT; then its live announcement (NOTIFY). The clients of both sides run in a worker thread, the server in the main one.`,
+      note: `${result.api.items} positions per side (${result.api.latencies.length} batches) over 2 alternating rounds; latencies are per batch of ${BATCH}. An API batch is BEGIN, the unit's lock, one read of the stored fixes around the batch's times, one statement (insert, stale reach marks, audit line, visit detection) and COMMIT; then its live announcement (NOTIFY). The clients of both sides run in a worker thread, the server in the main one. ${cpu}.`,
     };
   } finally {
     await clients.close();

@@ -1,3 +1,5 @@
+import { addCpu, type CpuSnapshot, cpuSnapshot, cpuSpent } from './cpu.js';
+
 /** Timings of one side of a scenario: per-operation latencies and the items they handled. */
 export interface Sample {
   /** Milliseconds per operation. */
@@ -6,6 +8,8 @@ export interface Sample {
   elapsedMs: number;
   /** Things done (requests, or positions for ingest). */
   items: number;
+  /** CPU ticks spent while it ran (alternate and interleave measure it; bench/cpu.ts). */
+  cpu?: CpuSnapshot;
 }
 
 export function emptySample(): Sample {
@@ -13,7 +17,19 @@ export function emptySample(): Sample {
 }
 
 export function merge(a: Sample, b: Sample): Sample {
-  return { latencies: [...a.latencies, ...b.latencies], elapsedMs: a.elapsedMs + b.elapsedMs, items: a.items + b.items };
+  return {
+    latencies: [...a.latencies, ...b.latencies],
+    elapsedMs: a.elapsedMs + b.elapsedMs,
+    items: a.items + b.items,
+    cpu: addCpu(a.cpu, b.cpu),
+  };
+}
+
+/** `run()`'s sample with the CPU the machine spent meanwhile. */
+async function measured(run: () => Promise<Sample>): Promise<Sample> {
+  const before = cpuSnapshot();
+  const sample = await run();
+  return { ...sample, cpu: cpuSpent(before, cpuSnapshot()) };
 }
 
 /** Nearest-rank percentile of `values` (0 < p ≤ 100). */
@@ -69,8 +85,8 @@ export async function alternate(
   let a = emptySample();
   let r = emptySample();
   for (let round = 0; round < rounds; round++) {
-    a = merge(a, await api(round));
-    r = merge(r, await raw(round));
+    a = merge(a, await measured(() => api(round)));
+    r = merge(r, await measured(() => raw(round)));
   }
   return { api: a, raw: r };
 }
@@ -88,7 +104,7 @@ export async function interleave<K extends string>(
   await warmup();
   const names = Object.keys(sides) as K[];
   const samples = Object.fromEntries(names.map((n) => [n, emptySample()])) as Record<K, Sample>;
-  for (let round = 0; round < rounds; round++) for (const n of names) samples[n] = merge(samples[n], await sides[n](round));
+  for (let round = 0; round < rounds; round++) for (const n of names) samples[n] = merge(samples[n], await measured(() => sides[n](round)));
   return samples;
 }
 

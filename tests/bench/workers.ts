@@ -1,4 +1,5 @@
 import { parentPort, Worker } from 'node:worker_threads';
+import { clientThreads, threadId } from './cpu.js';
 
 /**
  * Bench clients in a worker thread of their own. In the field the clients of the API are
@@ -7,7 +8,7 @@ import { parentPort, Worker } from 'node:worker_threads';
  * server's. Both sides of a row run their clients in the worker, so the raw side's
  * clients do their own parsing there too.
  */
-type Reply = { ok: true; value: unknown } | { ok: false; message: string };
+type Reply = ({ ok: true; value: unknown } | { ok: false; message: string }) & { tid: number | null };
 
 /** The main thread's side: one command at a time, answered with what the worker's handler returns. */
 export class ClientWorker {
@@ -22,6 +23,7 @@ export class ClientWorker {
       workerData: data,
     });
     this.worker.on('message', (reply: Reply) => {
+      if (reply.tid !== null) clientThreads.add(reply.tid);
       const p = this.pending;
       this.pending = null;
       if (reply.ok) p?.resolve(reply.value);
@@ -52,13 +54,15 @@ export class ClientWorker {
 
 /** The worker's side: answers each command with `handle`'s result, or its error. */
 export function serve<C extends { type: string }>(handle: (command: C) => Promise<unknown>): void {
+  const tid = threadId();
   parentPort!.on('message', async (command: C) => {
     try {
-      parentPort!.postMessage({ ok: true, value: await handle(command) } satisfies Reply);
+      parentPort!.postMessage({ ok: true, value: await handle(command), tid } satisfies Reply);
     } catch (error) {
       parentPort!.postMessage({
         ok: false,
         message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        tid,
       } satisfies Reply);
     }
   });
