@@ -35,7 +35,7 @@ export { COUNT_BOUND, incidentNodesSql, incidentPageSql } from './incidents/inci
 export { FilterArea, type FilterValues } from './incidents/incident-filter.js';
 export { publishIngest } from './live/live.service.js';
 export type { LiveMessages } from './live/messages.js';
-export { LISTEN_APPLICATION_NAME } from './live/notify-transport.js';
+export { LISTEN_APPLICATION_NAME, LIVE_CHANNEL } from './live/notify-transport.js';
 export { Operation } from './operations/operation.entity.js';
 export { Activity, ActivityKind } from './patrols/activity.entity.js';
 export { FixRejection, MAX_BATCH, MAX_FUTURE_MS, MAX_SPEED_MPS } from './patrols/fix-checks.js';

@@ -1,5 +1,6 @@
 import { RecordPositionsDocument, SiteOverdueDocument, UnitPositionsDocument } from '@vigil/schema';
-import { LISTEN_APPLICATION_NAME } from '@vigil/server';
+import { LISTEN_APPLICATION_NAME, LIVE_CHANNEL } from '@vigil/server';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { makeSite, makeUnit, offset, SOUTH_END_GREEN } from '../support/factories.js';
 import { eventually, post, realPostgres, spawnServer, startPeer, subscribe, walk } from '../support/live.js';
@@ -34,7 +35,8 @@ describe('live events across server processes (PostgreSQL LISTEN/NOTIFY)', () =>
         const onOther = await subscribe(t.em(), other.url, analyst, UnitPositionsDocument, {});
         const onThis = await subscribe(t.em(), t.url, analyst, UnitPositionsDocument, {});
 
-        // 1,000 fixes: about 70 kB of event, far over NOTIFY's 8,000 bytes, so it goes in parts.
+        // 1,000 fixes (70 kB as JSON): the other process reads them back from the table, this
+        // one hands its subscriber the batch it holds (live/positions-by-reference.ts).
         const fixes = walk(SOUTH_END_GREEN, minutesAgo(50), 1000);
         const sent = await t.gql(RecordPositionsDocument, { unitId: unit.id, positions: fixes }, planner);
         expect(sent.data?.recordPositions.accepted).toBe(1000);
@@ -53,6 +55,43 @@ describe('live events across server processes (PostgreSQL LISTEN/NOTIFY)', () =>
         await onThis.close();
       } finally {
         await other.kill('SIGTERM');
+      }
+    },
+  );
+
+  itUnless(needsRealPostgres('NOTIFY is PostgreSQL’s'))(
+    'a batch crosses between processes as a reference of a few hundred bytes, whatever its size',
+    async () => {
+      const listener = new pg.Client({ connectionString: t.db.url });
+      await listener.connect();
+      const payloads: string[] = [];
+      listener.on('notification', (n) => {
+        if (n.channel === LIVE_CHANNEL) payloads.push(n.payload ?? '');
+      });
+      try {
+        await listener.query(`listen ${LIVE_CHANNEL}`);
+        const unit = await makeUnit(t.em());
+        const fixes = walk(offset(SOUTH_END_GREEN, 3000, 3000), minutesAgo(45), 1000);
+        const sent = await t.gql(RecordPositionsDocument, { unitId: unit.id, positions: fixes }, planner);
+        expect(sent.data?.recordPositions.accepted).toBe(1000);
+        // Whatever names the unit's positions: one notification, with its unit, transaction and
+        // span of times, not the fixes (70 kB of them went as nine parts before).
+        const positions = () => payloads.filter((p) => p.includes(unit.id) && !p.includes('"t":"visits"'));
+        await eventually(async () => positions().length > 0);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(positions()).toHaveLength(1);
+        const [reference] = positions();
+        expect(reference!.length).toBeLessThan(500);
+        expect(JSON.parse(reference!)).toMatchObject({
+          p: {
+            unitId: unit.id,
+            from: new Date(fixes[0]!.recordedAt).getTime(),
+            to: new Date(fixes[999]!.recordedAt).getTime(),
+            count: 1000,
+          },
+        });
+      } finally {
+        await listener.end();
       }
     },
   );

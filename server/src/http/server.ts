@@ -17,9 +17,10 @@ import { createPipeline, type Pipeline } from '../graphql/pipeline.js';
 import { PubSub } from '../graphql/pubsub.js';
 import { stringifyAnswer } from '../graphql/raw-json.js';
 import { createSchema } from '../graphql/schema.js';
-import { compact } from '../live/live.service.js';
+import { compact, storedBatch } from '../live/live.service.js';
 import { startNotifyTransport } from '../live/notify-transport.js';
 import { advisoryLockLeadership, soleLeader, startOverdueWatcher } from '../live/overdue-watcher.js';
+import { positionsByReference } from '../live/positions-by-reference.js';
 import { localTransport } from '../live/transport.js';
 import { UnitDirectory } from '../live/unit-directory.js';
 import type { Fix } from '../patrols/positions.service.js';
@@ -132,7 +133,11 @@ export async function startServer({
   const onLiveError = (error: unknown) => console.error('live events:', error);
   const transport =
     database === 'postgres'
-      ? await startNotifyTransport({ url: url as string, reconnectDelayMs: live.reconnectDelayMs, onError: onLiveError })
+      ? positionsByReference(
+          await startNotifyTransport({ url: url as string, reconnectDelayMs: live.reconnectDelayMs, onError: onLiveError }),
+          (reference) => storedBatch(orm.em.fork() as Context['em'], reference),
+          onLiveError,
+        )
       : localTransport(onLiveError);
   const pubSub = new PubSub(transport);
   // One server on the database announces sites going overdue, on behalf of all.

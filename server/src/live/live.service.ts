@@ -3,8 +3,9 @@ import { empty, query, sql } from '../db/sql.js';
 import type { BBoxInput } from '../graphql/geo-inputs.js';
 import type { PubSub } from '../graphql/pubsub.js';
 import { Position } from '../patrols/position.entity.js';
-import type { Fix, IngestOutcome } from '../patrols/positions.service.js';
+import { type Fix, fromEpochMs, type IngestOutcome } from '../patrols/positions.service.js';
 import type { CompactFix, PositionsMessage } from './messages.js';
+import type { StoredPositions } from './positions-by-reference.js';
 
 /** How far back `since` may reach: longer histories are what patrolTrace is for. */
 export const MAX_REPLAY_MINUTES = 60;
@@ -62,6 +63,32 @@ export function publishIngest(pubSub: PubSub, unitId: string, outcome: IngestOut
       })),
     });
   }
+}
+
+/**
+ * One announced batch read back (live/positions-by-reference.ts): the unit's fixes in the
+ * batch's span of times stored by its transaction (`received_at`, kept to the
+ * microsecond, within the announced millisecond), on the unit's own key.
+ */
+export async function storedBatch(em: EntityManager, reference: StoredPositions): Promise<PositionsMessage> {
+  const { unitId } = reference;
+  const storedAt = new Date(reference.storedAt).getTime();
+  const rows = await query<{ t: number; lon: number; lat: number; accuracy: number | null; speed: number | null; heading: number | null }>(
+    em,
+    sql`select (extract(epoch from recorded_at) * 1000)::float8 as t, ST_X(location) as lon, ST_Y(location) as lat, accuracy, speed, heading
+        from positions p
+        where p.unit_id = ${unitId}::uuid
+          and (p.unit_id, p.recorded_at) between (${unitId}::uuid, ${fromEpochMs(sql`${reference.from}::int8`)})
+                                             and (${unitId}::uuid, ${fromEpochMs(sql`${reference.to}::int8`)})
+          and p.received_at >= ${fromEpochMs(sql`${storedAt}::int8`)}
+          and p.received_at < ${fromEpochMs(sql`${storedAt + 1}::int8`)}
+        order by p.recorded_at`,
+  );
+  return {
+    unitId,
+    storedAt: reference.storedAt,
+    fixes: rows.map((r) => [Number(r.t), r.lon, r.lat, r.accuracy, r.speed, r.heading]),
+  };
 }
 
 /**

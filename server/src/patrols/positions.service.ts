@@ -92,7 +92,7 @@ const unitFixesBetween = (unitId: string, from: Sql, to: Sql) =>
  * miss by microseconds far from 1970 (three times in four in the year 9999), and a fix
  * stored a few microseconds off its time was then not found as stored.
  */
-const fromEpochMs = (ms: Sql) => sql`(to_timestamp(${ms} / 1000) + (${ms} % 1000) * interval '1 millisecond')`;
+export const fromEpochMs = (ms: Sql) => sql`(to_timestamp(${ms} / 1000) + (${ms} % 1000) * interval '1 millisecond')`;
 
 type StoredRow = { t: number; at: number | null; lon: number | null; lat: number | null };
 
