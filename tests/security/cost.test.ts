@@ -208,4 +208,25 @@ describe('the dashboard and the shared documents stay inside the limits', () => 
     );
     expect(answer.body?.errors).toBeUndefined();
   });
+
+  it('one query text sent again and again is costed by the variables of each request', async () => {
+    // The estimate is kept per document and scalar variables (graphql/cost.ts): a verdict
+    // kept for the text alone would let the costly request through after a cheap one.
+    const query = `query Amplified($n: Int, $deep: Boolean!, $from: DateTime!) {
+      sites(first: $n) { nodes { visits(from: $from) { site { name visits(from: $from) @include(if: $deep) { site { name } } } } } }
+    }`;
+    const from = new Date(Date.now() - 7 * day).toISOString();
+    const verdicts: (string | undefined)[] = [];
+    for (const variables of [
+      { n: 1, deep: true },
+      { n: 500, deep: true },
+      { n: 1, deep: true },
+      { n: 500, deep: false },
+      { n: 500, deep: true },
+    ]) {
+      const answer = await overHttp(t.url, { query, variables: { ...variables, from } }, { token: supt });
+      verdicts.push(codeOf(answer) ?? (answer.body?.errors ? 'error' : 'answered'));
+    }
+    expect(verdicts).toEqual(['answered', 'QUERY_TOO_COSTLY', 'answered', 'answered', 'QUERY_TOO_COSTLY']);
+  });
 });

@@ -131,6 +131,17 @@ function objects({ type, field, args, childComplexity }: Parameters<ComplexityEs
   return 1 + childComplexity;
 }
 
+/**
+ * Costs already estimated, per parsed document (Apollo hands the same document for the
+ * same query text) and per values of its scalar variables. The estimate reads a field's
+ * arguments only for `first` (an Int), and directives' `if` (a Boolean): never an input
+ * object or a list, so variables holding those (a filter, a box, a batch of fixes) do not
+ * change it. A dashboard sending one query with a new box each time is costed once.
+ */
+const estimated = new WeakMap<DocumentNode, Map<string, number>>();
+/** Distinct scalar values kept per document: a client paging through `first` values is not a reason to grow. */
+const ESTIMATES_PER_DOCUMENT = 64;
+
 /** The objects the answer to an operation can hold (see MAX_COST). Variables must be valid. */
 export function operationCost(
   schema: GraphQLSchema,
@@ -138,7 +149,27 @@ export function operationCost(
   variables: Record<string, unknown>,
   operationName?: string | null,
 ) {
-  return getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: [objectsEstimator] });
+  const scalars = Object.keys(variables)
+    .filter((name) => variables[name] === null || typeof variables[name] !== 'object')
+    .sort()
+    .map((name) => [name, variables[name]]);
+  const key = JSON.stringify([operationName ?? null, scalars]);
+  let costs = estimated.get(document);
+  const known = costs?.get(key);
+  if (known !== undefined) return known;
+  const cost = getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName: operationName ?? undefined,
+    estimators: [objectsEstimator],
+  });
+  if (!costs) {
+    costs = new Map();
+    estimated.set(document, costs);
+  }
+  if (costs.size < ESTIMATES_PER_DOCUMENT) costs.set(key, cost);
+  return cost;
 }
 
 /** Refuses an operation whose answer could hold more than MAX_COST objects. */
