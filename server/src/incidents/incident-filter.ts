@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MultiPolygon, Polygon } from '../db/geometry.js';
-import { condition, geoJson, identifier, join, queryOne, type Sql, sql } from '../db/sql.js';
+import { geoJson, identifier, join, queryOne, type Sql, sql } from '../db/sql.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
 import { checkPolygonal } from '../shared/geometry-validation.js';
 import { CRIME_CATEGORIES, type CrimeCategory, checkCategories } from './categories.js';
