@@ -361,14 +361,15 @@ export async function detectVisits(
           from (select ST_Collect(f.pt) as g from fixes f) c
           join sites s on ST_DWithin(s.location_bng, c.g, ${r}) and s.archived_at is null
         ),
-        -- Every fix against every such site: inside the radius or not, and the previous fix.
+        -- Every fix against every such site: inside the radius or not (measured once a
+        -- pair, then read from the fix before through lag), and the previous fix.
         flagged as (
-          select n.id as site_id, f.recorded_at,
-                 ST_DWithin(n.location_bng, f.pt, ${r}) as inside,
-                 lag(ST_DWithin(n.location_bng, f.pt, ${r})) over win as prev_inside,
-                 lag(f.recorded_at) over win as prev_at
-          from near n cross join fixes f
-          window win as (partition by n.id order by f.recorded_at)
+          select site_id, recorded_at, inside,
+                 lag(inside) over win as prev_inside,
+                 lag(recorded_at) over win as prev_at
+          from (select n.id as site_id, f.recorded_at, ST_DWithin(n.location_bng, f.pt, ${r}) as inside
+                from near n cross join fixes f) pairs
+          window win as (partition by site_id order by recorded_at)
         ),
         -- An island starts at an inside fix whose previous fix was outside, or too long ago.
         islands as (
