@@ -135,6 +135,8 @@ export async function startServer({
     database === 'postgres'
       ? positionsByReference(
           await startNotifyTransport({ url: url as string, reconnectDelayMs: live.reconnectDelayMs, onError: onLiveError }),
+          // Read back on the primary, where the batch was committed before its reference went out
+          // (a standby may not have replayed it yet).
           (reference) => storedBatch(orm.em.fork() as Context['em'], reference),
           onLiveError,
         )
