@@ -253,8 +253,9 @@ export async function startServer({
   // The dashboard's files keep theirs (express.static sets its own).
   app.set('etag', false);
   app.get('/health', healthCheck(orm, database, replicas));
-  // Browsers on other origins only where configured; none by default (the dashboard is same-origin).
-  app.use('/graphql', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: false }));
+  // Browsers on other origins only where configured; none by default (the dashboard is
+  // same-origin). Not mounted at all then: cors({ origin: false }) only passes each request on.
+  if (config.corsOrigins.length > 0) app.use('/graphql', cors({ origin: config.corsOrigins, credentials: false }));
   app.use(
     '/graphql',
     noStore,
