@@ -71,30 +71,20 @@ export function cpuSnapshot(): CpuSnapshot | null {
   }
 }
 
+/** The two snapshots combined field by field. */
+function combine(a: CpuSnapshot, b: CpuSnapshot, op: (x: number, y: number) => number): CpuSnapshot {
+  return Object.fromEntries(
+    Object.keys(a).map((k) => [k, op(a[k as keyof CpuSnapshot], b[k as keyof CpuSnapshot])]),
+  ) as unknown as CpuSnapshot;
+}
+
 /** Ticks spent between two snapshots. */
 export function cpuSpent(before: CpuSnapshot | null, after: CpuSnapshot | null): CpuSnapshot | undefined {
-  if (!before || !after) return undefined;
-  return {
-    postgres: after.postgres - before.postgres,
-    main: after.main - before.main,
-    clients: after.clients - before.clients,
-    others: after.others - before.others,
-    machineBusy: after.machineBusy - before.machineBusy,
-    machineTotal: after.machineTotal - before.machineTotal,
-  };
+  return before && after ? combine(after, before, (x, y) => x - y) : undefined;
 }
 
 export function addCpu(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined): CpuSnapshot | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return {
-    postgres: a.postgres + b.postgres,
-    main: a.main + b.main,
-    clients: a.clients + b.clients,
-    others: a.others + b.others,
-    machineBusy: a.machineBusy + b.machineBusy,
-    machineTotal: a.machineTotal + b.machineTotal,
-  };
+  return a && b ? combine(a, b, (x, y) => x + y) : (a ?? b);
 }
 
 /** Milliseconds of CPU per item of what was spent, and how busy the machine was. */

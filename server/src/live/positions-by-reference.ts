@@ -70,12 +70,12 @@ export function positionsByReference(
       if (topic !== 'positions') return inner.send(topic, payload);
       const message = payload as PositionsMessage;
       if (message.fixes.length === 0) return;
-      const times = message.fixes.map((f) => f[0]);
+      // A batch's fixes are in time order (PositionsMessage): its span is its first and last.
       const reference: StoredPositions = {
         unitId: message.unitId,
         storedAt: message.storedAt,
-        from: Math.min(...times),
-        to: Math.max(...times),
+        from: message.fixes[0]![0],
+        to: message.fixes.at(-1)![0],
         count: message.fixes.length,
       };
       if (subscribers > 0) {
