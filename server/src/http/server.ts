@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -24,6 +24,7 @@ import { positionsByReference } from '../live/positions-by-reference.js';
 import { localTransport } from '../live/transport.js';
 import { UnitDirectory } from '../live/unit-directory.js';
 import type { Fix } from '../patrols/positions.service.js';
+import { graphqlPost, takesGraphQLPost } from './graphql-post.js';
 import { bodyErrors, MAX_BODY_BYTES, noStore } from './guards.js';
 import { healthCheck } from './health.js';
 import { SocketSessions } from './socket-sessions.js';
@@ -178,7 +179,12 @@ export async function startServer({
   const production = config.env === 'production';
   const pipeline = createPipeline(schema, { production });
   const app = express();
-  const httpServer = createServer(app);
+  // A JSON POST to /graphql skips Express (http/graphql-post.ts), once Apollo is started.
+  let graphqlPostHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const httpServer = createServer((req, res) => {
+    if (graphqlPostHandler && takesGraphQLPost(req)) void graphqlPostHandler(req, res);
+    else app(req, res);
+  });
   // graphql-ws attaches once the port is ours (below): attached before, it would report a
   // port in use as an "internal error" with a stack trace, ahead of the CLI's one line.
   let socketServer: ReturnType<typeof startSocketServer> | undefined;
@@ -247,6 +253,20 @@ export async function startServer({
     ],
   });
   await apollo.start();
+  // The one context builder (graphql/context.ts), as for graphql-ws: built once per request.
+  const httpContext = (req: IncomingMessage, res: ServerResponse) => {
+    const controller = new AbortController();
+    // The client went away before its answer: stop resolving for it.
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    return buildContext(services, {
+      authorization: req.headers.authorization,
+      clientAddress: req.socket.remoteAddress ?? null,
+      signal: controller.signal,
+      rawJson: true,
+    });
+  };
 
   app.disable('x-powered-by');
   // Answers are no-store, so an ETag is never used: it was a SHA-1 of every answer (a 100 kB page: 0.2 ms).
@@ -261,23 +281,10 @@ export async function startServer({
     noStore,
     express.json({ limit: MAX_BODY_BYTES }),
     bodyErrors,
-    expressMiddleware(apollo, {
-      // The one context builder (graphql/context.ts), as for graphql-ws: built once per request.
-      context: ({ req, res }) => {
-        const controller = new AbortController();
-        // The client went away before its answer: stop resolving for it.
-        res.once('close', () => {
-          if (!res.writableFinished) controller.abort();
-        });
-        return buildContext(services, {
-          authorization: req.headers.authorization,
-          clientAddress: req.socket.remoteAddress ?? null,
-          signal: controller.signal,
-          rawJson: true,
-        });
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req, res }) => httpContext(req, res) }),
   );
+  // Where CORS is configured its headers are Express's to write, on every request.
+  if (config.corsOrigins.length === 0) graphqlPostHandler = graphqlPost(apollo, httpContext);
   const dashboard = serveDashboard(app, clientDir);
 
   try {
