@@ -21,8 +21,8 @@ export interface Context {
   caller: Caller | null;
   clientAddress: string | null;
   config: Config;
-  /** DataLoaders for this operation only. */
-  loaders: Loaders;
+  /** DataLoaders for this operation only (made on first use: most operations need none). */
+  readonly loaders: Loaders;
   /** Live events, shared by every request of this server and heard by every server process. */
   pubSub: PubSub;
   /** Patrol units for live feeds, shared by every subscription of this server (cached up to 30 s). */
@@ -98,13 +98,17 @@ export async function buildContext(services: ContextServices, source: OperationS
     authFailure = error;
   }
   await services.budget.consume(RequestBudget.key(caller?.userId ?? null, source.clientAddress));
+  let loaders: Loaders | undefined;
   return {
     em,
     reads: readsFor(services.replicas, em, caller?.userId),
     caller,
     clientAddress: source.clientAddress,
     config: services.config,
-    loaders: createLoaders(em),
+    get loaders() {
+      loaders ??= createLoaders(em);
+      return loaders;
+    },
     pubSub: services.pubSub,
     unitDirectory: services.unitDirectory,
     callers: services.callers,
