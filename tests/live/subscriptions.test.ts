@@ -90,6 +90,30 @@ describe('live subscriptions over graphql-ws', () => {
     ).rejects.toThrow(/west \(1\) must be less than east \(0\)/);
   });
 
+  it('a batch the replay already sent is not sent again when its notification comes late', async () => {
+    const unit = await makeUnit(t.em());
+    const track = walk(offset(SOUTH_END_GREEN, 500, 4000), minutesAgo(30), 20);
+    // Stored while nobody listens; its notification is taken to be still on its way.
+    await record(unit.id, track.slice(0, 10));
+    const since = minutesAgo(1).toISOString();
+    const feed = await subscribe(t.em(), t.url, analyst, UnitPositionsDocument, { since });
+    const replayed = await feed.next((e) => e.unitPositions.unit.id === unit.id);
+    expect(replayed.unitPositions.replayed).toBe(true);
+    expect(replayed.unitPositions.positions.map((p) => p.recordedAt)).toEqual(times(track.slice(0, 10)));
+    // The late notification: the same batch, and with it one fix the replay did not have.
+    const late = [...track.slice(0, 10), track[10]!].map((f) => ({ ...f, recordedAt: new Date(f.recordedAt) }));
+    t.server.publishPositions(unit.id, late, new Date(replayed.unitPositions.storedAt));
+    await record(unit.id, track.slice(11));
+    const last = times(track.slice(19))[0];
+    await feed.next((e) => e.unitPositions.unit.id === unit.id && e.unitPositions.positions.some((p) => p.recordedAt === last));
+    // Live, after the replay: the one fix it did not have, then the next batch; nothing twice.
+    const live = feed.events
+      .filter((e) => e.unitPositions.unit.id === unit.id && !e.unitPositions.replayed)
+      .flatMap((e) => e.unitPositions.positions.map((p) => p.recordedAt));
+    expect(live).toEqual(times(track.slice(10)));
+    await feed.close();
+  });
+
   it('a stay at a synagogue is announced as a visit that grows while it lasts, keeping its id', async () => {
     const at = offset(SOUTH_END_GREEN, 3000, 3000);
     const site = await makeSite(t.em(), { name: 'Synagogue (live)', at });

@@ -9,7 +9,7 @@ import { Visit } from '../patrols/visit.entity.js';
 import { Site } from '../sites/site.entity.js';
 import { GAP_MARGIN_MS, insideBox, MAX_REPLAY_MINUTES, storedSince, toPosition } from './live.service.js';
 import { SiteOverdueEvent, UnitPositionsEvent } from './live.types.js';
-import type { PositionsMessage } from './messages.js';
+import type { CompactFix, PositionsMessage } from './messages.js';
 import { feed } from './streams.js';
 
 interface Subscribe<Args = Record<string, unknown>> {
@@ -63,14 +63,31 @@ export class LiveResolver {
       const since = args.since ?? null;
       if (since && Date.now() - since.getTime() > MAX_REPLAY_MINUTES * 60_000)
         throw badInput('since', `may reach back at most ${MAX_REPLAY_MINUTES} minutes: use patrolTrace for longer histories`);
+      // A batch a replay read from the table may still be on its way as a live event (its
+      // notification crossed while the replay ran): its fixes go out once, in the replay.
+      // Kept for GAP_MARGIN_MS, past any notification's delay.
+      let replayedFixes = new Set<string>();
+      let replayedUntil = 0;
+      const fixKey = (unitId: string, fix: CompactFix) => `${unitId}:${fix[0]}`;
+      const notReplayed = (message: PositionsMessage): CompactFix[] => {
+        if (replayedFixes.size === 0) return message.fixes;
+        if (Date.now() > replayedUntil) {
+          replayedFixes = new Set();
+          return message.fixes;
+        }
+        return message.fixes.filter((f) => !replayedFixes.has(fixKey(message.unitId, f)));
+      };
       const toEvent = async (message: PositionsMessage, replayed: boolean): Promise<UnitPositionsEvent[]> => {
-        const fixes = message.fixes.filter((f) => insideBox(f, box));
+        const fixes = (replayed ? message.fixes : notReplayed(message)).filter((f) => insideBox(f, box));
         const unit = fixes.length > 0 ? await ctx.unitDirectory.load(message.unitId) : null;
         if (!unit) return [];
         return [{ unit: unit as PatrolUnit, positions: fixes.map(toPosition), storedAt: new Date(message.storedAt), replayed }];
       };
       const replay = async (from: Date) => {
-        const events = await Promise.all((await storedSince(ctx.em.fork(), from, box)).map((m) => toEvent(m, true)));
+        const messages = await storedSince(ctx.em.fork(), from, box);
+        replayedFixes = new Set(messages.flatMap((m) => m.fixes.map((f) => fixKey(m.unitId, f))));
+        replayedUntil = Date.now() + GAP_MARGIN_MS;
+        const events = await Promise.all(messages.map((m) => toEvent(m, true)));
         return events.flat();
       };
       return audited(
