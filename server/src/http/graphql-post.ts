@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
-import { MAX_BODY_BYTES } from './guards.js';
+import { BODY_REFUSALS, MAX_BODY_BYTES } from './guards.js';
 
 /**
  * The API's usual request, a JSON POST to /graphql, straight from node:http to Apollo:
@@ -19,13 +19,9 @@ export function takesGraphQLPost(req: IncomingMessage): boolean {
   return type === 'application/json' || type === 'application/json;charset=utf-8';
 }
 
-/** The same answers as guards.ts bodyErrors, for the errors this path can meet. */
-function refuse(res: ServerResponse, status: 400 | 413): void {
-  const error =
-    status === 413
-      ? { message: 'Request body is larger than 2 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }
-      : { message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } };
-  const body = JSON.stringify({ errors: [error] });
+/** The same answers as guards.ts bodyErrors gives. */
+function refuse(res: ServerResponse, status: keyof typeof BODY_REFUSALS): void {
+  const body = JSON.stringify(BODY_REFUSALS[status]);
   res.writeHead(status, {
     'Cache-Control': 'no-store',
     'Content-Type': 'application/json; charset=utf-8',

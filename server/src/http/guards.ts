@@ -9,12 +9,18 @@ export const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** The answers to a body that cannot be read, for both ways a POST is read (bodyErrors, graphql-post.ts). */
+export const BODY_REFUSALS = {
+  413: { errors: [{ message: 'Request body is larger than 2 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+  400: { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] },
+} as const;
+
 /** A body too large or not JSON gets a GraphQL-shaped error with a stable code, not an HTML page. */
 export const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
   if (error.type === 'entity.too.large') {
-    res.status(413).json({ errors: [{ message: 'Request body is larger than 2 MB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    res.status(413).json(BODY_REFUSALS[413]);
   } else if (error.type === 'entity.parse.failed' || error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
-    res.status(400).json({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    res.status(400).json(BODY_REFUSALS[400]);
   } else {
     next(error);
   }
