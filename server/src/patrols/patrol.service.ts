@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { LineString } from '../db/geometry.js';
 import { query, sql } from '../db/sql.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
-import { checkWindow } from '../shared/geometry-validation.js';
+import { checkWindow, sevenDecimals } from '../shared/geometry-validation.js';
 import { PatrolUnit } from './patrol-unit.entity.js';
 import { Visit } from './visit.entity.js';
 
@@ -60,9 +60,8 @@ export async function patrolTrace(em: EntityManager, unitId: string, from: Date,
     throw badInput('to', `the window holds more than ${MAX_TRACE_VISITS} visits: ask for a shorter one`);
   // The line joins the replay points: at most MAX_TRACE_POINTS vertices, however dense the fixes.
   // Seven decimals (about 1 cm), as ST_AsGeoJSON(…, 7) gave.
-  const round = (v: number) => Math.round(v * 1e7) / 1e7;
   const line: LineString | null =
-    points.length >= 2 ? { type: 'LineString', coordinates: points.map((p) => [round(p.lon), round(p.lat)]) } : null;
+    points.length >= 2 ? { type: 'LineString', coordinates: points.map((p) => [sevenDecimals(p.lon), sevenDecimals(p.lat)]) } : null;
   return {
     unit,
     from,

@@ -5,6 +5,7 @@ import type { LineString } from '../db/geometry.js';
 import { query, sql } from '../db/sql.js';
 import { checkId, notFound } from '../graphql/errors.js';
 import { PatrolUnit, type UnitKind } from '../patrols/patrol-unit.entity.js';
+import { sevenDecimals } from '../shared/geometry-validation.js';
 import { Site } from '../sites/site.entity.js';
 import { nearestNeighbourPlan } from './baseline.js';
 import { lowerBoundMetres } from './lower-bound.js';
@@ -27,7 +28,6 @@ export interface SolvedPlan {
 
 const date = (seconds: number) => new Date(seconds * 1000);
 const round1 = (v: number) => Math.round(v * 10) / 10;
-const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
 function methodOf(built: PlanProblem): PlanMethod {
   const kinds = [...new Set(built.units.map((u) => u.profile))].sort();
@@ -56,7 +56,9 @@ export async function previewPlan(em: EntityManager, input: PatrolPlanInput): Pr
       const previousDepart = n === 0 ? problem.units[ui]!.from : stops[n - 1]!.depart;
       // Seven decimals (about 1 cm): a start from a unit's last fix has all of a double's,
       // and the stored line gives back fifteen, so the saved plan would not be the preview.
-      const coordinates = built.travel.leg(u.profile, previous, task.place).map(([x, y]): [number, number] => [round7(x), round7(y)]);
+      const coordinates = built.travel
+        .leg(u.profile, previous, task.place)
+        .map(([x, y]): [number, number] => [sevenDecimals(x), sevenDecimals(y)]);
       const route: LineString = {
         type: 'LineString',
         coordinates: coordinates.length >= 2 ? coordinates : [coordinates[0]!, coordinates[0]!],

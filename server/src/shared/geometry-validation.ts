@@ -6,6 +6,12 @@ import { badInput } from '../graphql/errors.js';
 /** Above this many vertices a zone is refused: a ward has a few hundred; 200,000 is an attack. */
 export const MAX_VERTICES = 20_000;
 
+/**
+ * A longitude or latitude to seven decimals (about 1 cm): what a line read back from
+ * PostGIS gives exactly, where a computed point has all of a double's digits.
+ */
+export const sevenDecimals = (degrees: number) => Math.round(degrees * 1e7) / 1e7;
+
 type Position = [number, number];
 
 /**
