@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { queryOne, sql } from '../db/sql.js';
+import { queryOne, sql, unionOf } from '../db/sql.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
 import type { BBoxInput } from '../graphql/geo-inputs.js';
 import { checkPolygonal } from '../shared/geometry-validation.js';
@@ -39,7 +39,7 @@ export async function resolveArea(em: EntityManager, input: AreaInput, field = '
     em,
     input.zoneId
       ? sql`select ST_AsGeoJSON(boundary) as area from patrol_zones where id = ${checkId(`${field}.zoneId`, input.zoneId)}`
-      : sql`select ST_AsGeoJSON(ST_Union(boundary)) as area from patrol_zones`,
+      : sql`select ST_AsGeoJSON(${unionOf(sql`boundary`)}) as area from patrol_zones`,
   );
   if (!row?.area) {
     if (input.zoneId) throw notFound('Zone', input.zoneId);

@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { StartupError } from '../shared/startup-error.js';
+import { type Relaying, relayAnswer } from './lost-errors.js';
 
 /** A protocol message waiting in pglite-socket's queue (its QueryQueueManager, 0.2.11). */
 interface QueuedMessage {
@@ -48,7 +49,8 @@ function lastSix(before: Uint8Array, chunk: Uint8Array): Uint8Array {
  *
  * So a connection keeps the session from its first message until the backend says it is
  * ready again (ReadyForQuery ends what it sent back) and, as before, for the whole of a
- * transaction; and a failure rejects only its own message. Checks the queue's shape
+ * transaction; a failure rejects only its own message; and an error PGlite lost is
+ * raised after all (db/lost-errors.ts). Checks the queue's shape
  * first, so an upgrade of pglite-socket that changes it stops start-up rather than going
  * unnoticed.
  */
@@ -65,6 +67,16 @@ export function keepExchangesWhole(server: PGLiteSocketServer): void {
     throw new StartupError(
       'pglite-socket: its query queue is not the one server/src/db/socket-queue.ts was written for (0.2.11): check that module against the installed version',
     );
+  /** Each connection's exchange, for db/lost-errors.ts. */
+  const exchanges = new Map<number, Relaying['exchange']>();
+  const session = { lostRaised: false };
+  const exchangeOf = (handlerId: number) => {
+    const known = exchanges.get(handlerId);
+    if (known) return known;
+    const fresh = { errorSent: false, skipping: false };
+    exchanges.set(handlerId, fresh);
+    return fresh;
+  };
   /** Whether the last connection served is mid-exchange: no ReadyForQuery has ended its answer yet. */
   let mid = false;
   q.processQueue = async () => {
@@ -79,17 +91,19 @@ export function keepExchangesWhole(server: PGLiteSocketServer): void {
         const [m] = q.queue.splice(at, 1) as [QueuedMessage];
         let tail: Uint8Array = new Uint8Array(0);
         let bytes = 0;
+        const answer = relayAnswer(
+          m.message,
+          { exchange: exchangeOf(m.handlerId), session, inTransaction: () => q.db.isInTransaction() },
+          (chunk) => {
+            bytes += chunk.length;
+            tail = lastSix(tail, chunk);
+            m.onData(chunk);
+          },
+        );
         q.lastHandlerId = m.handlerId;
         try {
-          await q.db.runExclusive(() =>
-            q.db.execProtocolRawStream(m.message, {
-              onRawData: (chunk: Uint8Array) => {
-                bytes += chunk.length;
-                tail = lastSix(tail, chunk);
-                m.onData(chunk);
-              },
-            }),
-          );
+          await q.db.runExclusive(() => q.db.execProtocolRawStream(m.message, { onRawData: (chunk: Uint8Array) => answer.data(chunk) }));
+          answer.end();
         } catch (error) {
           mid = false;
           m.reject(error);
@@ -107,6 +121,7 @@ export function keepExchangesWhole(server: PGLiteSocketServer): void {
   const clear = q.clearQueueForHandler.bind(q);
   q.clearQueueForHandler = (handlerId) => {
     clear(handlerId);
+    exchanges.delete(handlerId);
     if (q.lastHandlerId === handlerId && !q.db.isInTransaction()) {
       mid = false;
       q.lastHandlerId = null;

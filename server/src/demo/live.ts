@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_DEMO_SEED, LivePatrol, type LonLat, PING_SECONDS } from '@vigil/seeds';
 import type { Orm } from '../db/orm.js';
-import { query, sql } from '../db/sql.js';
+import { query, sql, unionOf } from '../db/sql.js';
 import { type IngestOutcome, ingestPositions, type VisitRules } from '../patrols/positions.service.js';
 import { currentUnitPlan } from '../plans/plan.service.js';
 
@@ -130,7 +130,7 @@ async function loadUnits(em: EntityManager, seed: string | number): Promise<Live
   );
   const centres = await query<{ unit_id: string; lon: number; lat: number }>(
     em,
-    sql`select zu.patrol_unit_id as unit_id, ST_X(ST_PointOnSurface(ST_Union(z.boundary))) as lon, ST_Y(ST_PointOnSurface(ST_Union(z.boundary))) as lat
+    sql`select zu.patrol_unit_id as unit_id, ST_X(ST_PointOnSurface(${unionOf(sql`z.boundary`)})) as lon, ST_Y(ST_PointOnSurface(${unionOf(sql`z.boundary`)})) as lat
      from patrol_zone_units zu join patrol_zones z on z.id = zu.patrol_zone_id
      group by zu.patrol_unit_id`,
   );

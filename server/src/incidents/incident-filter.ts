@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MultiPolygon, Polygon } from '../db/geometry.js';
-import { geoJson, identifier, join, queryOne, type Sql, sql } from '../db/sql.js';
+import { geoJson, identifier, join, queryOne, type Sql, sql, unionOf } from '../db/sql.js';
 import { badInput, checkId, notFound } from '../graphql/errors.js';
 import { checkPolygonal } from '../shared/geometry-validation.js';
 import { CRIME_CATEGORIES, type CrimeCategory, checkCategories } from './categories.js';
@@ -191,7 +191,7 @@ function studyArea(f: FilterValues): Sql | null {
     case FilterArea.ZONE:
       return sql`(select z.boundary from patrol_zones z where z.id = ${f.zoneId}::uuid)`;
     case FilterArea.COMMAND_AREA:
-      return sql`(select ST_Union(z.boundary) from patrol_zones z)`;
+      return sql`(select ${unionOf(sql`z.boundary`)} from patrol_zones z)`;
     default:
       return null;
   }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { resolveArea } from '../analytics/area.js';
 import { hotCells, hotspotMap } from '../analytics/hotspot.service.js';
 import type { Point } from '../db/geometry.js';
-import { metric, query, sql } from '../db/sql.js';
+import { metric, query, sql, unionOf } from '../db/sql.js';
 import { badInput, checkId } from '../graphql/errors.js';
 import { checkCategories } from '../incidents/categories.js';
 import { civilTwilight } from '../incidents/darkness.js';
@@ -217,11 +217,11 @@ export async function buildPlanProblem(em: EntityManager, input: PatrolPlanInput
   const zoneCentres = await query<{ unit_id: string | null; lon: number; lat: number }>(
     em,
     sql`select zu.patrol_unit_id::text as unit_id, ST_X(c) as lon, ST_Y(c) as lat
-     from (select zu.patrol_unit_id, ST_PointOnSurface(ST_Union(z.boundary)) as c
+     from (select zu.patrol_unit_id, ST_PointOnSurface(${unionOf(sql`z.boundary`)}) as c
            from patrol_zone_units zu join patrol_zones z on z.id = zu.patrol_zone_id
            where zu.patrol_unit_id = any(${unitIds}::uuid[]) group by zu.patrol_unit_id) zu
      union all
-     select null, ST_X(c), ST_Y(c) from (select ST_PointOnSurface(ST_Union(boundary)) as c from patrol_zones) a where c is not null`,
+     select null, ST_X(c), ST_Y(c) from (select ST_PointOnSurface(${unionOf(sql`boundary`)}) as c from patrol_zones) a where c is not null`,
   );
   for (const unit of units) {
     let start: Point | null = null;
@@ -373,7 +373,7 @@ export async function buildPlanProblem(em: EntityManager, input: PatrolPlanInput
     else {
       const [row] = await query<{ area: string | null }>(
         em,
-        sql`select ST_AsGeoJSON(ST_Union(z.boundary)) as area from patrol_zones z
+        sql`select ST_AsGeoJSON(${unionOf(sql`z.boundary`)}) as area from patrol_zones z
          where z.id in (select patrol_zone_id from patrol_zone_units where patrol_unit_id = any(${unitIds}::uuid[]))`,
       );
       if (!row?.area) throw badInput(field, 'the units have no patrol zones: give the hot spots an area (bbox, within or zoneId)');
