@@ -127,7 +127,7 @@ export async function bboxScenario(ctx: Context): Promise<Row> {
         // compile time an API request in the second round, 1.1 ms in the fourth), which no
         // server that has been up for a minute pays.
         for (const [side, count] of [
-          ['api', 100],
+          ['api', 300],
           ['own', 30],
           ['naive', 3],
         ] as const)

@@ -8,13 +8,16 @@ import { ClientWorker } from './workers.js';
 export const CLIENTS = 10;
 export const BATCH = 500;
 /**
- * Batches a device sends before the measured rounds, on both sides: enough for V8 to have
- * compiled the server's path (with one batch, TurboFan was still compiling through the
- * rounds, on its own threads: a tenth of an API batch's CPU). The fixes continue each unit's
- * path a second apart from the loaded day's end, at least 6 hours back (bench/dataset.ts),
- * so warm-up and rounds together stay under 43 batches, within the clock check.
+ * The warm-up before the measured rounds: long enough for V8 to have compiled the server's
+ * path. With one batch a device, TurboFan was still compiling through the rounds on its own
+ * threads, and with 30 it still took 70-116 ms a round of 70 batches (1-1.6 ms a batch).
+ * Each unit's fixes continue its path a second apart from the loaded day's end, at least 6
+ * hours back (bench/dataset.ts), so a unit has 43 batches within the clock check: the
+ * warm-up has units of its own, among the dataset's last 60, and sends their batches 13 to
+ * 42 (the replicas scenario sends batch 0, 1 or 2 of every unit from the 21st on). COPY's
+ * side (pg-copy-streams in the clients' worker) is warm after a few batches.
  */
-const WARMUP = 8;
+const WARMUP = { batchesPerUnit: 30, firstBatch: 13, apiUnits: 50, apiBatches: 150, copyBatches: 30 };
 
 /**
  * Ingest: 10 devices at once, each sending batches of 500 fixes (its own unit, one fix a
@@ -38,22 +41,30 @@ export async function ingestScenario(ctx: Context): Promise<Row> {
     dbUrl: ctx.dbUrl,
     apiUnits: ctx.dataset.units.slice(0, CLIENTS).map((u) => ({ ...unit(u), token: ctx.server.deviceTokens.get(u.id)! })),
     copyUnits: ctx.dataset.units.slice(CLIENTS, 2 * CLIENTS).map(unit),
+    warmUp: {
+      api: ctx.dataset.units
+        .slice(-WARMUP.apiUnits - CLIENTS, -CLIENTS)
+        .map((u) => ({ ...unit(u), token: ctx.server.deviceTokens.get(u.id)! })),
+      copy: ctx.dataset.units.slice(-CLIENTS).map(unit),
+      firstBatch: WARMUP.firstBatch,
+      batchesPerUnit: WARMUP.batchesPerUnit,
+    },
     dayTo,
     batch: BATCH,
   };
   const clients = new ClientWorker(new URL('./ingest-clients.ts', import.meta.url), data);
   try {
-    const run = (side: 'api' | 'copy', firstBatch: number, perClient: number) =>
-      clients.call<Sample>({ type: 'run', side, firstBatch, perClient } satisfies IngestCommand);
+    const run = (side: 'api' | 'copy', firstBatch: number, perClient: number, warmUp = false) =>
+      clients.call<Sample>({ type: 'run', side, firstBatch, perClient, warmUp } satisfies IngestCommand);
     const result = await alternate(
       rounds,
       async () => {
-        await run('api', 0, WARMUP);
-        await run('copy', 0, WARMUP);
+        await run('api', 0, WARMUP.apiBatches, true);
+        await run('copy', 0, WARMUP.copyBatches, true);
         await ctx.restartProfile();
       },
-      (round) => run('api', WARMUP + round * perRound, perRound),
-      (round) => run('copy', WARMUP + round * perRound, perRound),
+      (round) => run('api', round * perRound, perRound),
+      (round) => run('copy', round * perRound, perRound),
     );
     const rate = throughput(result.api);
     const ratio = rate / throughput(result.raw);
