@@ -57,9 +57,18 @@ const nodeEnv =
   process.env.NODE_ENV === 'production'
     ? 'NODE_ENV=production'
     : `NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}, NOT production: graphql-js runs its development checks`;
+/**
+ * Which server runs: package.json's bench script builds server/dist and imports it under the
+ * "vigil-built" condition, as production runs it (bin/vigil.mjs). The sources through tsx
+ * also run, a little slower: tsx keeps function names by wrapping every function
+ * expression in a call, each time one is made.
+ */
+const serverCode = import.meta.resolve('@vigil/server').includes('/dist/')
+  ? "the server's built JavaScript (server/dist), as production runs it"
+  : 'the server from its TypeScript sources through tsx, NOT as production runs it';
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${megabytes(totalmem())} memory (${megabytes(freemem())} free at start), Node ${process.version}`;
 const loadAtStart = load();
-log(`${quick ? 'quick' : 'full'} run on ${machine}; ${nodeEnv}; load average ${loadAtStart}`);
+log(`${quick ? 'quick' : 'full'} run on ${machine}; ${nodeEnv}; ${serverCode}; load average ${loadAtStart}`);
 
 const db = await createBenchDatabase(adminUrl);
 let stopping = false;
@@ -161,7 +170,7 @@ try {
   const section = [
     `## ${quick ? 'Quick run (`pnpm bench --quick`)' : 'Full run (`pnpm bench`)'}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `- Machine: ${machine}; database ${database}; ${nodeEnv}.`,
+    `- Machine: ${machine}; database ${database}; ${nodeEnv}; ${serverCode}.`,
     `- Load average (1, 5, 15 min): ${loadAtStart} at the start, ${loadAtEnd} at the end (other work shares the machine).`,
     `- Data: ${dataLine}; ${loadLine}.`,
     `- Ran in ${((performance.now() - started) / 1000).toFixed(0)} s (the full run is kept under 6 minutes: since issue 16, hot spots run 7 requests a round rather than 10, plans 2 runs rather than 3, live 1 round of 15 s rather than 2 of 20 s, replicas 10 s a phase rather than 15, bbox 15 requests a client a round rather than 30, and the 500 device tokens are signed without a statement each).`,
