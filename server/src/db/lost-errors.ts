@@ -12,8 +12,7 @@
  * - at the end of the transaction (the Sync of the exchange, or the end of a simple
  *   Query's answer), WARNINGs of what the aborted executor never released: "snapshot …
  *   still active", "resource was not closed: …". PostgreSQL warns of such leaks only
- *   when an error escaped its handling; a statement that ran right leaves none.
- *
+ *   when an error escaped its handling; a statement that ran right leaves none;
  * - to a simple Query whose statement failed while planning, nothing at all, not even the
  *   ReadyForQuery that ends every answer; its leak warnings come with the next answer.
  *
@@ -23,7 +22,8 @@
  * ReadyForQuery after leak warnings (unless an error already went out in that exchange,
  * or the warnings are those of an error raised before), or with a ReadyForQuery of its own
  * where the answer had none. `pg` raises it like any other. Everything else passes
- * through unchanged, the tail a moment later.
+ * through unchanged, the tail a moment later. The relay also says whether an answer ended
+ * with a ReadyForQuery, which is how socket-queue.ts knows an exchange is over.
  */
 
 const EXECUTE = 0x45; // 'E'
@@ -45,7 +45,7 @@ export const LOST_ERROR_MESSAGE =
   'the embedded database (PGlite) stopped this statement early without the error PostGIS raised (a GEOS exception it cannot pass on); a real PostgreSQL + PostGIS reports it in full';
 
 /** An ErrorResponse: severity, SQLSTATE XX000 (internal error, as PostGIS's own), message. */
-function errorResponse(message: string): Uint8Array {
+function errorResponse(message: string): Buffer {
   const fields = ['SERROR', 'VERROR', 'CXX000', `M${message}`];
   const body = Buffer.concat([...fields.map((f) => Buffer.from(`${f}\0`, 'utf8')), Buffer.from([0])]);
   const out = Buffer.alloc(5 + body.length);
@@ -54,6 +54,7 @@ function errorResponse(message: string): Uint8Array {
   body.copy(out, 5);
   return out;
 }
+const LOST_ERROR = errorResponse(LOST_ERROR_MESSAGE);
 
 /** The M (message) field of a NoticeResponse body. */
 function noticeMessage(body: Uint8Array): string {
@@ -67,7 +68,7 @@ function noticeMessage(body: Uint8Array): string {
   return '';
 }
 
-/** Walks an answer's messages across chunks: whether it holds an error, a leak warning, a ReadyForQuery. */
+/** Walks an answer's messages across chunks: whether it holds an error, a leak warning, a ReadyForQuery, and its last message's type. */
 class AnswerWatch {
   private header = new Uint8Array(5);
   private headerFill = 0;
@@ -78,6 +79,8 @@ class AnswerWatch {
   leaked = false;
   ready = false;
   copyIn = false;
+  /** The type of the answer's last message; undefined while it has none. */
+  last: number | undefined;
 
   read(chunk: Uint8Array): void {
     let at = 0;
@@ -89,7 +92,8 @@ class AnswerWatch {
         at += take;
         if (this.headerFill < 5) return;
         this.headerFill = 0;
-        const type = this.header[0];
+        const type = this.header[0]!;
+        this.last = type;
         if (type === ERROR) this.error = true;
         if (type === READY) this.ready = true;
         if (type === COPY_IN) this.copyIn = true;
@@ -129,17 +133,17 @@ export interface Relaying {
 /** ReadyForQuery with the session's status: in a transaction block or idle. */
 const readyForQuery = (inTransaction: boolean) => new Uint8Array([READY, 0, 0, 0, 5, inTransaction ? 0x54 : 0x49]);
 
-/** How one answer is passed on: `data` for each chunk PGlite sends, `end` once it is over. */
+/** How one answer is passed on: `data` for each chunk PGlite sends, `end` once it is over (true when it ended with a ReadyForQuery). */
 export interface AnswerRelay {
   data(chunk: Uint8Array): void;
-  end(): void;
+  end(): boolean;
 }
 
 /** A relay for the answer to `request` (one protocol message), sending to `forward`. */
 export function relayAnswer(request: Uint8Array, relaying: Relaying, forward: (chunk: Uint8Array) => void): AnswerRelay {
   const { exchange, session } = relaying;
   const kind = request[0];
-  if (exchange.skipping && kind !== SYNC) return { data() {}, end() {} };
+  if (exchange.skipping && kind !== SYNC) return { data() {}, end: () => false };
   exchange.skipping = false;
   const wantsEveryRow =
     kind === EXECUTE &&
@@ -150,30 +154,30 @@ export function relayAnswer(request: Uint8Array, relaying: Relaying, forward: (c
   // a block (COMMIT) they are an earlier statement's, whose transaction has committed.
   const ownsLeaks = endsExchange && !relaying.inTransaction();
   const watch = new AnswerWatch();
-  let bytes = 0;
   const settle = () => {
     if (watch.error) exchange.errorSent = true;
     if (watch.ready) exchange.errorSent = false;
+    return watch.last === READY;
   };
   const raise = () => {
-    forward(errorResponse(LOST_ERROR_MESSAGE));
+    forward(LOST_ERROR);
     watch.error = true;
+    watch.last = ERROR;
     session.lostRaised = true;
   };
   if (!wantsEveryRow && !endsExchange)
     return {
       data(chunk) {
-        bytes += chunk.length;
         watch.read(chunk);
         forward(chunk);
       },
       end() {
         // A Bind always answers (BindComplete or an error) unless an error came before it.
-        if (kind === BIND && bytes === 0 && !exchange.errorSent) {
+        if (kind === BIND && watch.last === undefined && !exchange.errorSent) {
           raise();
           exchange.skipping = true;
         }
-        settle();
+        return settle();
       },
     };
   let held: Uint8Array = new Uint8Array(0);
@@ -198,17 +202,18 @@ export function relayAnswer(request: Uint8Array, relaying: Relaying, forward: (c
         raise();
         forward(readyForQuery(relaying.inTransaction()));
         watch.ready = true;
+        watch.last = READY;
       } else if (watch.leaked && session.lostRaised) {
         // The warnings of an error already raised, at the end of its transaction.
         session.lostRaised = false;
         forward(held);
       } else if (watch.leaked && ownsLeaks && ready && !exchange.errorSent && !watch.error) {
         // The statement ended, but its error was lost on the way.
-        forward(errorResponse(LOST_ERROR_MESSAGE));
+        forward(LOST_ERROR);
         watch.error = true;
         forward(held);
       } else if (n) forward(held);
-      settle();
+      return settle();
     },
   };
 }

@@ -22,19 +22,6 @@ interface QueryQueue {
   clearQueueForHandler(handlerId: number): void;
 }
 
-/** ReadyForQuery: 'Z', length 5, a status byte. The backend sends it when an exchange is over. */
-const endsWithReadyForQuery = (tail: Uint8Array) =>
-  tail.length === 6 && tail[0] === 0x5a && tail[1] === 0 && tail[2] === 0 && tail[3] === 0 && tail[4] === 5;
-
-/** The last six bytes of what came before and `chunk`, copied (the chunk's memory is PGlite's). */
-function lastSix(before: Uint8Array, chunk: Uint8Array): Uint8Array {
-  if (chunk.length >= 6) return chunk.slice(chunk.length - 6);
-  const joined = new Uint8Array(before.length + chunk.length);
-  joined.set(before);
-  joined.set(chunk, before.length);
-  return joined.slice(Math.max(0, joined.length - 6));
-}
-
 /**
  * Makes pglite-socket serve each client's exchanges whole. PGlite is one PostgreSQL
  * session; pglite-socket queues the protocol messages of all its connections one by one
@@ -89,27 +76,25 @@ export function keepExchangesWhole(server: PGLiteSocketServer): void {
         // The connection holding the session has sent nothing more yet: its next message starts this again.
         if (at < 0) return;
         const [m] = q.queue.splice(at, 1) as [QueuedMessage];
-        let tail: Uint8Array = new Uint8Array(0);
         let bytes = 0;
         const answer = relayAnswer(
           m.message,
           { exchange: exchangeOf(m.handlerId), session, inTransaction: () => q.db.isInTransaction() },
           (chunk) => {
             bytes += chunk.length;
-            tail = lastSix(tail, chunk);
             m.onData(chunk);
           },
         );
         q.lastHandlerId = m.handlerId;
         try {
           await q.db.runExclusive(() => q.db.execProtocolRawStream(m.message, { onRawData: (chunk: Uint8Array) => answer.data(chunk) }));
-          answer.end();
+          // Mid-exchange until an answer ends with ReadyForQuery (lost-errors.ts reads every answer's messages).
+          mid = !answer.end();
         } catch (error) {
           mid = false;
           m.reject(error);
           continue;
         }
-        mid = !endsWithReadyForQuery(tail);
         m.resolve(bytes);
       }
     } finally {
