@@ -15,7 +15,7 @@ describe.each(availableDatabaseKinds())('a GEOS failure on %s PostGIS', (kind) =
   let db: TestDatabase;
   let pool: pg.Pool;
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
+    db = await createTestDatabase(kind, { ownPGlite: true });
     pool = new pg.Pool({ connectionString: db.url, max: 1 });
   });
   afterAll(async () => {

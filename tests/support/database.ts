@@ -13,8 +13,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own for one test file. */
-export async function createTestDatabase(kind?: 'postgres' | 'embedded'): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database of its own for one test file. On the embedded database,
+ * `ownPGlite` boots a PGlite for the file alone rather than borrowing the worker's kept
+ * one: for a file that breaks the session on purpose (db/lost-errors.test.ts: PGlite's
+ * session is not right again after a GEOS failure, and a later file got
+ * "ResourceOwnerEnlarge called after release started").
+ */
+export async function createTestDatabase(kind?: 'postgres' | 'embedded', { ownPGlite = false } = {}): Promise<TestDatabase> {
   const target = inject('database');
   const wanted = kind ?? target.kind;
   if (wanted === 'postgres') {
@@ -35,8 +41,8 @@ export async function createTestDatabase(kind?: 'postgres' | 'embedded'): Promis
       },
     };
   }
-  if (target.kind === 'embedded') return keptEmbedded(target.dumpFile);
-  // Embedded wanted while the suite runs on a real server: boot and migrate one.
+  if (target.kind === 'embedded' && !ownPGlite) return keptEmbedded(target.dumpFile);
+  // Embedded wanted while the suite runs on a real server, or a PGlite of its own: boot and migrate one.
   const embedded = await startEmbeddedDatabase();
   const orm = await openOrm(embedded.url, 2);
   await migrate(orm);
